@@ -1,0 +1,265 @@
+//! The subcommands of `epaper`, one function each.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use epaper_common::broker::Broker;
+use epaper_common::config::{Settings, redact_url};
+use epaper_common::messages::{CrawlIssue, Message, Stage};
+use epaper_common::sites;
+use epaper_indexer::{ExportFilter, Store};
+use secrecy::ExposeSecret;
+use serde::Serialize;
+
+use crate::embedded::{self, RunOptions};
+use crate::sample::{self, Faults};
+
+/// `epaper parse --url URL FILE`: contract 1.
+pub fn parse(url: &str, file: &Path) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let record = epaper_parser::parse(url, &bytes, None)?;
+    let mut stdout = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut stdout, &record)?;
+    writeln!(stdout)?;
+    Ok(())
+}
+
+/// `epaper sample-site`: prints its base URL first, then serves until killed.
+pub async fn sample_site(addr: SocketAddr, n_issues: usize, faults: Faults) -> anyhow::Result<()> {
+    let (base_url, server) = sample::bind(addr, n_issues, faults)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{base_url}")?;
+        stdout.flush()?;
+    }
+    tracing::info!(%base_url, n_issues, ?faults, "sample site serving");
+    server.await?;
+    Ok(())
+}
+
+pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<()> {
+    let summary = embedded::run(settings, options).await?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{} issues processed", summary.n_issues)?;
+    for (site, state, n) in &summary.states {
+        writeln!(stdout, "  {site}: {n} {state}")?;
+    }
+    Ok(())
+}
+
+/// `epaper demo`: the sample site on a free port, a few issues through the embedded mode into
+/// `db`, and what was stored. Offline.
+pub async fn demo(settings: &Settings, db: &Path) -> anyhow::Result<()> {
+    let n_issues = 3;
+    let (base_url, server) =
+        sample::bind("127.0.0.1:0".parse().expect("valid address"), n_issues, Faults::None).await?;
+    let server = tokio::spawn(server);
+    let first = sample::generate::first_date();
+    let last = first + chrono::Days::new(n_issues as u64 - 1);
+    let db_url = format!("sqlite://{}", db.display());
+    println!("sample e-paper at {base_url}; crawling {first} to {last} into {}", db.display());
+    let summary = embedded::run(
+        settings,
+        RunOptions {
+            site: "sample".into(),
+            base_url: Some(base_url),
+            from: first,
+            to: last,
+            db_url: db_url.clone(),
+            all_days: false,
+        },
+    )
+    .await?;
+    server.abort();
+    let store = Store::connect(&db_url, 1).await?;
+    let mut stdout = std::io::stdout().lock();
+    for (site, state, n) in &summary.states {
+        writeln!(stdout, "issues of {site}: {n} {state}")?;
+    }
+    let mut shown = 0;
+    let n_articles = store
+        .export(&ExportFilter::default(), |article| {
+            if shown < 8 {
+                shown += 1;
+                writeln!(
+                    stdout,
+                    "  {} 第{}版 {}  ({}, {} paragraphs)",
+                    article.date,
+                    article.page_no.as_deref().unwrap_or("?"),
+                    article.title.as_deref().unwrap_or("(untitled)"),
+                    article.author.as_deref().unwrap_or("no byline"),
+                    article.paragraphs.len()
+                )?;
+            }
+            Ok(())
+        })
+        .await?;
+    writeln!(
+        stdout,
+        "{n_articles} articles stored in {}; `epaper export --db {db_url} --format jsonl` prints them all",
+        db.display()
+    )?;
+    store.close().await;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    Jsonl,
+}
+
+pub async fn export(db_url: &str, filter: ExportFilter, _format: ExportFormat) -> anyhow::Result<()> {
+    let store = Store::connect(db_url, 2).await?;
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let n = store
+        .export(&filter, |article| {
+            serde_json::to_writer(&mut stdout, &article)?;
+            stdout.write_all(b"\n")
+        })
+        .await?;
+    stdout.flush()?;
+    tracing::info!(n_articles = n, "exported");
+    store.close().await;
+    Ok(())
+}
+
+/// `epaper migrate`: the database schema and the broker topology.
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let url = &settings.database.url;
+    let store = Store::connect(url.expose_secret(), 2)
+        .await
+        .with_context(|| format!("connecting to {}", redact_url(url)))?;
+    store.migrate().await?;
+    store.close().await;
+    println!("database {} migrated", redact_url(url));
+    let broker = Broker::connect(&settings.amqp).await?;
+    broker.declare_topology().await?;
+    broker.close().await;
+    println!(
+        "queues {}.{{crawl,parse,index}} and their dead-letter queues declared on {}",
+        settings.amqp.queue_prefix,
+        redact_url(&settings.amqp.url)
+    );
+    Ok(())
+}
+
+/// `epaper enqueue`: one crawl message per publication day of the range.
+pub async fn enqueue(
+    settings: &Settings,
+    site: &str,
+    base_url: Option<String>,
+    from: NaiveDate,
+    to: NaiveDate,
+    all_days: bool,
+) -> anyhow::Result<()> {
+    let profile = sites::get(site)?;
+    profile.entry_url(base_url.as_deref(), from)?;
+    let dates = embedded::issue_dates(&profile, from, to, all_days);
+    let broker = Broker::connect(&settings.amqp).await?;
+    let publisher = broker.publisher().await?;
+    // Knowing an issue is queued is useful but not essential: without the database the
+    // messages still go out.
+    let store = match Store::connect(settings.database.url.expose_secret(), 1).await {
+        Ok(store) => Some(store),
+        Err(error) => {
+            tracing::warn!(%error, "archive not reachable; issues are enqueued without a queued state");
+            None
+        }
+    };
+    for date in &dates {
+        if let Some(store) = &store {
+            if let Err(error) = store.mark_queued(site, *date).await {
+                tracing::warn!(%error, %date, "cannot record the queued state");
+            }
+        }
+        publisher
+            .publish(&Message::CrawlIssue(CrawlIssue {
+                site: site.to_string(),
+                base_url: base_url.clone(),
+                date: *date,
+            }))
+            .await?;
+    }
+    println!("{} issues of {site} enqueued ({from} to {to})", dates.len());
+    broker.close().await;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct QueueStatus {
+    name: String,
+    ready: u32,
+    /// Passive declares cannot see unacked messages; `unacked_known` says so.
+    unacked: u32,
+    unacked_known: bool,
+    consumers: u32,
+}
+
+/// `epaper status`: queue backlogs and issue states (contract 2 for `--json`).
+pub async fn status(settings: &Settings, json: bool) -> anyhow::Result<()> {
+    let broker = Broker::connect(&settings.amqp).await?;
+    let mut queues = Vec::new();
+    for stage in Stage::ALL {
+        for name in [
+            broker.topology.work_queue(stage),
+            broker.topology.dead_letter_queue(stage),
+        ] {
+            let (ready, consumers) = broker.queue_counts(&name).await.with_context(|| {
+                format!("queue {name} not found; run `epaper migrate` first")
+            })?;
+            queues.push(QueueStatus {
+                name,
+                ready,
+                unacked: 0,
+                unacked_known: false,
+                consumers,
+            });
+        }
+    }
+    broker.close().await;
+    let mut issues: std::collections::BTreeMap<String, std::collections::BTreeMap<String, i64>> =
+        Default::default();
+    match Store::connect(settings.database.url.expose_secret(), 1).await {
+        Ok(store) => {
+            for (site, state, n) in store.issue_states().await? {
+                issues.entry(site).or_default().insert(state, n);
+            }
+            store.close().await;
+        }
+        Err(error) => tracing::warn!(%error, "archive not reachable; issue states unknown"),
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "queues": queues, "issues": issues })
+        );
+    } else {
+        println!("{:<28} {:>8} {:>10}", "queue", "ready", "consumers");
+        for q in &queues {
+            println!("{:<28} {:>8} {:>10}", q.name, q.ready, q.consumers);
+        }
+        println!("(unacked counts need the RabbitMQ management API, not enabled here)");
+        for (site, states) in &issues {
+            let line: Vec<String> = states.iter().map(|(s, n)| format!("{n} {s}")).collect();
+            println!("{site}: {}", line.join(", "));
+        }
+    }
+    Ok(())
+}
+
+pub fn list_sites() {
+    for profile in sites::all() {
+        println!(
+            "{:<14} {:<10} {:<16} {}",
+            profile.id,
+            profile.name,
+            format!("{:?}", profile.schedule).to_lowercase(),
+            profile.base_url.as_deref().unwrap_or("(base URL given at run time)")
+        );
+    }
+}

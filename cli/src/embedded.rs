@@ -1,0 +1,139 @@
+//! `epaper run`: the three stages in one process over in-process queues, storing in SQLite (or
+//! any store URL). The stage code is the same the services run; only the transport differs.
+//!
+//! Retries here mirror the broker path: a retryable error is tried again with backoff up to
+//! `max_attempts`, then recorded as a failure; a permanent one is recorded at once. Nothing is
+//! dropped without a row in `failures` and a log line.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use epaper_common::config::Settings;
+use epaper_common::error::StageError;
+use epaper_common::messages::{CrawlIssue, Message, Stage};
+use epaper_common::sites;
+use epaper_common::transport::{Handler, InProcessQueues, Outbox};
+use epaper_crawler::CrawlStage;
+use epaper_indexer::{IndexStage, Store};
+use epaper_parser::service::ParseStage;
+
+pub struct RunOptions {
+    pub site: String,
+    pub base_url: Option<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub db_url: String,
+    /// Probe every day, not only the site's publication days.
+    pub all_days: bool,
+}
+
+#[derive(Debug)]
+pub struct RunSummary {
+    pub n_issues: usize,
+    pub states: Vec<(String, String, i64)>,
+}
+
+/// The dates of `from..=to` on which the site publishes (every day with `all_days`).
+pub fn issue_dates(
+    profile: &sites::Profile,
+    from: NaiveDate,
+    to: NaiveDate,
+    all_days: bool,
+) -> Vec<NaiveDate> {
+    from.iter_days()
+        .take_while(|d| *d <= to)
+        .filter(|d| all_days || profile.schedule.publishes_on(*d))
+        .collect()
+}
+
+const MAX_ATTEMPTS: u32 = 4;
+
+async fn worker<H: Handler>(stage: Stage, handler: Arc<H>, queues: InProcessQueues, store: Store) {
+    while let Some(message) = queues.recv(stage).await {
+        let mut attempt = 1;
+        loop {
+            match handler.handle(message.clone(), &queues).await {
+                Ok(()) => break,
+                Err(StageError::Retryable(error)) if attempt < MAX_ATTEMPTS => {
+                    tracing::warn!(stage = stage.as_str(), message = %message.describe(), attempt, error = %format!("{error:#}"), "retrying");
+                    tokio::time::sleep(Duration::from_millis(200 * 2u64.pow(attempt))).await;
+                    attempt += 1;
+                }
+                Err(error) => {
+                    tracing::error!(stage = stage.as_str(), message = %message.describe(), %error, "giving up on message");
+                    if let Some((site, date, url)) = identity(&message) {
+                        if let Err(db_error) = store
+                            .record_failure(&site, date, &url, stage.as_str(), error.kind(), &error.to_string())
+                            .await
+                        {
+                            tracing::error!(error = %db_error, "cannot record the failure");
+                        }
+                        if let Message::CrawlIssue(issue) = &message {
+                            if let Err(db_error) = store.mark_failed(&issue.site, issue.date).await {
+                                tracing::error!(error = %db_error, "cannot mark the issue failed");
+                            }
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+        queues.done();
+    }
+}
+
+/// Site, issue date and URL of a message, for the failures table.
+fn identity(message: &Message) -> Option<(String, NaiveDate, String)> {
+    match message {
+        Message::CrawlIssue(m) => Some((m.site.clone(), m.date, String::new())),
+        Message::Fetched(m) => Some((m.site.clone(), m.issue_date, m.url.clone())),
+        Message::Manifest(m) => Some((m.site.clone(), m.date, String::new())),
+        Message::Parsed(m) => Some((m.fetched.site.clone(), m.fetched.issue_date, m.fetched.url.clone())),
+    }
+}
+
+pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<RunSummary> {
+    let profile = sites::get(&options.site)?;
+    // Fail on a missing base URL before anything starts.
+    profile.entry_url(options.base_url.as_deref(), options.from)?;
+    let store = Store::connect(&options.db_url, 4)
+        .await
+        .with_context(|| format!("opening {}", options.db_url))?;
+    store.migrate().await.context("migrating the archive")?;
+
+    let queues = InProcessQueues::new(256);
+    let crawl = Arc::new(CrawlStage::new(settings.crawler.clone()));
+    let parse = Arc::new(ParseStage);
+    let index = Arc::new(IndexStage::new(store.clone()));
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..2 {
+        workers.spawn(worker(Stage::Crawl, crawl.clone(), queues.clone(), store.clone()));
+        workers.spawn(worker(Stage::Parse, parse.clone(), queues.clone(), store.clone()));
+    }
+    // One writer: SQLite has one write lock, and a second writer would only wait for it.
+    workers.spawn(worker(Stage::Index, index, queues.clone(), store.clone()));
+
+    let dates = issue_dates(&profile, options.from, options.to, options.all_days);
+    for date in &dates {
+        store.mark_queued(&options.site, *date).await?;
+        queues
+            .send(Message::CrawlIssue(CrawlIssue {
+                site: options.site.clone(),
+                base_url: options.base_url.clone(),
+                date: *date,
+            }))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    tracing::info!(site = %options.site, n_issues = dates.len(), "issues queued");
+    queues.wait_idle().await;
+    workers.abort_all();
+    let states = store.issue_states().await?;
+    store.close().await;
+    Ok(RunSummary {
+        n_issues: dates.len(),
+        states,
+    })
+}

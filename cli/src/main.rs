@@ -1,0 +1,143 @@
+//! `epaper`: the operator CLI. Flags in, one command run, exit status out.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use epaper::commands::{self, ExportFormat};
+use epaper::embedded::RunOptions;
+use epaper::sample::Faults;
+use epaper_common::config::Settings;
+use epaper_indexer::ExportFilter;
+use secrecy::ExposeSecret;
+
+#[derive(Debug, Parser)]
+#[command(name = "epaper", version, about = "archive Chinese digital newspapers (数字报): every issue, page and article")]
+struct Cli {
+    /// A TOML file layered over config/default.toml (then EPAPER__SECTION__KEY variables).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Crawl the bundled sample paper offline into ./epaper.db and show what was stored.
+    Demo {
+        #[arg(long, default_value = "epaper.db")]
+        db: PathBuf,
+    },
+    /// Crawl, parse and store a date range in one process (the embedded mode).
+    Run {
+        #[arg(long)]
+        site: String,
+        /// The site's root URL, for sites whose profile has none (the sample site).
+        #[arg(long)]
+        base_url: Option<String>,
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+        #[arg(long, default_value = "sqlite://epaper.db")]
+        db: String,
+        /// Probe every day, not only the site's publication days.
+        #[arg(long)]
+        all_days: bool,
+    },
+    /// Serve the generated sample e-paper; prints its base URL first.
+    SampleSite {
+        #[arg(long, default_value = "127.0.0.1:0")]
+        addr: SocketAddr,
+        #[arg(long, default_value_t = 3)]
+        issues: usize,
+        #[arg(long, value_enum, default_value = "none")]
+        faults: Faults,
+    },
+    /// Parse one saved document and print it as JSON.
+    Parse {
+        /// Where the document was served from.
+        #[arg(long)]
+        url: String,
+        file: PathBuf,
+    },
+    /// Print stored articles, one JSON object a line.
+    Export {
+        /// Defaults to database.url of the configuration.
+        #[arg(long)]
+        db: Option<String>,
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: ExportFormat,
+        #[arg(long)]
+        site: Option<String>,
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+    },
+    /// Create or update the database schema and declare the broker queues.
+    Migrate,
+    /// Put issues of a date range into the crawl queue.
+    Enqueue {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        base_url: Option<String>,
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+        #[arg(long)]
+        all_days: bool,
+    },
+    /// Queue backlogs and issue states.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the site profiles.
+    Sites,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    epaper_common::telemetry::init(&settings.telemetry);
+    let result = match cli.command {
+        Command::Demo { db } => commands::demo(&settings, &db).await,
+        Command::Run { site, base_url, from, to, db, all_days } => {
+            commands::run(&settings, RunOptions { site, base_url, from, to, db_url: db, all_days }).await
+        }
+        Command::SampleSite { addr, issues, faults } => commands::sample_site(addr, issues, faults).await,
+        Command::Parse { url, file } => commands::parse(&url, &file),
+        Command::Export { db, format, site, from, to } => {
+            let db = db.unwrap_or_else(|| settings.database.url.expose_secret().to_string());
+            commands::export(&db, ExportFilter { site, from, to }, format).await
+        }
+        Command::Migrate => commands::migrate(&settings).await,
+        Command::Enqueue { site, base_url, from, to, all_days } => {
+            commands::enqueue(&settings, &site, base_url, from, to, all_days).await
+        }
+        Command::Status { json } => commands::status(&settings, json).await,
+        Command::Sites => {
+            commands::list_sites();
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

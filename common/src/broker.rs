@@ -1,0 +1,391 @@
+//! RabbitMQ plumbing over lapin: topology, a confirming publisher and the consumer loop that
+//! every service runs.
+//!
+//! What must stay true:
+//! - a message is acked only after its handler returned `Ok`, which means the handler's output is
+//!   durable (published and confirmed by the broker, or committed to the database);
+//! - every publish is `mandatory` and waits for the broker's confirm, so an unroutable or refused
+//!   message is an error, never a silent loss;
+//! - a message that can never succeed (undecodable, or a permanent handler error) is published to
+//!   the stage's dead-letter queue with its reason in headers, then acked; a retryable error is
+//!   requeued, and the quorum queue's delivery limit dead-letters it when retries run out;
+//! - declaring the topology twice is harmless.
+//!
+//! On a lost connection the consumer loop returns an error and the service exits non-zero: the
+//! supervisor (systemd, compose, Kubernetes) restarts it, and unacked deliveries go back to the
+//! queue. That is simpler to reason about than reconnecting in place, and loses nothing.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use lapin::options::{
+    BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions,
+    BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions, QueueDeclareOptions,
+};
+use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
+use secrecy::ExposeSecret;
+use tokio::task::JoinSet;
+
+use crate::config::{AmqpSettings, redact_url};
+use crate::error::StageError;
+use crate::messages::{Message, Stage};
+use crate::shutdown::Shutdown;
+use crate::transport::{Handler, Outbox};
+
+/// Queue names for one deployment; the prefix lets tests and tenants share a broker.
+#[derive(Debug, Clone)]
+pub struct Topology {
+    pub prefix: String,
+    pub delivery_limit: u32,
+}
+
+impl Topology {
+    pub fn new(settings: &AmqpSettings) -> Self {
+        Topology {
+            prefix: settings.queue_prefix.clone(),
+            delivery_limit: settings.delivery_limit,
+        }
+    }
+
+    pub fn work_queue(&self, stage: Stage) -> String {
+        format!("{}.{}", self.prefix, stage.as_str())
+    }
+
+    pub fn dead_letter_queue(&self, stage: Stage) -> String {
+        format!("{}.{}.dlq", self.prefix, stage.as_str())
+    }
+
+    /// Declares every queue. Idempotent: the same arguments each time.
+    pub async fn declare(&self, channel: &Channel) -> Result<(), lapin::Error> {
+        for stage in Stage::ALL {
+            let dlq = self.dead_letter_queue(stage);
+            let mut dlq_args = FieldTable::default();
+            dlq_args.insert("x-queue-type".into(), long_string("quorum"));
+            channel
+                .queue_declare(dlq.as_str().into(), durable(), dlq_args)
+                .await?;
+            let mut args = FieldTable::default();
+            args.insert("x-queue-type".into(), long_string("quorum"));
+            args.insert(
+                "x-delivery-limit".into(),
+                AMQPValue::LongInt(self.delivery_limit as i32),
+            );
+            args.insert("x-dead-letter-exchange".into(), long_string(""));
+            args.insert("x-dead-letter-routing-key".into(), long_string(&dlq));
+            channel
+                .queue_declare(self.work_queue(stage).as_str().into(), durable(), args)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+fn durable() -> QueueDeclareOptions {
+    QueueDeclareOptions {
+        durable: true,
+        ..QueueDeclareOptions::default()
+    }
+}
+
+fn long_string(value: &str) -> AMQPValue {
+    AMQPValue::LongString(LongString::from(value.as_bytes().to_vec()))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BrokerError {
+    #[error("cannot connect to RabbitMQ at {url}: {source}")]
+    Connect { url: String, source: lapin::Error },
+    #[error("broker error: {0}")]
+    Amqp(#[from] lapin::Error),
+    #[error("broker refused the message for {queue}")]
+    Nacked { queue: String },
+    #[error("no queue {queue} to route to (was `epaper migrate` run?)")]
+    Unroutable { queue: String },
+}
+
+/// One connection to RabbitMQ with the deployment's topology.
+pub struct Broker {
+    connection: Connection,
+    pub topology: Topology,
+    settings: AmqpSettings,
+}
+
+impl Broker {
+    pub async fn connect(settings: &AmqpSettings) -> Result<Broker, BrokerError> {
+        let url = redact_url(&settings.url);
+        let connection = Connection::connect(
+            settings.url.expose_secret(),
+            ConnectionProperties::default(),
+        )
+        .await
+        .map_err(|source| BrokerError::Connect {
+            url: url.clone(),
+            source,
+        })?;
+        tracing::info!(amqp_url = %url, "connected to RabbitMQ");
+        Ok(Broker {
+            connection,
+            topology: Topology::new(settings),
+            settings: settings.clone(),
+        })
+    }
+
+    pub async fn declare_topology(&self) -> Result<(), BrokerError> {
+        let channel = self.connection.create_channel().await?;
+        self.topology.declare(&channel).await?;
+        let _ = channel.close(200, "topology declared".into()).await;
+        Ok(())
+    }
+
+    /// A publisher on its own channel, in confirm mode.
+    pub async fn publisher(&self) -> Result<Publisher, BrokerError> {
+        let channel = self.connection.create_channel().await?;
+        channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await?;
+        Ok(Publisher {
+            channel,
+            topology: self.topology.clone(),
+        })
+    }
+
+    /// Counts of a queue by passive declare: (ready messages, consumers).
+    pub async fn queue_counts(&self, queue: &str) -> Result<(u32, u32), BrokerError> {
+        let channel = self.connection.create_channel().await?;
+        let declared = channel
+            .queue_declare(
+                queue.into(),
+                QueueDeclareOptions {
+                    passive: true,
+                    ..QueueDeclareOptions::default()
+                },
+                FieldTable::default(),
+            )
+            .await?;
+        let _ = channel.close(200, "counted".into()).await;
+        Ok((declared.message_count(), declared.consumer_count()))
+    }
+
+    /// Consumes the stage's work queue until `shutdown` fires or the connection fails, running
+    /// up to `prefetch` handlers at once. Returns `Ok` only after a clean shutdown with every
+    /// in-flight message settled (or abandoned unacked after the grace period).
+    pub async fn run_consumer<H: Handler + 'static>(
+        &self,
+        stage: Stage,
+        handler: Arc<H>,
+        shutdown: Shutdown,
+        grace: Duration,
+    ) -> Result<(), BrokerError> {
+        let queue = self.topology.work_queue(stage);
+        let channel = self.connection.create_channel().await?;
+        channel
+            .basic_qos(self.settings.prefetch, BasicQosOptions::default())
+            .await?;
+        let publisher = Arc::new(self.publisher().await?);
+        let consumer_tag = format!("epaper-{}-{}", stage.as_str(), std::process::id());
+        let mut consumer = channel
+            .basic_consume(
+                queue.as_str().into(),
+                consumer_tag.as_str().into(),
+                BasicConsumeOptions::default(),
+                FieldTable::default(),
+            )
+            .await?;
+        tracing::info!(queue = %queue, prefetch = self.settings.prefetch, "consuming");
+
+        let mut in_flight: JoinSet<()> = JoinSet::new();
+        let outcome = loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => break Ok(()),
+                Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
+                delivery = consumer.next() => match delivery {
+                    Some(Ok(delivery)) => {
+                        let handler = handler.clone();
+                        let publisher = publisher.clone();
+                        let dlq = self.topology.dead_letter_queue(stage);
+                        in_flight.spawn(async move {
+                            settle(delivery, handler.as_ref(), &publisher, stage, &dlq).await;
+                        });
+                    }
+                    Some(Err(error)) => break Err(BrokerError::Amqp(error)),
+                    None => break Err(BrokerError::Amqp(lapin::Error::from(
+                        lapin::ErrorKind::InvalidConnectionState(lapin::ConnectionState::Closed),
+                    ))),
+                },
+            }
+        };
+        // Take no new deliveries, then let the ones in hand finish.
+        let _ = channel
+            .basic_cancel(consumer_tag.as_str().into(), BasicCancelOptions::default())
+            .await;
+        let n_in_flight = in_flight.len();
+        if n_in_flight > 0 {
+            tracing::info!(n_in_flight, "waiting for in-flight messages");
+        }
+        let drained = tokio::time::timeout(grace, async {
+            while in_flight.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!(
+                n_abandoned = in_flight.len(),
+                "grace period over; unfinished messages stay unacked and will be redelivered"
+            );
+            in_flight.abort_all();
+        }
+        let _ = channel.close(200, "shutting down".into()).await;
+        outcome
+    }
+
+    pub async fn close(self) {
+        let _ = self.connection.close(200, "bye".into()).await;
+    }
+}
+
+/// Runs the handler on one delivery and settles it: ack, requeue, or dead-letter then ack.
+async fn settle<H: Handler>(
+    delivery: lapin::message::Delivery,
+    handler: &H,
+    publisher: &Publisher,
+    stage: Stage,
+    dlq: &str,
+) {
+    let message = match Message::decode(&delivery.data) {
+        Ok(message) => message,
+        Err(error) => {
+            tracing::warn!(%error, stage = stage.as_str(), "undecodable message, dead-lettering");
+            dead_letter(delivery, publisher, stage, dlq, "permanent", &error.to_string()).await;
+            return;
+        }
+    };
+    let label = message.describe();
+    match handler.handle(message, publisher).await {
+        Ok(()) => {
+            if let Err(error) = delivery.ack(BasicAckOptions::default()).await {
+                tracing::warn!(%error, message = %label, "ack failed; the message will be redelivered");
+            }
+        }
+        Err(StageError::Permanent(error)) => {
+            tracing::warn!(error = %format!("{error:#}"), message = %label, "permanent failure, dead-lettering");
+            dead_letter(delivery, publisher, stage, dlq, "permanent", &format!("{error:#}")).await;
+        }
+        Err(StageError::Retryable(error)) => {
+            let n_delivered = delivery_count(&delivery);
+            // Back off before requeueing so a failing dependency is not hammered; the quorum
+            // queue's delivery limit dead-letters the message when retries run out.
+            let backoff = Duration::from_millis(250 * 2u64.pow(n_delivered.min(6)));
+            tracing::warn!(error = %format!("{error:#}"), message = %label, n_delivered, ?backoff, "retryable failure, requeueing");
+            tokio::time::sleep(backoff).await;
+            let _ = delivery
+                .nack(BasicNackOptions {
+                    requeue: true,
+                    ..BasicNackOptions::default()
+                })
+                .await;
+        }
+    }
+}
+
+fn delivery_count(delivery: &lapin::message::Delivery) -> u32 {
+    delivery
+        .properties
+        .headers()
+        .as_ref()
+        .and_then(|headers| headers.inner().get("x-delivery-count").cloned())
+        .and_then(|value| match value {
+            AMQPValue::LongLongInt(n) => Some(n as u32),
+            AMQPValue::LongInt(n) => Some(n as u32),
+            AMQPValue::LongUInt(n) => Some(n),
+            AMQPValue::ShortInt(n) => Some(n as u32),
+            _ => None,
+        })
+        .unwrap_or(0)
+}
+
+async fn dead_letter(
+    delivery: lapin::message::Delivery,
+    publisher: &Publisher,
+    stage: Stage,
+    dlq: &str,
+    kind: &str,
+    reason: &str,
+) {
+    let mut headers = FieldTable::default();
+    headers.insert("x-epaper-stage".into(), long_string(stage.as_str()));
+    headers.insert("x-epaper-error-kind".into(), long_string(kind));
+    headers.insert("x-epaper-reason".into(), long_string(reason));
+    headers.insert(
+        "x-epaper-failed-at".into(),
+        long_string(&chrono::Utc::now().to_rfc3339()),
+    );
+    match publisher.publish_raw(dlq, &delivery.data, headers).await {
+        Ok(()) => {
+            let _ = delivery.ack(BasicAckOptions::default()).await;
+        }
+        Err(error) => {
+            // Not acked: the broker redelivers it, and nothing is lost.
+            tracing::error!(%error, "cannot dead-letter; leaving the message unacked");
+        }
+    }
+}
+
+/// Publishes with `mandatory` and waits for each confirm.
+pub struct Publisher {
+    channel: Channel,
+    topology: Topology,
+}
+
+impl Publisher {
+    pub async fn publish(&self, message: &Message) -> Result<(), BrokerError> {
+        let queue = self.topology.work_queue(message.stage());
+        self.publish_raw(&queue, &message.encode(), FieldTable::default())
+            .await
+    }
+
+    pub async fn publish_raw(
+        &self,
+        queue: &str,
+        payload: &[u8],
+        headers: FieldTable,
+    ) -> Result<(), BrokerError> {
+        let properties = BasicProperties::default()
+            .with_delivery_mode(2)
+            .with_content_type(ShortString::from("application/json"))
+            .with_headers(headers);
+        let confirm = self
+            .channel
+            .basic_publish(
+                "".into(),
+                queue.into(),
+                BasicPublishOptions {
+                    mandatory: true,
+                    ..BasicPublishOptions::default()
+                },
+                payload,
+                properties,
+            )
+            .await?
+            .await?;
+        if confirm.is_nack() {
+            return Err(BrokerError::Nacked {
+                queue: queue.to_string(),
+            });
+        }
+        if confirm.take_message().is_some() {
+            return Err(BrokerError::Unroutable {
+                queue: queue.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Outbox for Publisher {
+    async fn send(&self, message: Message) -> Result<(), StageError> {
+        self.publish(&message)
+            .await
+            .map_err(|error| StageError::retryable(anyhow::Error::new(error)))
+    }
+}

@@ -1,0 +1,141 @@
+//! Site profiles: a newspaper is data, not code. Each profile is a TOML file under
+//! `config/sites/`, compiled into the binaries; adding a paper of a known layout family is a new
+//! file, no Rust.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::Deserialize;
+
+const BUNDLED: &[(&str, &str)] = &[
+    ("sample", include_str!("../../config/sites/sample.toml")),
+    (
+        "gongyishibao",
+        include_str!("../../config/sites/gongyishibao.toml"),
+    ),
+];
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    pub layout: Layout,
+    /// `daily`, or `weekly:<mon|tue|...>`.
+    pub schedule: Schedule,
+    /// The site's root; absent for the sample site, whose address is chosen at run time.
+    pub base_url: Option<String>,
+    /// The first URL of an issue, with `{base}`, `{yyyy}`, `{mm}`, `{dd}` filled in.
+    pub entry: String,
+    /// Whether private and loopback addresses may be fetched (only the sample site needs it).
+    pub allow_private_hosts: bool,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    FounderClassic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    Daily,
+    Weekly(Weekday),
+}
+
+impl<'de> Deserialize<'de> for Schedule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text == "daily" {
+            return Ok(Schedule::Daily);
+        }
+        text.strip_prefix("weekly:")
+            .and_then(|day| day.parse::<Weekday>().ok())
+            .map(Schedule::Weekly)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "schedule {text:?} is neither \"daily\" nor \"weekly:<weekday>\""
+                ))
+            })
+    }
+}
+
+impl Schedule {
+    pub fn publishes_on(self, date: NaiveDate) -> bool {
+        match self {
+            Schedule::Daily => true,
+            Schedule::Weekly(day) => date.weekday() == day,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error("unknown site {0:?}; `epaper sites` lists the known ones")]
+    Unknown(String),
+    #[error("site {0:?} has no base URL in its profile; pass --base-url")]
+    NoBaseUrl(String),
+}
+
+impl Profile {
+    /// The entry URL of the issue on `date`, with `base_override` winning over the profile.
+    pub fn entry_url(&self, base_override: Option<&str>, date: NaiveDate) -> Result<String, SiteError> {
+        let base = base_override
+            .or(self.base_url.as_deref())
+            .ok_or_else(|| SiteError::NoBaseUrl(self.id.clone()))?
+            .trim_end_matches('/');
+        Ok(self
+            .entry
+            .replace("{base}", base)
+            .replace("{yyyy}", &format!("{:04}", date.year()))
+            .replace("{mm}", &format!("{:02}", date.month()))
+            .replace("{dd}", &format!("{:02}", date.day())))
+    }
+}
+
+/// Every bundled profile, in a stable order.
+pub fn all() -> Vec<Profile> {
+    BUNDLED
+        .iter()
+        .map(|(id, text)| {
+            let profile: Profile = config::Config::builder()
+                .add_source(config::File::from_str(text, config::FileFormat::Toml))
+                .build()
+                .and_then(|c| c.try_deserialize())
+                .unwrap_or_else(|error| panic!("bundled site profile {id} is invalid: {error}"));
+            profile
+        })
+        .collect()
+}
+
+pub fn get(id: &str) -> Result<Profile, SiteError> {
+    all()
+        .into_iter()
+        .find(|profile| profile.id == id)
+        .ok_or_else(|| SiteError::Unknown(id.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_profiles_parse_and_fill_entry_urls() {
+        let profiles = all();
+        assert!(profiles.iter().any(|p| p.id == "sample"));
+        let gy = get("gongyishibao").unwrap();
+        assert_eq!(gy.schedule, Schedule::Weekly(Weekday::Tue));
+        let date = NaiveDate::from_ymd_opt(2016, 10, 25).unwrap();
+        assert!(gy.schedule.publishes_on(date));
+        assert!(!gy.schedule.publishes_on(date.succ_opt().unwrap()));
+        assert_eq!(
+            gy.entry_url(None, date).unwrap(),
+            "http://www.gongyishibao.com/newdzb/html/2016-10/25/node_1.htm"
+        );
+        let sample = get("sample").unwrap();
+        assert!(matches!(sample.entry_url(None, date), Err(SiteError::NoBaseUrl(_))));
+        assert_eq!(
+            sample.entry_url(Some("http://127.0.0.1:9/"), date).unwrap(),
+            "http://127.0.0.1:9/html/2016-10/25/node_1.htm"
+        );
+        assert!(matches!(get("nope"), Err(SiteError::Unknown(_))));
+    }
+}

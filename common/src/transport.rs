@@ -1,0 +1,139 @@
+//! The one seam between stage code and how messages move.
+//!
+//! A stage is a [`Handler`]: it takes one [`Message`] and sends what it produces to an
+//! [`Outbox`]. Over RabbitMQ the outbox is a confirming publisher ([`crate::broker::Publisher`]);
+//! in the embedded mode it is [`InProcessQueues`], bounded tokio channels in one process. The
+//! stage code is the same in both, which is what makes the embedded mode a faithful small copy
+//! of the services.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::sync::{Mutex, Notify, mpsc};
+
+use crate::error::StageError;
+use crate::messages::{Message, Stage};
+
+pub trait Outbox: Send + Sync {
+    /// Hands a message to the next stage. `Ok` means it is durable in the transport's sense:
+    /// confirmed by the broker, or queued in process.
+    fn send(&self, message: Message) -> impl Future<Output = Result<(), StageError>> + Send;
+}
+
+pub trait Handler: Send + Sync {
+    /// Handles one message. `Ok` only when every output is sent and every write is committed.
+    fn handle<O: Outbox>(
+        &self,
+        message: Message,
+        out: &O,
+    ) -> impl Future<Output = Result<(), StageError>> + Send;
+}
+
+/// In-process queues, one per stage, with a count of messages not yet handled so that the
+/// embedded runner knows when a range of issues is done.
+#[derive(Clone)]
+pub struct InProcessQueues {
+    senders: Arc<[mpsc::Sender<Message>; 3]>,
+    receivers: Arc<[Mutex<mpsc::Receiver<Message>>; 3]>,
+    pending: Arc<AtomicU64>,
+    idle: Arc<Notify>,
+}
+
+fn index(stage: Stage) -> usize {
+    match stage {
+        Stage::Crawl => 0,
+        Stage::Parse => 1,
+        Stage::Index => 2,
+    }
+}
+
+impl InProcessQueues {
+    /// `capacity` bounds each queue, so a fast stage waits for a slow one instead of piling up
+    /// memory.
+    pub fn new(capacity: usize) -> Self {
+        let (crawl_tx, crawl_rx) = mpsc::channel(capacity);
+        let (parse_tx, parse_rx) = mpsc::channel(capacity);
+        let (index_tx, index_rx) = mpsc::channel(capacity);
+        InProcessQueues {
+            senders: Arc::new([crawl_tx, parse_tx, index_tx]),
+            receivers: Arc::new([
+                Mutex::new(crawl_rx),
+                Mutex::new(parse_rx),
+                Mutex::new(index_rx),
+            ]),
+            pending: Arc::new(AtomicU64::new(0)),
+            idle: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Takes the next message of a stage; workers of one stage share the receiver.
+    pub async fn recv(&self, stage: Stage) -> Option<Message> {
+        self.receivers[index(stage)].lock().await.recv().await
+    }
+
+    /// Marks one received message as handled (successfully or not).
+    pub fn done(&self) {
+        if self.pending.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.idle.notify_waiters();
+        }
+    }
+
+    pub fn pending(&self) -> u64 {
+        self.pending.load(Ordering::SeqCst)
+    }
+
+    /// Waits until every message sent so far has been handled.
+    pub async fn wait_idle(&self) {
+        loop {
+            let notified = self.idle.notified();
+            if self.pending() == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+impl Outbox for InProcessQueues {
+    async fn send(&self, message: Message) -> Result<(), StageError> {
+        // Count before sending so that `pending` never reads zero while a message is in a queue.
+        self.pending.fetch_add(1, Ordering::SeqCst);
+        let sender = &self.senders[index(message.stage())];
+        if sender.send(message).await.is_err() {
+            self.done();
+            return Err(StageError::permanent(anyhow::anyhow!(
+                "in-process queue closed"
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::CrawlIssue;
+
+    #[tokio::test]
+    async fn pending_counts_until_done() {
+        let queues = InProcessQueues::new(4);
+        let message = Message::CrawlIssue(CrawlIssue {
+            site: "sample".into(),
+            base_url: None,
+            date: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        });
+        queues.send(message.clone()).await.unwrap();
+        assert_eq!(queues.pending(), 1);
+        assert_eq!(queues.recv(Stage::Crawl).await, Some(message));
+        let waiter = {
+            let queues = queues.clone();
+            tokio::spawn(async move { queues.wait_idle().await })
+        };
+        tokio::task::yield_now().await;
+        assert!(!waiter.is_finished());
+        queues.done();
+        waiter.await.unwrap();
+        assert_eq!(queues.pending(), 0);
+    }
+}

@@ -1,0 +1,253 @@
+//! One polite HTTP fetch with retries: the only place the crawler touches the network.
+//!
+//! What must stay true: a response body is never larger than the configured cap; redirects are
+//! followed only within the hosts the caller allows; 5xx, 429 and timeouts are retried with
+//! exponential backoff and jitter (honouring `Retry-After`), other 4xx are not; the bytes are
+//! kept exactly as served, since decoding is the parser's job.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use epaper_common::config::CrawlerSettings;
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, ETAG, LAST_MODIFIED, RETRY_AFTER};
+
+/// A document as served.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub url: String,
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub fetched_at: chrono::DateTime<Utc>,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The server says there is no such document (404 or 410).
+    #[error("{url}: not found ({status})")]
+    NotFound { url: String, status: u16 },
+    /// Worth trying again later: every attempt met a 5xx, a 429, a timeout or a broken connection.
+    #[error("{url}: gave up after {attempts} attempts: {reason}")]
+    Exhausted {
+        url: String,
+        attempts: u32,
+        reason: String,
+    },
+    /// Will not succeed by retrying: another 4xx, an oversized body, an off-site redirect.
+    #[error("{url}: {reason}")]
+    Refused { url: String, reason: String },
+}
+
+impl FetchError {
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, FetchError::Exhausted { .. })
+    }
+}
+
+pub struct Fetcher {
+    client: reqwest::Client,
+    max_body_bytes: u64,
+    max_attempts: u32,
+    base_backoff: Duration,
+}
+
+enum Attempt {
+    Done(Fetched),
+    Retry { reason: String, wait: Option<Duration> },
+    Fail(FetchError),
+}
+
+impl Fetcher {
+    /// `allowed_hosts` bounds redirects: a redirect elsewhere is an error, never a fetch.
+    pub fn new(settings: &CrawlerSettings, allowed_hosts: Vec<String>) -> reqwest::Result<Self> {
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            let host_ok = attempt
+                .url()
+                .host_str()
+                .is_some_and(|host| allowed_hosts.iter().any(|allowed| allowed == host));
+            if attempt.previous().len() >= 5 {
+                attempt.error("too many redirects")
+            } else if !host_ok {
+                let target = attempt.url().to_string();
+                attempt.error(format!("redirect to another host: {target}"))
+            } else {
+                attempt.follow()
+            }
+        });
+        let client = reqwest::Client::builder()
+            .user_agent(settings.user_agent.clone())
+            .timeout(Duration::from_secs(settings.timeout_secs))
+            .connect_timeout(Duration::from_secs(settings.timeout_secs.min(10)))
+            .redirect(policy)
+            .build()?;
+        Ok(Fetcher {
+            client,
+            max_body_bytes: settings.max_body_bytes,
+            max_attempts: settings.max_attempts.max(1),
+            base_backoff: Duration::from_millis(200),
+        })
+    }
+
+    /// Shortens the first backoff (tests and benchmarks against a local site).
+    pub fn with_base_backoff(mut self, backoff: Duration) -> Self {
+        self.base_backoff = backoff;
+        self
+    }
+
+    #[tracing::instrument(skip(self), fields(attempts))]
+    pub async fn fetch(&self, url: &str) -> Result<Fetched, FetchError> {
+        let mut last_reason = String::new();
+        for attempt in 1..=self.max_attempts {
+            match self.attempt(url).await {
+                Attempt::Done(fetched) => {
+                    tracing::Span::current().record("attempts", attempt);
+                    return Ok(fetched);
+                }
+                Attempt::Fail(error) => return Err(error),
+                Attempt::Retry { reason, wait } => {
+                    tracing::debug!(url, attempt, %reason, "retrying");
+                    last_reason = reason;
+                    if attempt < self.max_attempts {
+                        let backoff = self.base_backoff * 2u32.pow(attempt - 1);
+                        let wait = wait.unwrap_or(backoff + jitter(backoff));
+                        tokio::time::sleep(wait.min(Duration::from_secs(60))).await;
+                    }
+                }
+            }
+        }
+        Err(FetchError::Exhausted {
+            url: url.to_string(),
+            attempts: self.max_attempts,
+            reason: last_reason,
+        })
+    }
+
+    async fn attempt(&self, url: &str) -> Attempt {
+        let mut response = match self.client.get(url).send().await {
+            Ok(response) => response,
+            Err(error) if error.is_redirect() => {
+                return Attempt::Fail(FetchError::Refused {
+                    url: url.to_string(),
+                    reason: format!("{error}"),
+                });
+            }
+            Err(error) => {
+                return Attempt::Retry {
+                    reason: error_chain(&error),
+                    wait: None,
+                };
+            }
+        };
+        let status = response.status();
+        if status == StatusCode::NOT_FOUND || status == StatusCode::GONE {
+            return Attempt::Fail(FetchError::NotFound {
+                url: url.to_string(),
+                status: status.as_u16(),
+            });
+        }
+        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+            let wait = response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
+            return Attempt::Retry {
+                reason: format!("HTTP {status}"),
+                wait,
+            };
+        }
+        if !status.is_success() {
+            return Attempt::Fail(FetchError::Refused {
+                url: url.to_string(),
+                reason: format!("HTTP {status}"),
+            });
+        }
+        if response
+            .content_length()
+            .is_some_and(|len| len > self.max_body_bytes)
+        {
+            return Attempt::Fail(self.too_large(url));
+        }
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header(CONTENT_TYPE);
+        let etag = header(ETAG);
+        let last_modified = header(LAST_MODIFIED);
+        let final_url = response.url().to_string();
+        let expected_len = response.content_length();
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() as u64 + chunk.len() as u64 > self.max_body_bytes {
+                        return Attempt::Fail(self.too_large(url));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(error) => {
+                    return Attempt::Retry {
+                        reason: format!("body cut off: {}", error_chain(&error)),
+                        wait: None,
+                    };
+                }
+            }
+        }
+        if expected_len.is_some_and(|len| len != body.len() as u64) {
+            return Attempt::Retry {
+                reason: format!(
+                    "body cut off at {} of {} bytes",
+                    body.len(),
+                    expected_len.unwrap_or_default()
+                ),
+                wait: None,
+            };
+        }
+        Attempt::Done(Fetched {
+            url: final_url,
+            status: status.as_u16(),
+            content_type,
+            etag,
+            last_modified,
+            fetched_at: Utc::now(),
+            body,
+        })
+    }
+
+    fn too_large(&self, url: &str) -> FetchError {
+        FetchError::Refused {
+            url: url.to_string(),
+            reason: format!("response larger than {} bytes", self.max_body_bytes),
+        }
+    }
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Up to half of `backoff`, from the clock's low bits: enough to keep retries from marching in
+/// step, without a random-number dependency.
+fn jitter(backoff: Duration) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    backoff.mul_f64((nanos % 1000) as f64 / 2000.0)
+}

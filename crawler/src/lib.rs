@@ -1,0 +1,208 @@
+//! The crawl stage: one `CrawlIssue` in; one `Fetched` message per page and article of the issue
+//! and one `IssueManifest` out.
+//!
+//! What must stay true:
+//! - the pages of an issue come from the page list of its entry page, never from a guessed
+//!   `node_1`; the articles from each page's title list and image map, each once;
+//! - a 404 on the entry page means the paper has no issue that day: a manifest with
+//!   `absent = true`, not a failure;
+//! - a document that fails after its retries is named in the manifest's failures, so the indexer
+//!   can tell a complete issue from a partial one; nothing is silently skipped;
+//! - the stage only fetches; it hands on raw bytes and leaves decoding to the parser (it parses a
+//!   page only to learn which links to follow).
+
+pub mod fetch;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use epaper_common::config::CrawlerSettings;
+use epaper_common::error::StageError;
+use epaper_common::messages::{
+    CompressedBytes, CrawlIssue, DocKind, FetchFailure, FetchedDocument, IssueManifest, Message,
+    Record,
+};
+use epaper_common::sites;
+use epaper_common::transport::{Handler, Outbox};
+use futures_util::StreamExt;
+
+use crate::fetch::{FetchError, Fetched, Fetcher};
+
+pub struct CrawlStage {
+    settings: CrawlerSettings,
+    base_backoff: Option<std::time::Duration>,
+}
+
+impl CrawlStage {
+    pub fn new(settings: CrawlerSettings) -> Self {
+        CrawlStage {
+            settings,
+            base_backoff: None,
+        }
+    }
+
+    /// Shortens retry backoff, for a local site in tests and benchmarks.
+    pub fn with_base_backoff(mut self, backoff: std::time::Duration) -> Self {
+        self.base_backoff = Some(backoff);
+        self
+    }
+
+    fn fetcher_for(&self, entry: &str) -> Result<Fetcher, StageError> {
+        let host = url::Url::parse(entry)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .ok_or_else(|| StageError::permanent(anyhow::anyhow!("entry URL {entry} has no host")))?;
+        let fetcher = Fetcher::new(&self.settings, vec![host]).map_err(StageError::permanent)?;
+        Ok(match self.base_backoff {
+            Some(backoff) => fetcher.with_base_backoff(backoff),
+            None => fetcher,
+        })
+    }
+}
+
+fn document(issue: &CrawlIssue, kind: DocKind, fetched: Fetched) -> Message {
+    Message::Fetched(FetchedDocument {
+        site: issue.site.clone(),
+        issue_date: issue.date,
+        kind,
+        url: fetched.url,
+        status: fetched.status,
+        content_type: fetched.content_type,
+        etag: fetched.etag,
+        last_modified: fetched.last_modified,
+        fetched_at: fetched.fetched_at,
+        body: CompressedBytes::compress(&fetched.body),
+    })
+}
+
+fn links_of(fetched: &Fetched) -> Option<(Vec<String>, Vec<String>)> {
+    match epaper_parser::parse(&fetched.url, &fetched.body, fetched.content_type.as_deref()) {
+        Ok(Record::Page(page)) => Some((
+            page.pages.into_iter().map(|p| p.url).collect(),
+            page.articles.into_iter().map(|a| a.url).collect(),
+        )),
+        _ => None,
+    }
+}
+
+impl Handler for CrawlStage {
+    async fn handle<O: Outbox>(&self, message: Message, out: &O) -> Result<(), StageError> {
+        let Message::CrawlIssue(issue) = message else {
+            return Err(StageError::permanent(anyhow::anyhow!(
+                "the crawl stage takes crawl requests, not {}",
+                message.describe()
+            )));
+        };
+        let profile = sites::get(&issue.site).map_err(StageError::permanent)?;
+        let entry = profile
+            .entry_url(issue.base_url.as_deref(), issue.date)
+            .map_err(StageError::permanent)?;
+        let fetcher = self.fetcher_for(&entry)?;
+
+        let mut manifest = IssueManifest {
+            site: issue.site.clone(),
+            date: issue.date,
+            absent: false,
+            pages: Vec::new(),
+            articles: Vec::new(),
+            failures: Vec::new(),
+        };
+        let entry_doc = match fetcher.fetch(&entry).await {
+            Ok(doc) => doc,
+            Err(FetchError::NotFound { .. }) => {
+                tracing::info!(site = %issue.site, issue_date = %issue.date, "no issue on this date");
+                manifest.absent = true;
+                return out.send(Message::Manifest(manifest)).await;
+            }
+            Err(error) if error.is_retryable() => return Err(StageError::retryable(error)),
+            Err(error) => return Err(StageError::permanent(error)),
+        };
+        let Some((page_urls, _)) = links_of(&entry_doc) else {
+            return Err(StageError::permanent(anyhow::anyhow!(
+                "entry {entry} is not an e-paper page"
+            )));
+        };
+        let page_urls = if page_urls.is_empty() {
+            vec![entry_doc.url.clone()]
+        } else {
+            page_urls
+        };
+
+        // Pages, in issue order; the entry page is reused, not fetched twice.
+        let concurrency = self.settings.concurrency.max(1);
+        let pages: Vec<(String, Result<Fetched, FetchError>)> =
+            futures_util::stream::iter(page_urls.iter().cloned())
+                .map(|url| {
+                    let entry_doc = &entry_doc;
+                    let fetcher = &fetcher;
+                    async move {
+                        if url == entry_doc.url {
+                            (url, Ok(entry_doc.clone()))
+                        } else {
+                            let result = fetcher.fetch(&url).await;
+                            (url, result)
+                        }
+                    }
+                })
+                .buffered(concurrency)
+                .collect()
+                .await;
+
+        let mut seen = HashSet::new();
+        for (url, result) in pages {
+            manifest.pages.push(url.clone());
+            match result {
+                Ok(doc) => {
+                    if let Some((_, articles)) = links_of(&doc) {
+                        for article in articles {
+                            if seen.insert(article.clone()) {
+                                manifest.articles.push(article);
+                            }
+                        }
+                    }
+                    out.send(document(&issue, DocKind::Page, doc)).await?;
+                }
+                Err(error) => manifest.failures.push(FetchFailure {
+                    url,
+                    kind: DocKind::Page,
+                    reason: error.to_string(),
+                }),
+            }
+        }
+
+        let mut articles = futures_util::stream::iter(manifest.articles.clone())
+            .map(|url| {
+                let fetcher = &fetcher;
+                async move {
+                    let result = fetcher.fetch(&url).await;
+                    (url, result)
+                }
+            })
+            .buffer_unordered(concurrency);
+        while let Some((url, result)) = articles.next().await {
+            match result {
+                Ok(doc) => out.send(document(&issue, DocKind::Article, doc)).await?,
+                Err(error) => manifest.failures.push(FetchFailure {
+                    url,
+                    kind: DocKind::Article,
+                    reason: error.to_string(),
+                }),
+            }
+        }
+        drop(articles);
+        tracing::info!(
+            site = %issue.site,
+            issue_date = %issue.date,
+            n_pages = manifest.pages.len(),
+            n_articles = manifest.articles.len(),
+            n_failures = manifest.failures.len(),
+            "issue crawled"
+        );
+        out.send(Message::Manifest(manifest)).await
+    }
+}
+
+/// Builds the stage from settings; the service binary and the embedded runner both use it.
+pub fn stage(settings: &CrawlerSettings) -> Arc<CrawlStage> {
+    Arc::new(CrawlStage::new(settings.clone()))
+}

@@ -1,0 +1,22 @@
+//! `epaper-indexer`: consumes the index queue and writes the archive in PostgreSQL.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use epaper_common::Stage;
+use epaper_common::config::redact_url;
+use epaper_indexer::{IndexStage, Store};
+use secrecy::ExposeSecret;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    epaper_common::service::main(Stage::Index, |settings| async move {
+        let url = &settings.database.url;
+        let store = Store::connect(url.expose_secret(), settings.database.max_connections)
+            .await
+            .with_context(|| format!("connecting to {}", redact_url(url)))?;
+        tracing::info!(database = %redact_url(url), backend = store.backend(), "connected to the archive");
+        Ok(Arc::new(IndexStage::new(store)))
+    })
+    .await
+}

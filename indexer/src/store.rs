@@ -1,0 +1,546 @@
+//! The archive behind one interface, on PostgreSQL (services) or SQLite (the embedded mode).
+//!
+//! Both backends run the same SQL text, written to the common subset (`$n` placeholders,
+//! `ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT FROM`); the [`on_pool!`] macro expands one body
+//! for each pool type, so the two cannot drift apart. Where they must differ (row locks) the
+//! difference is spelled out at the call.
+//!
+//! Invariants:
+//! - every write is an idempotent upsert keyed by URL (articles, pages, raw documents) or by
+//!   (site, date) (issues), so a redelivered or replayed message leaves the same rows;
+//! - an unchanged document (same content hash) writes nothing;
+//! - an issue's state is recomputed in the same transaction as every write to it, under a lock
+//!   on the issue row (PostgreSQL) or the database write lock (SQLite), so two indexers racing
+//!   on one issue still leave the right state.
+
+use std::str::FromStr;
+
+use chrono::{NaiveDate, Utc};
+use epaper_common::messages::{
+    ArticleRecord, DocKind, FetchedDocument, Image, IssueManifest, PageRecord,
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{PgPool, Row, SqlitePool};
+
+static PG_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+#[derive(Debug, Clone)]
+pub enum Store {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+/// Expands `$body` once per backend with `$pool` bound to the concrete pool.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match $store {
+            Store::Postgres($pool) => $body,
+            Store::Sqlite($pool) => $body,
+        }
+    };
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database URL must start with postgres://, postgresql:// or sqlite://")]
+    UnknownScheme,
+    #[error("database: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// Connection trouble and lock timeouts pass; bad data does not.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            StoreError::Sqlx(sqlx::Error::Database(db)) => {
+                // PostgreSQL classes 22 (data) and 23 (constraints) will fail again.
+                !db.code().is_some_and(|code| code.starts_with("22") || code.starts_with("23"))
+            }
+            StoreError::Sqlx(
+                sqlx::Error::Io(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Protocol(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::WorkerCrashed,
+            ) => true,
+            _ => false,
+        }
+    }
+}
+
+/// One article as `epaper export` writes it (contract 5).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportedArticle {
+    pub site: String,
+    pub date: NaiveDate,
+    pub page_no: Option<String>,
+    pub page_name: Option<String>,
+    pub url: String,
+    pub pretitle: Option<String>,
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    pub author: Option<String>,
+    pub paragraphs: Vec<String>,
+    pub images: Vec<Image>,
+}
+
+/// Which articles to export.
+#[derive(Debug, Clone, Default)]
+pub struct ExportFilter {
+    pub site: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+fn hash(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    format!("{:x}", hasher.finalize())
+}
+
+const RECOMPUTE_STATE: &str = "
+UPDATE issues SET state = CASE
+    WHEN state = 'absent' THEN 'absent'
+    WHEN n_articles_expected IS NULL OR n_pages_expected IS NULL THEN 'parsing'
+    WHEN (SELECT COUNT(*) FROM articles a WHERE a.site = issues.site AND a.issue_date = issues.issue_date)
+            + n_article_failures >= n_articles_expected
+     AND (SELECT COUNT(*) FROM pages p WHERE p.site = issues.site AND p.issue_date = issues.issue_date)
+            + n_page_failures >= n_pages_expected
+    THEN CASE WHEN n_article_failures + n_page_failures > 0 THEN 'partial' ELSE 'complete' END
+    ELSE 'parsing' END,
+    updated_at = $3
+WHERE site = $1 AND issue_date = $2";
+
+const TOUCH_ISSUE: &str = "
+INSERT INTO issues (site, issue_date, state, updated_at) VALUES ($1, $2, 'parsing', $3)
+ON CONFLICT (site, issue_date) DO NOTHING";
+
+const LOCK_ISSUE_PG: &str = "SELECT 1 FROM issues WHERE site = $1 AND issue_date = $2 FOR UPDATE";
+
+impl Store {
+    /// Connects by URL scheme: `postgres://`/`postgresql://` or `sqlite://PATH` (created if
+    /// missing).
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Store, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(std::time::Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Ok(Store::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(std::time::Duration::from_secs(30));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max_connections.max(1))
+                .connect_with(options)
+                .await?;
+            Ok(Store::Sqlite(pool))
+        } else {
+            Err(StoreError::UnknownScheme)
+        }
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Postgres(pool) => PG_MIGRATOR.run(pool).await?,
+            Store::Sqlite(pool) => SQLITE_MIGRATOR.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Postgres(_) => "postgres",
+            Store::Sqlite(_) => "sqlite",
+        }
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, |pool| pool.close().await)
+    }
+
+    /// Records what the crawler found: expected counts, failures, or that there is no issue.
+    pub async fn apply_manifest(&self, manifest: &IssueManifest) -> Result<(), StoreError> {
+        let now = Utc::now();
+        let n_page_failures = manifest
+            .failures
+            .iter()
+            .filter(|f| f.kind == DocKind::Page)
+            .count() as i64;
+        let n_article_failures = manifest.failures.len() as i64 - n_page_failures;
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(TOUCH_ISSUE)
+                .bind(&manifest.site)
+                .bind(manifest.date)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            if self.backend() == "postgres" {
+                sqlx::query(LOCK_ISSUE_PG)
+                    .bind(&manifest.site)
+                    .bind(manifest.date)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(
+                "UPDATE issues SET n_pages_expected = $3, n_articles_expected = $4,
+                    n_page_failures = $5, n_article_failures = $6,
+                    state = CASE WHEN $7 THEN 'absent' ELSE state END, updated_at = $8
+                 WHERE site = $1 AND issue_date = $2",
+            )
+            .bind(&manifest.site)
+            .bind(manifest.date)
+            .bind(manifest.pages.len() as i64)
+            .bind(manifest.articles.len() as i64)
+            .bind(n_page_failures)
+            .bind(n_article_failures)
+            .bind(manifest.absent)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            // The manifest is the truth about fetch failures of this issue: replace them.
+            sqlx::query("DELETE FROM failures WHERE site = $1 AND issue_date = $2 AND stage = 'crawl'")
+                .bind(&manifest.site)
+                .bind(manifest.date)
+                .execute(&mut *tx)
+                .await?;
+            for failure in &manifest.failures {
+                sqlx::query(
+                    "INSERT INTO failures (site, issue_date, url, stage, kind, reason, recorded_at)
+                     VALUES ($1, $2, $3, 'crawl', $4, $5, $6)
+                     ON CONFLICT (site, issue_date, url, stage) DO UPDATE SET reason = EXCLUDED.reason",
+                )
+                .bind(&manifest.site)
+                .bind(manifest.date)
+                .bind(&failure.url)
+                .bind(failure.kind.as_str())
+                .bind(&failure.reason)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(RECOMPUTE_STATE)
+                .bind(&manifest.site)
+                .bind(manifest.date)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Stores a parsed page or article with the raw document it came from.
+    pub async fn store_document(
+        &self,
+        fetched: &FetchedDocument,
+        page: Option<&PageRecord>,
+        article: Option<&ArticleRecord>,
+    ) -> Result<(), StoreError> {
+        let now = Utc::now();
+        let site = &fetched.site;
+        let date = fetched.issue_date;
+        let raw_sha = format!("{:x}", Sha256::digest(fetched.body.compressed()));
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(TOUCH_ISSUE)
+                .bind(site)
+                .bind(date)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            if self.backend() == "postgres" {
+                sqlx::query(LOCK_ISSUE_PG)
+                    .bind(site)
+                    .bind(date)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(
+                "INSERT INTO raw_documents (url, site, issue_date, kind, status, content_type, etag,
+                    last_modified, fetched_at, body, sha256)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                 ON CONFLICT (url) DO UPDATE SET status = EXCLUDED.status,
+                    content_type = EXCLUDED.content_type, etag = EXCLUDED.etag,
+                    last_modified = EXCLUDED.last_modified, fetched_at = EXCLUDED.fetched_at,
+                    body = EXCLUDED.body, sha256 = EXCLUDED.sha256
+                 WHERE raw_documents.sha256 IS DISTINCT FROM EXCLUDED.sha256",
+            )
+            .bind(&fetched.url)
+            .bind(site)
+            .bind(date)
+            .bind(fetched.kind.as_str())
+            .bind(fetched.status as i64)
+            .bind(&fetched.content_type)
+            .bind(&fetched.etag)
+            .bind(&fetched.last_modified)
+            .bind(fetched.fetched_at)
+            .bind(fetched.body.compressed())
+            .bind(&raw_sha)
+            .execute(&mut *tx)
+            .await?;
+            if let Some(page) = page {
+                let article_urls = serde_json::to_string(
+                    &page.articles.iter().map(|a| &a.url).collect::<Vec<_>>(),
+                )
+                .expect("strings serialize");
+                let page_idx = page
+                    .pages
+                    .iter()
+                    .position(|p| p.url == page.url)
+                    .map(|i| i as i64);
+                let content_hash = hash(&[
+                    page.page_no.as_deref().unwrap_or(""),
+                    page.page_name.as_deref().unwrap_or(""),
+                    page.image_url.as_deref().unwrap_or(""),
+                    page.pdf_url.as_deref().unwrap_or(""),
+                    &article_urls,
+                    &page_idx.map(|i| i.to_string()).unwrap_or_default(),
+                ]);
+                sqlx::query(
+                    "INSERT INTO pages (url, site, issue_date, page_idx, page_no, page_name,
+                        image_url, pdf_url, article_urls, content_hash, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                     ON CONFLICT (url) DO UPDATE SET page_idx = EXCLUDED.page_idx,
+                        page_no = EXCLUDED.page_no, page_name = EXCLUDED.page_name,
+                        image_url = EXCLUDED.image_url, pdf_url = EXCLUDED.pdf_url,
+                        article_urls = EXCLUDED.article_urls,
+                        content_hash = EXCLUDED.content_hash, updated_at = EXCLUDED.updated_at
+                     WHERE pages.content_hash IS DISTINCT FROM EXCLUDED.content_hash",
+                )
+                .bind(&page.url)
+                .bind(site)
+                .bind(date)
+                .bind(page_idx)
+                .bind(&page.page_no)
+                .bind(&page.page_name)
+                .bind(&page.image_url)
+                .bind(&page.pdf_url)
+                .bind(&article_urls)
+                .bind(&content_hash)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(article) = article {
+                let paragraphs = serde_json::to_string(&article.paragraphs).expect("strings serialize");
+                let images = serde_json::to_string(&article.images).expect("images serialize");
+                let content_hash = hash(&[
+                    article.page_no.as_deref().unwrap_or(""),
+                    article.page_name.as_deref().unwrap_or(""),
+                    article.pretitle.as_deref().unwrap_or(""),
+                    article.title.as_deref().unwrap_or(""),
+                    article.subtitle.as_deref().unwrap_or(""),
+                    article.author.as_deref().unwrap_or(""),
+                    &paragraphs,
+                    &images,
+                ]);
+                sqlx::query(
+                    "INSERT INTO articles (url, site, issue_date, page_no, page_name, pretitle, title,
+                        subtitle, author, paragraphs, images, content_hash, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                     ON CONFLICT (url) DO UPDATE SET page_no = EXCLUDED.page_no,
+                        page_name = EXCLUDED.page_name, pretitle = EXCLUDED.pretitle,
+                        title = EXCLUDED.title, subtitle = EXCLUDED.subtitle,
+                        author = EXCLUDED.author, paragraphs = EXCLUDED.paragraphs,
+                        images = EXCLUDED.images, content_hash = EXCLUDED.content_hash,
+                        updated_at = EXCLUDED.updated_at
+                     WHERE articles.content_hash IS DISTINCT FROM EXCLUDED.content_hash",
+                )
+                .bind(&article.url)
+                .bind(site)
+                .bind(date)
+                .bind(&article.page_no)
+                .bind(&article.page_name)
+                .bind(&article.pretitle)
+                .bind(&article.title)
+                .bind(&article.subtitle)
+                .bind(&article.author)
+                .bind(&paragraphs)
+                .bind(&images)
+                .bind(&content_hash)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(RECOMPUTE_STATE)
+                .bind(site)
+                .bind(date)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Marks issues as queued when they are put into the flow; an issue already further along
+    /// keeps its state.
+    pub async fn mark_queued(&self, site: &str, date: NaiveDate) -> Result<(), StoreError> {
+        let now = Utc::now();
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO issues (site, issue_date, state, updated_at) VALUES ($1, $2, 'queued', $3)
+                 ON CONFLICT (site, issue_date) DO NOTHING",
+            )
+            .bind(site)
+            .bind(date)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// Issue counts by site and state.
+    pub async fn issue_states(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(
+                "SELECT site, state, COUNT(*) AS n FROM issues GROUP BY site, state ORDER BY site, state",
+            )
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+                .collect()
+        })
+    }
+
+    /// The state of one issue, if the archive knows it.
+    pub async fn issue_state(&self, site: &str, date: NaiveDate) -> Result<Option<String>, StoreError> {
+        on_pool!(self, |pool| {
+            let row = sqlx::query("SELECT state FROM issues WHERE site = $1 AND issue_date = $2")
+                .bind(site)
+                .bind(date)
+                .fetch_optional(pool)
+                .await?;
+            Ok(match row {
+                Some(row) => Some(row.try_get(0)?),
+                None => None,
+            })
+        })
+    }
+
+    /// Every stored article matching `filter`, in (site, date, page, URL) order, handed to
+    /// `sink` one at a time so that exports of any size stream.
+    pub async fn export(
+        &self,
+        filter: &ExportFilter,
+        mut sink: impl FnMut(ExportedArticle) -> std::io::Result<()>,
+    ) -> Result<u64, ExportError> {
+        use futures_util::TryStreamExt;
+        let sql = "SELECT site, issue_date, page_no, page_name, url, pretitle, title, subtitle,
+                author, paragraphs, images
+             FROM articles
+             WHERE ($1 IS NULL OR site = $1) AND ($2 IS NULL OR issue_date >= $2)
+               AND ($3 IS NULL OR issue_date <= $3)
+             ORDER BY site, issue_date, page_no, url";
+        let mut n = 0u64;
+        on_pool!(self, |pool| {
+            let mut rows = sqlx::query(sql)
+                .bind(&filter.site)
+                .bind(filter.from)
+                .bind(filter.to)
+                .fetch(pool);
+            while let Some(row) = rows.try_next().await.map_err(StoreError::from)? {
+                let paragraphs: String = row.try_get(9).map_err(StoreError::from)?;
+                let images: String = row.try_get(10).map_err(StoreError::from)?;
+                let article = ExportedArticle {
+                    site: row.try_get(0).map_err(StoreError::from)?,
+                    date: row.try_get(1).map_err(StoreError::from)?,
+                    page_no: row.try_get(2).map_err(StoreError::from)?,
+                    page_name: row.try_get(3).map_err(StoreError::from)?,
+                    url: row.try_get(4).map_err(StoreError::from)?,
+                    pretitle: row.try_get(5).map_err(StoreError::from)?,
+                    title: row.try_get(6).map_err(StoreError::from)?,
+                    subtitle: row.try_get(7).map_err(StoreError::from)?,
+                    author: row.try_get(8).map_err(StoreError::from)?,
+                    paragraphs: serde_json::from_str(&paragraphs).map_err(ExportError::Corrupt)?,
+                    images: serde_json::from_str(&images).map_err(ExportError::Corrupt)?,
+                };
+                sink(article).map_err(ExportError::Io)?;
+                n += 1;
+            }
+            Ok(n)
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("stored JSON is corrupt: {0}")]
+    Corrupt(serde_json::Error),
+    #[error("cannot write: {0}")]
+    Io(std::io::Error),
+}
+
+impl Store {
+    /// Records a document or message that could not be handled, keyed so that a repeat of the
+    /// same failure updates the row instead of adding one.
+    pub async fn record_failure(
+        &self,
+        site: &str,
+        date: NaiveDate,
+        url: &str,
+        stage: &str,
+        kind: &str,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let now = Utc::now();
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO failures (site, issue_date, url, stage, kind, reason, recorded_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (site, issue_date, url, stage) DO UPDATE SET kind = EXCLUDED.kind,
+                    reason = EXCLUDED.reason, recorded_at = EXCLUDED.recorded_at",
+            )
+            .bind(site)
+            .bind(date)
+            .bind(url)
+            .bind(stage)
+            .bind(kind)
+            .bind(reason)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+}
+
+impl Store {
+    /// Marks an issue whose crawl gave up as `failed`, unless its manifest already arrived.
+    pub async fn mark_failed(&self, site: &str, date: NaiveDate) -> Result<(), StoreError> {
+        let now = Utc::now();
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO issues (site, issue_date, state, updated_at) VALUES ($1, $2, 'failed', $3)
+                 ON CONFLICT (site, issue_date) DO UPDATE SET state = 'failed', updated_at = EXCLUDED.updated_at
+                 WHERE issues.n_pages_expected IS NULL AND issues.state <> 'absent'",
+            )
+            .bind(site)
+            .bind(date)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,355 @@
+//! The classic Founder (方正) e-paper layout: `html/YYYY-MM/DD/node_N.htm` per page (版) and
+//! `content_N.htm` per article. See `../shared/real-pages/NOTES.md` for the real pages this
+//! follows.
+//!
+//! Invariants: every URL in a record is absolute and has no `?div=` query; every text field is
+//! trimmed of ASCII space, NBSP and U+3000, and an empty field is `None`, never `""`.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use epaper_common::messages::{ArticleRecord, ArticleRef, Image, PageRecord, PageRef};
+use regex::Regex;
+use scraper::{ElementRef, Html, Selector};
+use url::Url;
+
+use crate::text::{clean, element_text, non_empty};
+
+macro_rules! selector {
+    ($name:ident, $css:expr) => {
+        static $name: LazyLock<Selector> =
+            LazyLock::new(|| Selector::parse($css).expect("valid selector"));
+    };
+}
+
+selector!(PAGE_LINKS, "a#pageLink, a#pagelink, a#PageLink");
+selector!(ANCHORS, "a[href]");
+selector!(AREAS, "area[href], AREA[href]");
+selector!(MAP_IMAGE, "img[usemap]");
+selector!(TITLE_CELL, "td.font01");
+selector!(TITLE_OR_SUB_CELL, "td.font01, td.font02");
+selector!(PARAGRAPHS, "p");
+selector!(IMAGES, "img[src]");
+selector!(BANCI, ".banci, td.bm01, .paper-bot p.ban");
+selector!(CONTENT_AREA, ".dContents, #ozoom");
+selector!(HTML_TITLE, "title");
+
+static CONTENT_HREF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)content_(\d+)\.htm").expect("valid regex"));
+static URL_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"/(\d{4})-(\d{2})/(\d{2})/").expect("valid regex"));
+static TEXT_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").expect("valid regex")
+});
+static PAGE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*第?\s*([A-Za-z]*\d+)\s*版\s*[:：]?\s*(.*)$").expect("valid regex")
+});
+static ENPPROPERTY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)<!--\s*enpproperty(.*?)/enpproperty\s*-->").expect("valid regex")
+});
+static PROPERTY_FIELD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)<([A-Za-z][\w-]*)>([^<]*)</([A-Za-z][\w-]*)>").expect("valid regex"));
+static ENPCONTENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)<!--\s*enpcontent\s*-->(.*?)<!--\s*/enpcontent\s*-->").expect("valid regex")
+});
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:■|●|□)?\s*(?:本报记者|本报通讯员|记者|通讯员|作者[:：])\s*(.+)$")
+        .expect("valid regex")
+});
+
+/// The metadata in `<!--enpproperty ... /enpproperty-->`, which may stand after `</html>`.
+#[derive(Debug, Default)]
+pub struct Properties(Vec<(String, String)>);
+
+impl Properties {
+    pub fn read(html: &str) -> Properties {
+        let Some(block) = ENPPROPERTY.captures(html) else {
+            return Properties::default();
+        };
+        let fields = PROPERTY_FIELD
+            .captures_iter(&block[1])
+            .filter(|caps| caps[1].eq_ignore_ascii_case(&caps[3]))
+            .map(|caps| (caps[1].to_ascii_lowercase(), clean(&caps[2])))
+            .collect();
+        Properties(fields)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, v)| k == key && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Resolves `href` against `base`, dropping the query (`?div=-1`) and fragment.
+fn absolute(base: &Url, href: &str) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() || href.starts_with('#') || href.to_ascii_lowercase().starts_with("javascript:") {
+        return None;
+    }
+    let mut url = base.join(href).ok()?;
+    url.set_query(None);
+    url.set_fragment(None);
+    Some(url.to_string())
+}
+
+fn date_of(url: &Url, props: &Properties, doc: &Html) -> Option<NaiveDate> {
+    let ymd = |y: &str, m: &str, d: &str| {
+        NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    };
+    if let Some(caps) = URL_DATE.captures(url.path()) {
+        if let Some(date) = ymd(&caps[1], &caps[2], &caps[3]) {
+            return Some(date);
+        }
+    }
+    for key in ["founder-date", "date"] {
+        if let Some(value) = props.get(key) {
+            if let Some(date) = value.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+                return Some(date);
+            }
+        }
+    }
+    let text = element_text(doc.root_element());
+    TEXT_DATE
+        .captures(&text)
+        .and_then(|caps| ymd(&caps[1], &caps[2], &caps[3]))
+}
+
+/// Splits a label such as `第01版：要闻` or `第 A01 版 综 合` into (`01`, `要闻`).
+pub fn split_page_label(label: &str) -> (Option<String>, Option<String>) {
+    let label = clean(label);
+    match PAGE_LABEL.captures(&label) {
+        Some(caps) => (non_empty(&caps[1]), non_empty(&clean(&caps[2]))),
+        None => (None, non_empty(&label)),
+    }
+}
+
+fn page_list(doc: &Html, base: &Url) -> Vec<PageRef> {
+    let mut pages: Vec<PageRef> = Vec::new();
+    for link in doc.select(&PAGE_LINKS) {
+        let Some(url) = link.value().attr("href").and_then(|href| absolute(base, href)) else {
+            continue;
+        };
+        if pages.iter().any(|page| page.url == url) {
+            continue;
+        }
+        let (page_no, page_name) = split_page_label(&element_text(link));
+        pages.push(PageRef {
+            page_no,
+            page_name,
+            url,
+        });
+    }
+    pages
+}
+
+/// The page label printed on the document itself (`div.banci` and its relatives).
+fn printed_label(doc: &Html) -> (Option<String>, Option<String>) {
+    doc.select(&BANCI)
+        .map(|el| split_page_label(&element_text(el)))
+        .find(|(no, _)| no.is_some())
+        .unwrap_or((None, None))
+}
+
+fn issue_link(doc: &Html, base: &Url, label: &str) -> Option<String> {
+    doc.select(&ANCHORS)
+        .filter(|a| element_text(*a).contains(label))
+        .find_map(|a| a.value().attr("href").and_then(|href| absolute(base, href)))
+}
+
+pub fn parse_page(html: &str, url: &Url) -> PageRecord {
+    let doc = Html::parse_document(html);
+    let props = Properties::read(html);
+    let pages = page_list(&doc, url);
+    let own_url = absolute(url, url.as_str()).unwrap_or_else(|| url.to_string());
+    let (mut page_no, mut page_name) = pages
+        .iter()
+        .find(|page| page.url == own_url)
+        .map(|page| (page.page_no.clone(), page.page_name.clone()))
+        .unwrap_or((None, None));
+    if page_no.is_none() {
+        (page_no, page_name) = printed_label(&doc);
+    }
+    if page_no.is_none() {
+        page_no = props.get("founder-pagenum").map(str::to_string);
+    }
+
+    // Title list first (it has the titles), then image-map areas the list lacks.
+    let mut articles: Vec<ArticleRef> = Vec::new();
+    let mut push = |href: &str, title: Option<String>| {
+        if !CONTENT_HREF.is_match(href) {
+            return;
+        }
+        let Some(article_url) = absolute(url, href) else {
+            return;
+        };
+        match articles.iter_mut().find(|a| a.url == article_url) {
+            Some(existing) => {
+                if existing.title.is_none() {
+                    existing.title = title;
+                }
+            }
+            None => articles.push(ArticleRef {
+                title,
+                url: article_url,
+            }),
+        }
+    };
+    for anchor in doc.select(&ANCHORS) {
+        let href = anchor.value().attr("href").unwrap_or_default();
+        push(href, non_empty(&element_text(anchor)));
+    }
+    for area in doc.select(&AREAS) {
+        push(area.value().attr("href").unwrap_or_default(), None);
+    }
+
+    let image_url = doc
+        .select(&MAP_IMAGE)
+        .find_map(|img| img.value().attr("src").and_then(|src| absolute(url, src)));
+    let pdf_url = doc.select(&ANCHORS).find_map(|a| {
+        let href = a.value().attr("href")?;
+        href.to_ascii_lowercase()
+            .ends_with(".pdf")
+            .then(|| absolute(url, href))
+            .flatten()
+    });
+
+    PageRecord {
+        url: own_url,
+        date: date_of(url, &props, &doc),
+        page_no,
+        page_name,
+        pages,
+        articles,
+        image_url,
+        pdf_url,
+        prev_issue_url: issue_link(&doc, url, "上一期"),
+        next_issue_url: issue_link(&doc, url, "下一期"),
+    }
+}
+
+/// Leaf paragraphs of a body fragment: an outer `<P>` wrapping inner `<p>`s is not a paragraph
+/// of its own.
+fn paragraphs_of(fragment: &str) -> Vec<String> {
+    let body = Html::parse_fragment(fragment);
+    let leaves: Vec<String> = body
+        .select(&PARAGRAPHS)
+        .filter(|p| p.select(&PARAGRAPHS).nth(1).is_none())
+        .filter_map(|p| non_empty(&element_text(p)))
+        .collect();
+    if !leaves.is_empty() {
+        return leaves;
+    }
+    // No <p> at all: paragraphs are separated by <br>.
+    fragment
+        .split(|c| c == '\n')
+        .flat_map(|line| line.split("<br>"))
+        .filter_map(|chunk| non_empty(&element_text(Html::parse_fragment(chunk).root_element())))
+        .collect()
+}
+
+fn caption_of(img: ElementRef<'_>) -> Option<String> {
+    let table = img
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .find(|el| el.value().name().eq_ignore_ascii_case("table"))?;
+    non_empty(&element_text(table))
+}
+
+pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
+    let doc = Html::parse_document(html);
+    let props = Properties::read(html);
+
+    // td.font02 before td.font01 is the 引题, after it the 副题.
+    let mut pretitle = None;
+    let mut title = None;
+    let mut subtitle = None;
+    if doc.select(&TITLE_CELL).next().is_some() {
+        let mut seen_title = false;
+        for cell in doc.select(&TITLE_OR_SUB_CELL) {
+            let text = non_empty(&element_text(cell));
+            if cell.value().has_class("font01", scraper::CaseSensitivity::AsciiCaseInsensitive) {
+                seen_title = true;
+                if title.is_none() {
+                    title = text;
+                }
+            } else if !seen_title {
+                pretitle = pretitle.or(text);
+            } else {
+                subtitle = subtitle.or(text);
+            }
+        }
+    }
+    let title = title.or_else(|| props.get("title").map(str::to_string)).or_else(|| {
+        doc.select(&HTML_TITLE)
+            .next()
+            .and_then(|t| non_empty(element_text(t).split("--").next().unwrap_or_default()))
+    });
+    let pretitle = pretitle.or_else(|| props.get("introtitle").map(str::to_string));
+    let subtitle = subtitle.or_else(|| props.get("subtitle").map(str::to_string));
+
+    let mut paragraphs: Vec<String> = ENPCONTENT
+        .captures(html)
+        .map(|caps| paragraphs_of(&caps[1]))
+        .unwrap_or_default();
+    if paragraphs.is_empty() {
+        if let Some(area) = doc.select(&CONTENT_AREA).next() {
+            paragraphs = paragraphs_of(&area.inner_html());
+        }
+    }
+
+    // The byline: the metadata, else a leading `■ 本报记者 …` paragraph, which then leaves the
+    // body.
+    let mut author = props.get("author").map(str::to_string);
+    if let Some(first) = paragraphs.first() {
+        if let Some(caps) = BYLINE.captures(first) {
+            let names = clean(&caps[1]);
+            if author.is_none() {
+                author = non_empty(&names);
+            }
+            paragraphs.remove(0);
+        }
+    }
+
+    let scope = doc.select(&CONTENT_AREA).next();
+    let image_root = scope
+        .and_then(|area| {
+            area.ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|el| el.value().has_class("dContents", scraper::CaseSensitivity::AsciiCaseInsensitive))
+        })
+        .or(scope)
+        .unwrap_or_else(|| doc.root_element());
+    let mut images: Vec<Image> = Vec::new();
+    for img in image_root.select(&IMAGES) {
+        let Some(src) = img.value().attr("src").and_then(|src| absolute(url, src)) else {
+            continue;
+        };
+        if src.contains("/tplimg/") || images.iter().any(|i| i.url == src) {
+            continue;
+        }
+        images.push(Image {
+            url: src,
+            caption: caption_of(img),
+        });
+    }
+
+    let (mut page_no, page_name) = printed_label(&doc);
+    if page_no.is_none() {
+        page_no = props.get("founder-pagenum").map(str::to_string);
+    }
+
+    ArticleRecord {
+        url: absolute(url, url.as_str()).unwrap_or_else(|| url.to_string()),
+        date: date_of(url, &props, &doc),
+        page_no,
+        page_name,
+        pretitle,
+        title,
+        subtitle,
+        author,
+        paragraphs,
+        images,
+    }
+}
