@@ -389,3 +389,23 @@ impl Outbox for Publisher {
             .map_err(|error| StageError::retryable(anyhow::Error::new(error)))
     }
 }
+
+impl Broker {
+    /// Deletes every queue of the topology, messages included: for tearing down a test or a
+    /// retired deployment, never for normal operation.
+    pub async fn delete_topology(&self) -> Result<(), BrokerError> {
+        let channel = self.connection.create_channel().await?;
+        for stage in Stage::ALL {
+            for queue in [
+                self.topology.work_queue(stage),
+                self.topology.dead_letter_queue(stage),
+            ] {
+                channel
+                    .queue_delete(queue.as_str().into(), lapin::options::QueueDeleteOptions::default())
+                    .await?;
+            }
+        }
+        let _ = channel.close(200, "topology deleted".into()).await;
+        Ok(())
+    }
+}

@@ -4,6 +4,7 @@
 //! message only after the transaction holding its effect has committed.
 
 pub mod store;
+pub mod testing;
 
 use epaper_common::error::StageError;
 use epaper_common::messages::{Message, Record};
