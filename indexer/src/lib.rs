@@ -37,9 +37,11 @@ fn stage_error(error: StoreError) -> StageError {
 impl Handler for IndexStage {
     async fn handle<O: Outbox>(&self, message: Message, _out: &O) -> Result<(), StageError> {
         match message {
-            Message::Manifest(manifest) => {
-                self.store.apply_manifest(&manifest).await.map_err(stage_error)
-            }
+            Message::Manifest(manifest) => self
+                .store
+                .apply_manifest(&manifest)
+                .await
+                .map_err(stage_error),
             Message::Parsed(parsed) => {
                 let (page, article) = match &parsed.record {
                     Record::Page(page) => (Some(page), None),

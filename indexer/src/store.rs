@@ -60,7 +60,8 @@ impl StoreError {
         match self {
             StoreError::Sqlx(sqlx::Error::Database(db)) => {
                 // PostgreSQL classes 22 (data) and 23 (constraints) will fail again.
-                !db.code().is_some_and(|code| code.starts_with("22") || code.starts_with("23"))
+                !db.code()
+                    .is_some_and(|code| code.starts_with("22") || code.starts_with("23"))
             }
             StoreError::Sqlx(
                 sqlx::Error::Io(_)
@@ -214,11 +215,13 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             // The manifest is the truth about fetch failures of this issue: replace them.
-            sqlx::query("DELETE FROM failures WHERE site = $1 AND issue_date = $2 AND stage = 'crawl'")
-                .bind(&manifest.site)
-                .bind(manifest.date)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "DELETE FROM failures WHERE site = $1 AND issue_date = $2 AND stage = 'crawl'",
+            )
+            .bind(&manifest.site)
+            .bind(manifest.date)
+            .execute(&mut *tx)
+            .await?;
             for failure in &manifest.failures {
                 sqlx::query(
                     "INSERT INTO failures (site, issue_date, url, stage, kind, reason, recorded_at)
@@ -338,7 +341,8 @@ impl Store {
                 .await?;
             }
             if let Some(article) = article {
-                let paragraphs = serde_json::to_string(&article.paragraphs).expect("strings serialize");
+                let paragraphs =
+                    serde_json::to_string(&article.paragraphs).expect("strings serialize");
                 let images = serde_json::to_string(&article.images).expect("images serialize");
                 let content_hash = hash(&[
                     article.page_no.as_deref().unwrap_or(""),
@@ -422,7 +426,11 @@ impl Store {
     }
 
     /// The state of one issue, if the archive knows it.
-    pub async fn issue_state(&self, site: &str, date: NaiveDate) -> Result<Option<String>, StoreError> {
+    pub async fn issue_state(
+        &self,
+        site: &str,
+        date: NaiveDate,
+    ) -> Result<Option<String>, StoreError> {
         on_pool!(self, |pool| {
             let row = sqlx::query("SELECT state FROM issues WHERE site = $1 AND issue_date = $2")
                 .bind(site)

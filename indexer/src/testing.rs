@@ -38,7 +38,10 @@ impl FreshDatabase {
             .expect("CREATE DATABASE");
         let _ = admin.close().await;
         let admin_url = pg_admin_url();
-        let server = admin_url.rsplit_once('/').map(|(server, _)| server).unwrap_or(&admin_url);
+        let server = admin_url
+            .rsplit_once('/')
+            .map(|(server, _)| server)
+            .unwrap_or(&admin_url);
         FreshDatabase {
             url: format!("{server}/{name}"),
             name,

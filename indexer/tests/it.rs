@@ -1,0 +1,303 @@
+//! The store's shared suite, run against both backends: PostgreSQL (a fresh database per test)
+//! and SQLite (a fresh file per test). The same assertions must hold on each.
+
+use chrono::{NaiveDate, Utc};
+use epaper_common::messages::{
+    ArticleRecord, CompressedBytes, DocKind, FetchFailure, FetchedDocument, Image, IssueManifest,
+    PageRecord, PageRef,
+};
+use epaper_indexer::testing::{FreshDatabase, random_suffix};
+use epaper_indexer::{ExportFilter, ExportedArticle, Store};
+
+const BASE: &str = "http://paper.test/html/2024-03/04/";
+
+fn date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 3, 4).unwrap()
+}
+
+fn fetched(url: &str, kind: DocKind, body: &str) -> FetchedDocument {
+    FetchedDocument {
+        site: "sample".into(),
+        issue_date: date(),
+        kind,
+        url: url.into(),
+        status: 200,
+        content_type: Some("text/html; charset=utf-8".into()),
+        etag: None,
+        last_modified: None,
+        fetched_at: Utc::now(),
+        body: CompressedBytes::compress(body.as_bytes()),
+    }
+}
+
+fn page(n_articles: usize) -> PageRecord {
+    PageRecord {
+        url: format!("{BASE}node_1.htm"),
+        date: Some(date()),
+        page_no: Some("01".into()),
+        page_name: Some("要闻".into()),
+        pages: vec![PageRef {
+            page_no: Some("01".into()),
+            page_name: Some("要闻".into()),
+            url: format!("{BASE}node_1.htm"),
+        }],
+        articles: (0..n_articles)
+            .map(|k| epaper_common::messages::ArticleRef {
+                title: Some(format!("标题{k}")),
+                url: format!("{BASE}content_{k}.htm"),
+            })
+            .collect(),
+        image_url: Some("http://paper.test/images/2024-03/04/01/page_b.png".into()),
+        pdf_url: Some("http://paper.test/images/2024-03/04/01/page.pdf".into()),
+        prev_issue_url: None,
+        next_issue_url: None,
+    }
+}
+
+fn article(k: usize, paragraph: &str) -> ArticleRecord {
+    ArticleRecord {
+        url: format!("{BASE}content_{k}.htm"),
+        date: Some(date()),
+        page_no: Some("01".into()),
+        page_name: Some("要闻".into()),
+        pretitle: Some("引题".into()),
+        title: Some(format!("标题{k}")),
+        subtitle: None,
+        author: Some("林晓川".into()),
+        paragraphs: vec!["社区志愿服务队正式运行。".into(), paragraph.into()],
+        images: vec![Image {
+            url: format!("http://paper.test/images/p{k}_b.png"),
+            caption: Some("活动现场".into()),
+        }],
+    }
+}
+
+fn manifest(n_articles: usize, failures: Vec<FetchFailure>) -> IssueManifest {
+    IssueManifest {
+        site: "sample".into(),
+        date: date(),
+        absent: false,
+        pages: vec![format!("{BASE}node_1.htm")],
+        articles: (0..n_articles)
+            .map(|k| format!("{BASE}content_{k}.htm"))
+            .collect(),
+        failures,
+    }
+}
+
+async fn exported(store: &Store) -> Vec<ExportedArticle> {
+    let mut rows = Vec::new();
+    store
+        .export(&ExportFilter::default(), |a| {
+            rows.push(a);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    rows
+}
+
+async fn state(store: &Store) -> Option<String> {
+    store.issue_state("sample", date()).await.unwrap()
+}
+
+async fn store_page(store: &Store, n_articles: usize) {
+    let page = page(n_articles);
+    store
+        .store_document(
+            &fetched(&page.url, DocKind::Page, "<html/>"),
+            Some(&page),
+            None,
+        )
+        .await
+        .unwrap();
+}
+
+async fn store_article(store: &Store, k: usize, paragraph: &str) {
+    let article = article(k, paragraph);
+    store
+        .store_document(
+            &fetched(&article.url, DocKind::Article, paragraph),
+            None,
+            Some(&article),
+        )
+        .await
+        .unwrap();
+}
+
+/// Documents may arrive before or after the manifest; the issue is complete when all are in,
+/// and a redelivery of any of them changes nothing.
+async fn completes_in_any_order_and_redelivery_changes_nothing(store: Store) {
+    store.mark_queued("sample", date()).await.unwrap();
+    assert_eq!(state(&store).await.as_deref(), Some("queued"));
+    store_article(&store, 0, "第一段。").await;
+    assert_eq!(state(&store).await.as_deref(), Some("parsing"));
+    store.apply_manifest(&manifest(2, vec![])).await.unwrap();
+    store_page(&store, 2).await;
+    assert_eq!(state(&store).await.as_deref(), Some("parsing"));
+    store_article(&store, 1, "第二段。").await;
+    assert_eq!(state(&store).await.as_deref(), Some("complete"));
+
+    let before = exported(&store).await;
+    assert_eq!(before.len(), 2);
+    assert_eq!(before[0], {
+        let a = article(0, "第一段。");
+        ExportedArticle {
+            site: "sample".into(),
+            date: date(),
+            page_no: a.page_no,
+            page_name: a.page_name,
+            url: a.url,
+            pretitle: a.pretitle,
+            title: a.title,
+            subtitle: a.subtitle,
+            author: a.author,
+            paragraphs: a.paragraphs,
+            images: a.images,
+        }
+    });
+
+    // Redelivery of everything, in another order.
+    store_article(&store, 1, "第二段。").await;
+    store.apply_manifest(&manifest(2, vec![])).await.unwrap();
+    store_article(&store, 0, "第一段。").await;
+    store_page(&store, 2).await;
+    assert_eq!(exported(&store).await, before);
+    assert_eq!(state(&store).await.as_deref(), Some("complete"));
+
+    // A changed article replaces its row; it is never a second row.
+    store_article(&store, 0, "改过的第一段。").await;
+    let after = exported(&store).await;
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[0].paragraphs[1], "改过的第一段。");
+    assert_eq!(
+        store.issue_states().await.unwrap(),
+        vec![("sample".to_string(), "complete".to_string(), 1)]
+    );
+    store.close().await;
+}
+
+async fn failures_make_partial_and_absence_is_not_a_failure(store: Store) {
+    let failed = FetchFailure {
+        url: format!("{BASE}content_1.htm"),
+        kind: DocKind::Article,
+        reason: "HTTP 500 after 4 attempts".into(),
+    };
+    store
+        .apply_manifest(&manifest(2, vec![failed]))
+        .await
+        .unwrap();
+    store_page(&store, 2).await;
+    store_article(&store, 0, "第一段。").await;
+    assert_eq!(state(&store).await.as_deref(), Some("partial"));
+
+    let absent_day = date().succ_opt().unwrap();
+    store
+        .apply_manifest(&IssueManifest {
+            site: "sample".into(),
+            date: absent_day,
+            absent: true,
+            pages: vec![],
+            articles: vec![],
+            failures: vec![],
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .issue_state("sample", absent_day)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("absent")
+    );
+    // A crawl that gave up marks its issue failed, but never one whose manifest arrived.
+    let failed_day = absent_day.succ_opt().unwrap();
+    store.mark_queued("sample", failed_day).await.unwrap();
+    store.mark_failed("sample", failed_day).await.unwrap();
+    store.mark_failed("sample", date()).await.unwrap();
+    assert_eq!(
+        store
+            .issue_state("sample", failed_day)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("failed")
+    );
+    assert_eq!(state(&store).await.as_deref(), Some("partial"));
+    store.close().await;
+}
+
+/// Many writers on one issue at once (two indexer replicas) still end `complete`.
+async fn concurrent_writers_leave_the_right_state(store: Store) {
+    let n = 12;
+    let mut tasks = tokio::task::JoinSet::new();
+    for k in 0..n {
+        let store = store.clone();
+        tasks.spawn(async move { store_article(&store, k, "并发写入。").await });
+    }
+    {
+        let store = store.clone();
+        tasks.spawn(async move { store.apply_manifest(&manifest(n, vec![])).await.unwrap() });
+    }
+    {
+        let store = store.clone();
+        tasks.spawn(async move { store_page(&store, n).await });
+    }
+    while let Some(result) = tasks.join_next().await {
+        result.unwrap();
+    }
+    assert_eq!(exported(&store).await.len(), n);
+    assert_eq!(state(&store).await.as_deref(), Some("complete"));
+    store.close().await;
+}
+
+async fn postgres() -> (Store, FreshDatabase) {
+    let db = FreshDatabase::create().await;
+    let store = Store::connect(&db.url, 8).await.unwrap();
+    store.migrate().await.unwrap();
+    // Migrating twice is harmless.
+    store.migrate().await.unwrap();
+    (store, db)
+}
+
+async fn sqlite() -> (Store, std::path::PathBuf) {
+    let path = std::env::temp_dir().join(format!("epaper-store-{}.db", random_suffix()));
+    let store = Store::connect(&format!("sqlite://{}", path.display()), 4)
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    store.migrate().await.unwrap();
+    (store, path)
+}
+
+macro_rules! on_both_stores {
+    ($($case:ident),* $(,)?) => {
+        mod on_postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread")]
+                async fn $case() {
+                    let (store, db) = super::postgres().await;
+                    super::$case(store).await;
+                    db.drop_it().await;
+                }
+            )*
+        }
+        mod on_sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread")]
+                async fn $case() {
+                    let (store, path) = super::sqlite().await;
+                    super::$case(store).await;
+                    let _ = std::fs::remove_file(path);
+                }
+            )*
+        }
+    };
+}
+
+on_both_stores!(
+    completes_in_any_order_and_redelivery_changes_nothing,
+    failures_make_partial_and_absence_is_not_a_failure,
+    concurrent_writers_leave_the_right_state,
+);
