@@ -47,6 +47,10 @@ pub struct Envelope {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a message is built once and moved, never stored in bulk; boxing buys nothing"
+)]
 pub enum Message {
     /// Crawl one issue: site and date. Goes to the crawl queue.
     CrawlIssue(CrawlIssue),
@@ -253,7 +257,9 @@ impl CompressedBytes {
     pub fn compress(raw: &[u8]) -> Self {
         let mut encoder =
             flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-        encoder.write_all(raw).expect("writing to a Vec cannot fail");
+        encoder
+            .write_all(raw)
+            .expect("writing to a Vec cannot fail");
         CompressedBytes(encoder.finish().expect("writing to a Vec cannot fail"))
     }
 
@@ -334,7 +340,10 @@ mod tests {
         let Message::Fetched(doc) = back else {
             unreachable!()
         };
-        assert_eq!(doc.body.decompress(1 << 20).unwrap(), "<p>正文</p>".as_bytes());
+        assert_eq!(
+            doc.body.decompress(1 << 20).unwrap(),
+            "<p>正文</p>".as_bytes()
+        );
     }
 
     #[test]

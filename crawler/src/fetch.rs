@@ -56,7 +56,10 @@ pub struct Fetcher {
 
 enum Attempt {
     Done(Fetched),
-    Retry { reason: String, wait: Option<Duration> },
+    Retry {
+        reason: String,
+        wait: Option<Duration>,
+    },
     Fail(FetchError),
 }
 
@@ -129,9 +132,11 @@ impl Fetcher {
         let mut response = match self.client.get(url).send().await {
             Ok(response) => response,
             Err(error) if error.is_redirect() => {
+                // The chain, so that the reason names the policy's own words ("redirect to
+                // another host: …"), not only reqwest's "error following redirect".
                 return Attempt::Fail(FetchError::Refused {
                     url: url.to_string(),
-                    reason: format!("{error}"),
+                    reason: error_chain(&error),
                 });
             }
             Err(error) => {

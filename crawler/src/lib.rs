@@ -51,7 +51,9 @@ impl CrawlStage {
         let host = url::Url::parse(entry)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
-            .ok_or_else(|| StageError::permanent(anyhow::anyhow!("entry URL {entry} has no host")))?;
+            .ok_or_else(|| {
+                StageError::permanent(anyhow::anyhow!("entry URL {entry} has no host"))
+            })?;
         let fetcher = Fetcher::new(&self.settings, vec![host]).map_err(StageError::permanent)?;
         Ok(match self.base_backoff {
             Some(backoff) => fetcher.with_base_backoff(backoff),

@@ -1,0 +1,923 @@
+//! The crawl stage end to end, against a small classic-Founder e-paper served from 127.0.0.1.
+//!
+//! Every test builds its own site: a table from path to [`Reply`], so one article can misbehave
+//! (fail, redirect, overflow, break off) while the rest of the issue is served normally. The
+//! server counts requests per path and query, which is how the tests see what the crawler asked
+//! for, and how often.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use epaper_common::config::Settings;
+use epaper_common::error::StageError;
+use epaper_common::messages::{CrawlIssue, DocKind, FetchedDocument, IssueManifest, Message};
+use epaper_common::transport::{Handler, Outbox};
+use epaper_crawler::CrawlStage;
+use epaper_crawler::fetch::{FetchError, Fetcher};
+
+const DIR: &str = "/html/2024-03/04/";
+const HTML: &str = "text/html; charset=utf-8";
+
+fn issue_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 3, 4).unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The recording outbox
+
+/// Keeps what the stage sends, in order.
+#[derive(Default)]
+struct Recorder {
+    messages: Mutex<Vec<Message>>,
+}
+
+impl Outbox for Recorder {
+    async fn send(&self, message: Message) -> Result<(), StageError> {
+        self.messages.lock().unwrap().push(message);
+        Ok(())
+    }
+}
+
+impl Recorder {
+    fn take(&self) -> Vec<Message> {
+        std::mem::take(&mut *self.messages.lock().unwrap())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The local site
+
+#[derive(Clone)]
+enum Reply {
+    /// 200 with this HTML.
+    Html(String),
+    /// 200 with this HTML, after a pause.
+    Slow(Duration, String),
+    /// Always this status, with a short body.
+    Status(u16),
+    /// The first request gets `status` (and `Retry-After` if given); every later one the HTML.
+    FailOnce {
+        status: u16,
+        retry_after: Option<&'static str>,
+        html: String,
+    },
+    /// 302 to this location.
+    Redirect(String),
+    /// The first `times` requests declare the full Content-Length, send half the bytes and close
+    /// the connection; later ones get the whole document.
+    Truncated { times: u32, html: String },
+    /// 200, streamed in these chunks without a Content-Length.
+    Chunked(Vec<Vec<u8>>),
+}
+
+struct SiteState {
+    routes: HashMap<String, Reply>,
+    hits: Arc<Mutex<HashMap<String, u32>>>,
+    log: Arc<Mutex<Vec<(String, Instant)>>>,
+}
+
+struct Server {
+    /// `http://HOST:PORT`, no trailing slash.
+    base: String,
+    addr: SocketAddr,
+    /// Requests per path and query (`/html/…/content_1.htm`, `/x?div=-1`).
+    hits: Arc<Mutex<HashMap<String, u32>>>,
+    /// Every request, in arrival order.
+    log: Arc<Mutex<Vec<(String, Instant)>>>,
+}
+
+impl Server {
+    async fn start(host: &str, routes: HashMap<String, Reply>) -> Server {
+        let listener = tokio::net::TcpListener::bind((host, 0)).await.unwrap();
+        Self::serve(listener, routes)
+    }
+
+    fn serve(listener: tokio::net::TcpListener, routes: HashMap<String, Reply>) -> Server {
+        let addr = listener.local_addr().unwrap();
+        let hits = Arc::new(Mutex::new(HashMap::new()));
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let state = Arc::new(SiteState {
+            routes,
+            hits: hits.clone(),
+            log: log.clone(),
+        });
+        let app = Router::new().fallback(respond).with_state(state);
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Server {
+            base: format!("http://{addr}"),
+            addr,
+            hits,
+            log,
+        }
+    }
+
+    /// Requests for exactly this path (and query).
+    fn hits(&self, path_and_query: &str) -> u32 {
+        self.hits
+            .lock()
+            .unwrap()
+            .get(path_and_query)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn total_hits(&self) -> u32 {
+        self.hits.lock().unwrap().values().sum()
+    }
+
+    fn requested(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self.hits.lock().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    /// When each request for `path` arrived.
+    fn times(&self, path: &str) -> Vec<Instant> {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, t)| *t)
+            .collect()
+    }
+
+    fn url(&self, file: &str) -> String {
+        format!("{}{DIR}{file}", self.base)
+    }
+}
+
+async fn respond(State(state): State<Arc<SiteState>>, uri: Uri) -> Response {
+    let key = uri
+        .path_and_query()
+        .map(|pq| pq.as_str().to_string())
+        .unwrap_or_else(|| uri.path().to_string());
+    let n = {
+        let mut hits = state.hits.lock().unwrap();
+        let n = hits.entry(key.clone()).or_insert(0);
+        *n += 1;
+        *n
+    };
+    state.log.lock().unwrap().push((key, Instant::now()));
+    let Some(reply) = state.routes.get(uri.path()).cloned() else {
+        return (StatusCode::NOT_FOUND, "没有这个页面").into_response();
+    };
+    let html = |body: String| ([(header::CONTENT_TYPE, HTML)], body).into_response();
+    match reply {
+        Reply::Html(body) => html(body),
+        Reply::Slow(pause, body) => {
+            tokio::time::sleep(pause).await;
+            html(body)
+        }
+        Reply::Status(code) => (StatusCode::from_u16(code).unwrap(), "出错了").into_response(),
+        Reply::FailOnce {
+            status,
+            retry_after,
+            html: body,
+        } => {
+            if n > 1 {
+                return html(body);
+            }
+            let mut response =
+                (StatusCode::from_u16(status).unwrap(), "请稍后再试").into_response();
+            if let Some(seconds) = retry_after {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, seconds.parse().unwrap());
+            }
+            response
+        }
+        Reply::Redirect(location) => {
+            (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+        }
+        Reply::Truncated { times, html: body } => {
+            if n > times {
+                return html(body);
+            }
+            let full = body.into_bytes();
+            let half = full[..full.len() / 2].to_vec();
+            // Half the bytes, a pause so that hyper flushes them, then the end of a body that
+            // promised more: hyper gives up on the response and closes the connection.
+            let stream = futures_util::stream::unfold(Some(half), |chunk| async move {
+                match chunk {
+                    Some(bytes) => Some((Ok::<_, std::io::Error>(bytes), None)),
+                    None => {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        None
+                    }
+                }
+            });
+            Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, HTML)
+                .header(header::CONTENT_LENGTH, full.len())
+                .body(Body::from_stream(stream))
+                .unwrap()
+        }
+        Reply::Chunked(chunks) => {
+            let stream =
+                futures_util::stream::iter(chunks.into_iter().map(Ok::<_, std::io::Error>));
+            Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, HTML)
+                .body(Body::from_stream(stream))
+                .unwrap()
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The paper
+
+/// The page list every page carries.
+const PAGES: [(u32, &str); 3] = [(1, "要闻"), (2, "经济"), (3, "文化")];
+
+const ARTICLES: [(u32, &str, [&str; 2]); 6] = [
+    (
+        1,
+        "春耕备耕有序展开",
+        [
+            "连日来，各地农民抢抓农时，田间地头一派繁忙景象。",
+            "农技人员深入村组，指导选种育秧。",
+        ],
+    ),
+    (
+        2,
+        "老城区更新项目开工",
+        [
+            "首批十二个老旧小区改造项目昨日同时开工。",
+            "改造内容包括管网更新、加装电梯和增设停车位。",
+        ],
+    ),
+    (
+        3,
+        "图片新闻：江边晨练",
+        ["清晨，市民在江边步道锻炼身体。", "本报记者摄。"],
+    ),
+    (
+        4,
+        "小微企业贷款稳步增长",
+        [
+            "一季度全市小微企业贷款余额同比增长百分之十一。",
+            "多家银行推出免抵押信用贷款产品。",
+        ],
+    ),
+    (
+        5,
+        "港口吞吐量再创新高",
+        [
+            "今年前两个月，港口货物吞吐量同比增长百分之八。",
+            "集装箱航线新增三条。",
+        ],
+    ),
+    (
+        6,
+        "市图书馆延长开放时间",
+        [
+            "自本月起，市图书馆每天开放至晚上九点。",
+            "读者可在线预约自习座位。",
+        ],
+    ),
+];
+
+/// A classic Founder page: the page list, the image map, then the title list.
+fn page_html(pages: &[(u32, &str)], titles: &[(&str, &str)], areas: &[&str]) -> String {
+    let mut html = String::from(
+        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\
+         <title>测试日报</title></head><body>\n<table id=pagelist>",
+    );
+    for (n, name) in pages {
+        let _ = write!(
+            html,
+            "<tr><td><a id=pageLink href=node_{n}.htm>第{n:02}版：{name}</a></td></tr>"
+        );
+    }
+    html.push_str("</table>\n<img src=page.jpg usemap=#PagePicMap><map name=PagePicMap>");
+    for (i, href) in areas.iter().enumerate() {
+        let top = i * 100;
+        let _ = write!(
+            html,
+            "<area shape=rect coords=0,{top},300,{} href={href}>",
+            top + 90
+        );
+    }
+    html.push_str("</map>\n<table id=titles>");
+    for (href, title) in titles {
+        let _ = write!(html, "<tr><td><a href={href}>{title}</a></td></tr>");
+    }
+    html.push_str("</table>\n</body></html>\n");
+    html
+}
+
+fn article_html(title: &str, paragraphs: &[&str]) -> String {
+    let mut html = format!(
+        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\
+         <title>{title}</title></head><body>\n<table><tr><td class=\"font01\">{title}</td></tr>\
+         </table>\n<!--enpcontent-->"
+    );
+    for p in paragraphs {
+        let _ = write!(html, "<p>{p}</p>");
+    }
+    html.push_str("<!--/enpcontent-->\n</body></html>\n");
+    html
+}
+
+fn article(n: u32) -> String {
+    let (_, title, paragraphs) = ARTICLES.iter().find(|(k, _, _)| *k == n).unwrap();
+    article_html(title, paragraphs)
+}
+
+fn path(file: &str) -> String {
+    format!("{DIR}{file}")
+}
+
+/// The whole issue: three pages, six articles. Article 3 is linked only from the image map,
+/// article 1 also from page 2 (a continuation), and every map area carries a `?div=` query.
+/// Page 2 answers slowly, so that pages finish out of order.
+fn issue() -> HashMap<String, Reply> {
+    let node_1 = page_html(
+        &PAGES,
+        &[
+            ("content_1.htm", "春耕备耕有序展开"),
+            ("content_2.htm", "老城区更新项目开工"),
+        ],
+        &[
+            "content_1.htm?div=-1",
+            "content_2.htm?div=-1",
+            "content_3.htm?div=-1",
+        ],
+    );
+    let node_2 = page_html(
+        &PAGES,
+        &[
+            ("content_4.htm", "小微企业贷款稳步增长"),
+            ("content_5.htm", "港口吞吐量再创新高"),
+            ("content_1.htm", "（上接第一版）春耕备耕有序展开"),
+        ],
+        &["content_4.htm?div=-1", "content_5.htm?div=0"],
+    );
+    let node_3 = page_html(
+        &PAGES,
+        &[("content_6.htm", "市图书馆延长开放时间")],
+        &["content_6.htm?div=-1", "content_6.htm?div=1"],
+    );
+    let mut routes = HashMap::new();
+    routes.insert(path("node_1.htm"), Reply::Html(node_1));
+    routes.insert(
+        path("node_2.htm"),
+        Reply::Slow(Duration::from_millis(300), node_2),
+    );
+    routes.insert(path("node_3.htm"), Reply::Html(node_3));
+    for (n, _, _) in ARTICLES {
+        routes.insert(path(&format!("content_{n}.htm")), Reply::Html(article(n)));
+    }
+    routes
+}
+
+/// The issue with some documents replaced.
+fn issue_with(changes: impl IntoIterator<Item = (&'static str, Reply)>) -> HashMap<String, Reply> {
+    let mut routes = issue();
+    for (file, reply) in changes {
+        routes.insert(path(file), reply);
+    }
+    routes
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the stage
+
+fn settings(env: &[(&str, &str)]) -> Settings {
+    Settings::load_with_env(
+        None,
+        env.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap()
+}
+
+fn stage(settings: &Settings) -> CrawlStage {
+    CrawlStage::new(settings.crawler.clone()).with_base_backoff(Duration::from_millis(10))
+}
+
+fn crawl_request(site: &str, server: &Server, date: NaiveDate) -> Message {
+    Message::CrawlIssue(CrawlIssue {
+        site: site.to_string(),
+        base_url: Some(format!("{}/", server.base)),
+        date,
+    })
+}
+
+/// Crawls the sample site's issue of 2024-03-04 and returns what the stage sent.
+async fn crawl(stage: &CrawlStage, server: &Server) -> Vec<Message> {
+    let out = Recorder::default();
+    stage
+        .handle(crawl_request("sample", server, issue_date()), &out)
+        .await
+        .expect("the crawl succeeds");
+    out.take()
+}
+
+/// Splits the output into the fetched documents and the manifest, checking that exactly one
+/// manifest was sent and that it came last.
+fn split(messages: Vec<Message>) -> (Vec<FetchedDocument>, IssueManifest) {
+    let mut fetched = Vec::new();
+    let mut manifests = Vec::new();
+    let n = messages.len();
+    for (i, message) in messages.into_iter().enumerate() {
+        match message {
+            Message::Fetched(doc) => fetched.push(doc),
+            Message::Manifest(manifest) => {
+                assert_eq!(i, n - 1, "the manifest is the last message");
+                manifests.push(manifest);
+            }
+            other => panic!("unexpected message {}", other.describe()),
+        }
+    }
+    assert_eq!(manifests.len(), 1, "exactly one manifest");
+    (fetched, manifests.pop().unwrap())
+}
+
+fn urls_of(fetched: &[FetchedDocument], kind: DocKind) -> Vec<String> {
+    let mut urls: Vec<String> = fetched
+        .iter()
+        .filter(|doc| doc.kind == kind)
+        .map(|doc| doc.url.clone())
+        .collect();
+    urls.sort();
+    urls
+}
+
+fn body_of(fetched: &[FetchedDocument], url: &str) -> Vec<u8> {
+    let doc = fetched
+        .iter()
+        .find(|doc| doc.url == url)
+        .unwrap_or_else(|| panic!("{url} was not fetched"));
+    doc.body.decompress(1 << 20).unwrap()
+}
+
+fn article_urls(server: &Server, numbers: &[u32]) -> Vec<String> {
+    numbers
+        .iter()
+        .map(|n| server.url(&format!("content_{n}.htm")))
+        .collect()
+}
+
+fn sorted(mut urls: Vec<String>) -> Vec<String> {
+    urls.sort();
+    urls
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+#[tokio::test]
+async fn a_complete_issue_is_fetched_once_each_and_listed_in_order() {
+    let server = Server::start("127.0.0.1", issue()).await;
+    let settings = settings(&[]);
+    let (fetched, manifest) = split(crawl(&stage(&settings), &server).await);
+
+    let pages: Vec<String> = ["node_1.htm", "node_2.htm", "node_3.htm"]
+        .iter()
+        .map(|f| server.url(f))
+        .collect();
+    let articles = article_urls(&server, &[1, 2, 3, 4, 5, 6]);
+
+    // The manifest: pages in page-list order (page 2 finished last), every article once, in the
+    // order the pages name them, without `?div=`.
+    assert_eq!(manifest.site, "sample");
+    assert_eq!(manifest.date, issue_date());
+    assert!(!manifest.absent);
+    assert_eq!(manifest.pages, pages);
+    assert_eq!(manifest.articles, articles);
+    assert!(
+        manifest.failures.is_empty(),
+        "failures: {:?}",
+        manifest.failures
+    );
+
+    // One Fetched per document, of the right kind, with the bytes as served.
+    assert_eq!(fetched.len(), 9);
+    let unique: HashSet<&str> = fetched.iter().map(|doc| doc.url.as_str()).collect();
+    assert_eq!(unique.len(), fetched.len(), "no URL is sent twice");
+    assert_eq!(urls_of(&fetched, DocKind::Page), sorted(pages.clone()));
+    assert_eq!(
+        urls_of(&fetched, DocKind::Article),
+        sorted(articles.clone())
+    );
+    for doc in &fetched {
+        assert_eq!(doc.site, "sample");
+        assert_eq!(doc.issue_date, issue_date());
+        assert_eq!(doc.status, 200);
+        assert_eq!(doc.content_type.as_deref(), Some(HTML));
+        assert!(!doc.url.contains('?'), "{}", doc.url);
+    }
+    for n in 1..=6 {
+        let url = server.url(&format!("content_{n}.htm"));
+        assert_eq!(body_of(&fetched, &url), article(n).into_bytes(), "{url}");
+    }
+
+    // The server saw each document exactly once (the entry page too), and no `?div=` variant.
+    let mut expected: Vec<String> = ["node_1.htm", "node_2.htm", "node_3.htm"]
+        .iter()
+        .map(|f| path(f))
+        .chain((1..=6).map(|n| path(&format!("content_{n}.htm"))))
+        .collect();
+    expected.sort();
+    assert_eq!(server.requested(), expected);
+    for key in &expected {
+        assert_eq!(server.hits(key), 1, "{key}");
+    }
+}
+
+#[tokio::test]
+async fn a_date_without_an_issue_gives_an_absent_manifest() {
+    let server = Server::start("127.0.0.1", issue()).await;
+    let settings = settings(&[]);
+    let out = Recorder::default();
+    let next_day = issue_date().succ_opt().unwrap();
+    let result = stage(&settings)
+        .handle(crawl_request("sample", &server, next_day), &out)
+        .await;
+    assert!(result.is_ok(), "{result:?}");
+
+    let messages = out.take();
+    assert_eq!(messages.len(), 1, "only a manifest: {messages:?}");
+    let Message::Manifest(manifest) = &messages[0] else {
+        panic!("expected a manifest, got {}", messages[0].describe());
+    };
+    assert!(manifest.absent);
+    assert_eq!(manifest.date, next_day);
+    assert!(manifest.pages.is_empty());
+    assert!(manifest.articles.is_empty());
+    assert!(manifest.failures.is_empty());
+    // A 404 is an answer, not a fault: asked once.
+    assert_eq!(server.requested(), vec!["/html/2024-03/05/node_1.htm"]);
+    assert_eq!(server.total_hits(), 1);
+}
+
+#[tokio::test]
+async fn transient_faults_are_retried_and_retry_after_is_honoured() {
+    let server = Server::start(
+        "127.0.0.1",
+        issue_with([
+            (
+                "content_2.htm",
+                Reply::FailOnce {
+                    status: 503,
+                    retry_after: None,
+                    html: article(2),
+                },
+            ),
+            (
+                "content_3.htm",
+                Reply::FailOnce {
+                    status: 429,
+                    retry_after: Some("1"),
+                    html: article(3),
+                },
+            ),
+        ]),
+    )
+    .await;
+    let settings = settings(&[]);
+    let (fetched, manifest) = split(crawl(&stage(&settings), &server).await);
+
+    assert!(
+        manifest.failures.is_empty(),
+        "failures: {:?}",
+        manifest.failures
+    );
+    assert_eq!(
+        urls_of(&fetched, DocKind::Article),
+        sorted(article_urls(&server, &[1, 2, 3, 4, 5, 6]))
+    );
+    for n in [2, 3] {
+        let url = server.url(&format!("content_{n}.htm"));
+        assert_eq!(body_of(&fetched, &url), article(n).into_bytes());
+    }
+    assert_eq!(server.hits(&path("content_2.htm")), 2);
+    assert_eq!(server.hits(&path("content_3.htm")), 2);
+
+    // The 429 asked for a second; the 10 ms backoff alone would have come back far sooner.
+    let times = server.times(&path("content_3.htm"));
+    let gap = times[1] - times[0];
+    assert!(gap >= Duration::from_millis(950), "retried after {gap:?}");
+}
+
+#[tokio::test]
+async fn an_article_that_always_fails_is_a_failure_after_max_attempts() {
+    let server = Server::start(
+        "127.0.0.1",
+        issue_with([("content_5.htm", Reply::Status(500))]),
+    )
+    .await;
+    let settings = settings(&[]);
+    let max_attempts = settings.crawler.max_attempts;
+    assert!(max_attempts > 1, "the default allows retries");
+    let (fetched, manifest) = split(crawl(&stage(&settings), &server).await);
+
+    let broken = server.url("content_5.htm");
+    assert_eq!(
+        manifest.articles,
+        article_urls(&server, &[1, 2, 3, 4, 5, 6]),
+        "a failed article is still listed"
+    );
+    assert_eq!(manifest.failures.len(), 1, "{:?}", manifest.failures);
+    let failure = &manifest.failures[0];
+    assert_eq!(failure.url, broken);
+    assert_eq!(failure.kind, DocKind::Article);
+    assert!(failure.reason.contains("500"), "{}", failure.reason);
+    assert!(
+        failure.reason.contains(&format!("{max_attempts} attempts")),
+        "{}",
+        failure.reason
+    );
+
+    assert_eq!(server.hits(&path("content_5.htm")), max_attempts);
+    assert_eq!(
+        urls_of(&fetched, DocKind::Article),
+        sorted(article_urls(&server, &[1, 2, 3, 4, 6]))
+    );
+    assert_eq!(fetched.len(), 3 + 5);
+}
+
+#[tokio::test]
+async fn a_forbidden_article_is_a_failure_and_not_retried() {
+    let server = Server::start(
+        "127.0.0.1",
+        issue_with([("content_2.htm", Reply::Status(403))]),
+    )
+    .await;
+    let settings = settings(&[]);
+    let (fetched, manifest) = split(crawl(&stage(&settings), &server).await);
+
+    assert_eq!(manifest.failures.len(), 1, "{:?}", manifest.failures);
+    let failure = &manifest.failures[0];
+    assert_eq!(failure.url, server.url("content_2.htm"));
+    assert_eq!(failure.kind, DocKind::Article);
+    assert!(failure.reason.contains("403"), "{}", failure.reason);
+    assert_eq!(server.hits(&path("content_2.htm")), 1);
+    assert_eq!(
+        urls_of(&fetched, DocKind::Article),
+        sorted(article_urls(&server, &[1, 3, 4, 5, 6]))
+    );
+}
+
+/// A second site on another host: on Linux every 127.x address is the loopback, elsewhere
+/// `localhost` names the same machine under another host name.
+async fn other_host() -> (Server, String) {
+    let routes: HashMap<String, Reply> = [(path("content_4.htm"), Reply::Html(article(4)))]
+        .into_iter()
+        .collect();
+    match tokio::net::TcpListener::bind(("127.0.0.2", 0)).await {
+        Ok(listener) => {
+            let server = Server::serve(listener, routes);
+            let target = server.url("content_4.htm");
+            (server, target)
+        }
+        Err(_) => {
+            let server = Server::start("127.0.0.1", routes).await;
+            let target = format!("http://localhost:{}{DIR}content_4.htm", server.addr.port());
+            (server, target)
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_refused_and_never_followed() {
+    let (other, target) = other_host().await;
+    let server = Server::start(
+        "127.0.0.1",
+        issue_with([
+            ("content_4.htm", Reply::Redirect(target.clone())),
+            // A redirect within the site is followed, so the refusal above is about the host.
+            ("content_5.htm", Reply::Redirect(path("content_50.htm"))),
+            ("content_50.htm", Reply::Html(article(5))),
+        ]),
+    )
+    .await;
+    let settings = settings(&[]);
+    let (fetched, manifest) = split(crawl(&stage(&settings), &server).await);
+
+    assert_eq!(manifest.failures.len(), 1, "{:?}", manifest.failures);
+    let failure = &manifest.failures[0];
+    assert_eq!(failure.url, server.url("content_4.htm"));
+    assert_eq!(failure.kind, DocKind::Article);
+    assert!(
+        failure.reason.contains("another host"),
+        "{}",
+        failure.reason
+    );
+    assert_eq!(server.hits(&path("content_4.htm")), 1, "not retried");
+    assert_eq!(other.total_hits(), 0, "{target} was requested");
+    assert!(fetched.iter().all(|doc| !doc.url.contains("content_4")));
+
+    let moved = server.url("content_50.htm");
+    assert_eq!(body_of(&fetched, &moved), article(5).into_bytes());
+    assert_eq!(
+        urls_of(&fetched, DocKind::Article),
+        sorted(article_urls(&server, &[1, 2, 3, 6, 50]))
+    );
+}
+
+#[tokio::test]
+async fn a_body_over_the_cap_is_a_failure_and_not_stored() {
+    // A one-page issue small enough for a 1000-byte cap, with two oversized articles: one that
+    // says its length up front, one streamed without a Content-Length.
+    let node_1 = page_html(
+        &[(1, "要闻")],
+        &[
+            ("content_1.htm", "春耕"),
+            ("content_2.htm", "长文"),
+            ("content_3.htm", "长流"),
+        ],
+        &[],
+    );
+    let small = article_html("春耕", &["农民抢抓农时。"]);
+    let long_paragraph = "这是一段很长的正文。".repeat(40);
+    let big = article_html("长文", &[&long_paragraph, &long_paragraph]);
+    let stream: Vec<Vec<u8>> = (0..10)
+        .map(|i| format!("<p>第{i}段：{}</p>", "字".repeat(100)).into_bytes())
+        .collect();
+    assert!(node_1.len() < 1000 && small.len() < 1000);
+    assert!(big.len() > 1000);
+    assert!(stream.iter().map(Vec::len).sum::<usize>() > 1000);
+    assert!(stream.iter().all(|chunk| chunk.len() < 1000));
+
+    let routes: HashMap<String, Reply> = [
+        (path("node_1.htm"), Reply::Html(node_1)),
+        (path("content_1.htm"), Reply::Html(small.clone())),
+        (path("content_2.htm"), Reply::Html(big)),
+        (path("content_3.htm"), Reply::Chunked(stream)),
+    ]
+    .into_iter()
+    .collect();
+    let server = Server::start("127.0.0.1", routes).await;
+    let settings = settings(&[("EPAPER__CRAWLER__MAX_BODY_BYTES", "1000")]);
+    assert_eq!(settings.crawler.max_body_bytes, 1000);
+    let (fetched, manifest) = split(crawl(&stage(&settings), &server).await);
+
+    assert_eq!(manifest.pages, vec![server.url("node_1.htm")]);
+    assert_eq!(manifest.articles, article_urls(&server, &[1, 2, 3]));
+    let mut failed: Vec<&str> = manifest
+        .failures
+        .iter()
+        .map(|f| {
+            assert_eq!(f.kind, DocKind::Article);
+            assert!(f.reason.contains("larger than 1000 bytes"), "{}", f.reason);
+            f.url.as_str()
+        })
+        .collect();
+    failed.sort();
+    assert_eq!(failed, article_urls(&server, &[2, 3]));
+
+    assert_eq!(
+        urls_of(&fetched, DocKind::Article),
+        vec![server.url("content_1.htm")]
+    );
+    assert_eq!(
+        body_of(&fetched, &server.url("content_1.htm")),
+        small.into_bytes()
+    );
+    assert_eq!(fetched.len(), 2);
+    assert_eq!(server.hits(&path("content_2.htm")), 1, "not retried");
+    assert_eq!(server.hits(&path("content_3.htm")), 1, "not retried");
+}
+
+#[tokio::test]
+async fn a_body_cut_off_is_retried() {
+    let server = Server::start(
+        "127.0.0.1",
+        issue_with([
+            (
+                "content_3.htm",
+                Reply::Truncated {
+                    times: 1,
+                    html: article(3),
+                },
+            ),
+            (
+                "content_9.htm",
+                Reply::Truncated {
+                    times: u32::MAX,
+                    html: article(6),
+                },
+            ),
+        ]),
+    )
+    .await;
+    let settings = settings(&[]);
+    let (fetched, manifest) = split(crawl(&stage(&settings), &server).await);
+
+    assert!(
+        manifest.failures.is_empty(),
+        "failures: {:?}",
+        manifest.failures
+    );
+    let url = server.url("content_3.htm");
+    assert_eq!(body_of(&fetched, &url), article(3).into_bytes());
+    assert_eq!(server.hits(&path("content_3.htm")), 2);
+    assert_eq!(
+        urls_of(&fetched, DocKind::Article),
+        sorted(article_urls(&server, &[1, 2, 3, 4, 5, 6]))
+    );
+
+    // With a single attempt the same kind of response is a fault worth retrying, seen as a body
+    // cut off, never a short document.
+    let once = self::settings(&[("EPAPER__CRAWLER__MAX_ATTEMPTS", "1")]);
+    let host = server.addr.ip().to_string();
+    let fetcher = Fetcher::new(&once.crawler, vec![host]).unwrap();
+    match fetcher.fetch(&server.url("content_9.htm")).await {
+        Err(error @ FetchError::Exhausted { .. }) => {
+            assert!(error.is_retryable());
+            assert!(error.to_string().contains("cut off"), "{error}");
+        }
+        other => panic!("expected a cut-off body, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_site_is_a_permanent_error() {
+    let server = Server::start("127.0.0.1", issue()).await;
+    let settings = settings(&[]);
+    let out = Recorder::default();
+    let result = stage(&settings)
+        .handle(crawl_request("no-such-paper", &server, issue_date()), &out)
+        .await;
+    assert!(
+        matches!(result, Err(StageError::Permanent(_))),
+        "{result:?}"
+    );
+    assert!(out.take().is_empty());
+    assert_eq!(server.total_hits(), 0);
+}
+
+#[tokio::test]
+async fn a_page_that_fails_is_listed_and_named_in_the_failures() {
+    let server = Server::start(
+        "127.0.0.1",
+        issue_with([("node_2.htm", Reply::Status(500))]),
+    )
+    .await;
+    let settings = settings(&[]);
+    let (fetched, manifest) = split(crawl(&stage(&settings), &server).await);
+
+    let pages: Vec<String> = ["node_1.htm", "node_2.htm", "node_3.htm"]
+        .iter()
+        .map(|f| server.url(f))
+        .collect();
+    assert_eq!(manifest.pages, pages);
+    assert_eq!(manifest.failures.len(), 1, "{:?}", manifest.failures);
+    assert_eq!(manifest.failures[0].url, server.url("node_2.htm"));
+    assert_eq!(manifest.failures[0].kind, DocKind::Page);
+    assert_eq!(manifest.articles, article_urls(&server, &[1, 2, 3, 6]));
+    assert_eq!(
+        urls_of(&fetched, DocKind::Page),
+        vec![server.url("node_1.htm"), server.url("node_3.htm")]
+    );
+    assert_eq!(
+        urls_of(&fetched, DocKind::Article),
+        sorted(article_urls(&server, &[1, 2, 3, 6]))
+    );
+    assert_eq!(
+        server.hits(&path("node_2.htm")),
+        settings.crawler.max_attempts
+    );
+}
+
+#[tokio::test]
+async fn an_entry_page_that_keeps_failing_is_a_retryable_error() {
+    let server = Server::start(
+        "127.0.0.1",
+        issue_with([("node_1.htm", Reply::Status(503))]),
+    )
+    .await;
+    let settings = settings(&[]);
+    let out = Recorder::default();
+    let result = stage(&settings)
+        .handle(crawl_request("sample", &server, issue_date()), &out)
+        .await;
+    assert!(
+        matches!(result, Err(StageError::Retryable(_))),
+        "{result:?}"
+    );
+    assert!(
+        out.take().is_empty(),
+        "nothing is sent for an issue not read"
+    );
+    assert_eq!(
+        server.hits(&path("node_1.htm")),
+        settings.crawler.max_attempts
+    );
+    assert_eq!(server.total_hits(), settings.crawler.max_attempts);
+}
