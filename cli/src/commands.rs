@@ -56,13 +56,20 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<()>
 /// `db`, and what was stored. Offline.
 pub async fn demo(settings: &Settings, db: &Path) -> anyhow::Result<()> {
     let n_issues = 3;
-    let (base_url, server) =
-        sample::bind("127.0.0.1:0".parse().expect("valid address"), n_issues, Faults::None).await?;
+    let (base_url, server) = sample::bind(
+        "127.0.0.1:0".parse().expect("valid address"),
+        n_issues,
+        Faults::None,
+    )
+    .await?;
     let server = tokio::spawn(server);
     let first = sample::generate::first_date();
     let last = first + chrono::Days::new(n_issues as u64 - 1);
     let db_url = format!("sqlite://{}", db.display());
-    println!("sample e-paper at {base_url}; crawling {first} to {last} into {}", db.display());
+    println!(
+        "sample e-paper at {base_url}; crawling {first} to {last} into {}",
+        db.display()
+    );
     let summary = embedded::run(
         settings,
         RunOptions {
@@ -113,7 +120,11 @@ pub enum ExportFormat {
     Jsonl,
 }
 
-pub async fn export(db_url: &str, filter: ExportFilter, _format: ExportFormat) -> anyhow::Result<()> {
+pub async fn export(
+    db_url: &str,
+    filter: ExportFilter,
+    _format: ExportFormat,
+) -> anyhow::Result<()> {
     let store = Store::connect(db_url, 2).await?;
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let n = store
@@ -209,9 +220,10 @@ pub async fn status(settings: &Settings, json: bool) -> anyhow::Result<()> {
             broker.topology.work_queue(stage),
             broker.topology.dead_letter_queue(stage),
         ] {
-            let (ready, consumers) = broker.queue_counts(&name).await.with_context(|| {
-                format!("queue {name} not found; run `epaper migrate` first")
-            })?;
+            let (ready, consumers) = broker
+                .queue_counts(&name)
+                .await
+                .with_context(|| format!("queue {name} not found; run `epaper migrate` first"))?;
             queues.push(QueueStatus {
                 name,
                 ready,
@@ -259,7 +271,10 @@ pub fn list_sites() {
             profile.id,
             profile.name,
             format!("{:?}", profile.schedule).to_lowercase(),
-            profile.base_url.as_deref().unwrap_or("(base URL given at run time)")
+            profile
+                .base_url
+                .as_deref()
+                .unwrap_or("(base URL given at run time)")
         );
     }
 }

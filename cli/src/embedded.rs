@@ -65,13 +65,21 @@ async fn worker<H: Handler>(stage: Stage, handler: Arc<H>, queues: InProcessQueu
                     tracing::error!(stage = stage.as_str(), message = %message.describe(), %error, "giving up on message");
                     if let Some((site, date, url)) = identity(&message) {
                         if let Err(db_error) = store
-                            .record_failure(&site, date, &url, stage.as_str(), error.kind(), &error.to_string())
+                            .record_failure(
+                                &site,
+                                date,
+                                &url,
+                                stage.as_str(),
+                                error.kind(),
+                                &error.to_string(),
+                            )
                             .await
                         {
                             tracing::error!(error = %db_error, "cannot record the failure");
                         }
                         if let Message::CrawlIssue(issue) = &message {
-                            if let Err(db_error) = store.mark_failed(&issue.site, issue.date).await {
+                            if let Err(db_error) = store.mark_failed(&issue.site, issue.date).await
+                            {
                                 tracing::error!(error = %db_error, "cannot mark the issue failed");
                             }
                         }
@@ -90,7 +98,11 @@ fn identity(message: &Message) -> Option<(String, NaiveDate, String)> {
         Message::CrawlIssue(m) => Some((m.site.clone(), m.date, String::new())),
         Message::Fetched(m) => Some((m.site.clone(), m.issue_date, m.url.clone())),
         Message::Manifest(m) => Some((m.site.clone(), m.date, String::new())),
-        Message::Parsed(m) => Some((m.fetched.site.clone(), m.fetched.issue_date, m.fetched.url.clone())),
+        Message::Parsed(m) => Some((
+            m.fetched.site.clone(),
+            m.fetched.issue_date,
+            m.fetched.url.clone(),
+        )),
     }
 }
 
@@ -109,8 +121,18 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
     let index = Arc::new(IndexStage::new(store.clone()));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..2 {
-        workers.spawn(worker(Stage::Crawl, crawl.clone(), queues.clone(), store.clone()));
-        workers.spawn(worker(Stage::Parse, parse.clone(), queues.clone(), store.clone()));
+        workers.spawn(worker(
+            Stage::Crawl,
+            crawl.clone(),
+            queues.clone(),
+            store.clone(),
+        ));
+        workers.spawn(worker(
+            Stage::Parse,
+            parse.clone(),
+            queues.clone(),
+            store.clone(),
+        ));
     }
     // One writer: SQLite has one write lock, and a second writer would only wait for it.
     workers.spawn(worker(Stage::Index, index, queues.clone(), store.clone()));

@@ -14,7 +14,11 @@ use epaper_indexer::ExportFilter;
 use secrecy::ExposeSecret;
 
 #[derive(Debug, Parser)]
-#[command(name = "epaper", version, about = "archive Chinese digital newspapers (数字报): every issue, page and article")]
+#[command(
+    name = "epaper",
+    version,
+    about = "archive Chinese digital newspapers (数字报): every issue, page and article"
+)]
 struct Cli {
     /// A TOML file layered over config/default.toml (then EPAPER__SECTION__KEY variables).
     #[arg(long, global = true)]
@@ -114,19 +118,51 @@ async fn main() -> ExitCode {
     epaper_common::telemetry::init(&settings.telemetry);
     let result = match cli.command {
         Command::Demo { db } => commands::demo(&settings, &db).await,
-        Command::Run { site, base_url, from, to, db, all_days } => {
-            commands::run(&settings, RunOptions { site, base_url, from, to, db_url: db, all_days }).await
+        Command::Run {
+            site,
+            base_url,
+            from,
+            to,
+            db,
+            all_days,
+        } => {
+            commands::run(
+                &settings,
+                RunOptions {
+                    site,
+                    base_url,
+                    from,
+                    to,
+                    db_url: db,
+                    all_days,
+                },
+            )
+            .await
         }
-        Command::SampleSite { addr, issues, faults } => commands::sample_site(addr, issues, faults).await,
+        Command::SampleSite {
+            addr,
+            issues,
+            faults,
+        } => commands::sample_site(addr, issues, faults).await,
         Command::Parse { url, file } => commands::parse(&url, &file),
-        Command::Export { db, format, site, from, to } => {
+        Command::Export {
+            db,
+            format,
+            site,
+            from,
+            to,
+        } => {
             let db = db.unwrap_or_else(|| settings.database.url.expose_secret().to_string());
             commands::export(&db, ExportFilter { site, from, to }, format).await
         }
         Command::Migrate => commands::migrate(&settings).await,
-        Command::Enqueue { site, base_url, from, to, all_days } => {
-            commands::enqueue(&settings, &site, base_url, from, to, all_days).await
-        }
+        Command::Enqueue {
+            site,
+            base_url,
+            from,
+            to,
+            all_days,
+        } => commands::enqueue(&settings, &site, base_url, from, to, all_days).await,
         Command::Status { json } => commands::status(&settings, json).await,
         Command::Sites => {
             commands::list_sites();

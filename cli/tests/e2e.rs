@@ -13,11 +13,14 @@ use std::time::{Duration, Instant};
 
 use epaper_common::broker::Broker;
 use epaper_common::config::Settings;
-use epaper_indexer::{ExportFilter, ExportedArticle, Store};
 use epaper_indexer::testing::{FreshDatabase, random_suffix};
+use epaper_indexer::{ExportFilter, ExportedArticle, Store};
 
 fn bin(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_BIN_EXE_epaper")).parent().unwrap().to_path_buf();
+    let dir = Path::new(env!("CARGO_BIN_EXE_epaper"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let path = dir.join(name);
     assert!(
         path.exists(),
@@ -28,7 +31,8 @@ fn bin(name: &str) -> PathBuf {
 }
 
 fn amqp_url() -> String {
-    std::env::var("EPAPER_TEST_AMQP").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+    std::env::var("EPAPER_TEST_AMQP")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
 }
 
 /// `epaper sample-site` as a child process; killed on drop.
@@ -40,15 +44,28 @@ struct SampleSite {
 impl SampleSite {
     fn start(n_issues: usize, faults: &str) -> SampleSite {
         let mut child = Command::new(bin("epaper"))
-            .args(["sample-site", "--addr", "127.0.0.1:0", "--issues", &n_issues.to_string(), "--faults", faults])
+            .args([
+                "sample-site",
+                "--addr",
+                "127.0.0.1:0",
+                "--issues",
+                &n_issues.to_string(),
+                "--faults",
+                faults,
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         let base_url = line.trim().to_string();
-        assert!(base_url.starts_with("http://127.0.0.1:"), "first line was {line:?}");
+        assert!(
+            base_url.starts_with("http://127.0.0.1:"),
+            "first line was {line:?}"
+        );
         SampleSite { child, base_url }
     }
 
@@ -62,7 +79,10 @@ impl SampleSite {
             .unwrap();
         let manifest: serde_json::Value = serde_json::from_slice(&body).unwrap();
         let issues = manifest["issues"].as_array().unwrap();
-        let dates = issues.iter().map(|i| i["date"].as_str().unwrap().to_string()).collect();
+        let dates = issues
+            .iter()
+            .map(|i| i["date"].as_str().unwrap().to_string())
+            .collect();
         let urls = issues
             .iter()
             .flat_map(|i| i["pages"].as_array().unwrap().iter())
@@ -99,9 +119,16 @@ fn assert_matches_generator(rows: &[ExportedArticle], base_url: &str) {
     let paper = epaper::sample::paper(2);
     let issue = &paper.issues[1];
     let page = &issue.pages[1];
-    let article = page.articles.iter().find(|a| a.pretitle.is_some() || a.subtitle.is_some()).unwrap_or(&page.articles[0]);
+    let article = page
+        .articles
+        .iter()
+        .find(|a| a.pretitle.is_some() || a.subtitle.is_some())
+        .unwrap_or(&page.articles[0]);
     let url = format!("{base_url}{}", issue.article_url(article));
-    let row = rows.iter().find(|r| r.url == url).unwrap_or_else(|| panic!("{url} not stored"));
+    let row = rows
+        .iter()
+        .find(|r| r.url == url)
+        .unwrap_or_else(|| panic!("{url} not stored"));
     assert_eq!(row.site, "sample");
     assert_eq!(row.date, issue.date);
     assert_eq!(row.page_no.as_deref(), Some(page.page_no.as_str()));
@@ -123,7 +150,10 @@ fn assert_same_set(rows: &[ExportedArticle], want: &BTreeSet<String>) {
     let unique: BTreeSet<String> = got.iter().map(|s| s.to_string()).collect();
     assert_eq!(got.len(), unique.len(), "duplicates stored");
     assert_eq!(&unique, want, "stored set differs from the manifest");
-    assert!(rows.iter().all(|r| r.title.is_some() && !r.paragraphs.is_empty()));
+    assert!(
+        rows.iter()
+            .all(|r| r.title.is_some() && !r.paragraphs.is_empty())
+    );
 }
 
 fn run_ok(command: &mut Command) -> String {
@@ -137,13 +167,19 @@ fn run_ok(command: &mut Command) -> String {
 }
 
 fn terminate(child: &mut Child) -> std::process::ExitStatus {
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             return status;
         }
-        assert!(Instant::now() < deadline, "service did not stop within 30 s of SIGTERM");
+        assert!(
+            Instant::now() < deadline,
+            "service did not stop within 30 s of SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -169,13 +205,28 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
         .iter()
         .map(|name| {
             let log = std::fs::File::create(logs.join(format!("{name}.log"))).unwrap();
-            let child = Command::new(bin(name)).envs(&env).stdout(Stdio::null()).stderr(log).spawn().unwrap();
+            let child = Command::new(bin(name))
+                .envs(&env)
+                .stdout(Stdio::null())
+                .stderr(log)
+                .spawn()
+                .unwrap();
             (name.to_string(), child)
         })
         .collect();
     let out = run_ok(
         Command::new(bin("epaper"))
-            .args(["enqueue", "--site", "sample", "--base-url", &site.base_url, "--from", &dates[0], "--to", &dates[1]])
+            .args([
+                "enqueue",
+                "--site",
+                "sample",
+                "--base-url",
+                &site.base_url,
+                "--from",
+                &dates[0],
+                "--to",
+                &dates[1],
+            ])
             .envs(&env),
     );
     assert!(out.contains("2 issues of sample enqueued"), "{out}");
@@ -192,19 +243,29 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
     // Both issues reach `complete` once their manifests and every document are in.
     let store = Store::connect(&db.url, 1).await.unwrap();
     let mut states = store.issue_states().await.unwrap();
-    while states != vec![("sample".to_string(), "complete".to_string(), 2)] && Instant::now() < deadline {
+    while states != vec![("sample".to_string(), "complete".to_string(), 2)]
+        && Instant::now() < deadline
+    {
         tokio::time::sleep(Duration::from_millis(300)).await;
         states = store.issue_states().await.unwrap();
     }
-    assert_eq!(states, vec![("sample".to_string(), "complete".to_string(), 2)]);
+    assert_eq!(
+        states,
+        vec![("sample".to_string(), "complete".to_string(), 2)]
+    );
 
     // A poison message goes to the dead-letter queue; the parser keeps running.
-    let mut settings = Settings::load_with_env(None, env.iter().map(|(k, v)| (k.to_string(), v.clone()))).unwrap();
+    let mut settings =
+        Settings::load_with_env(None, env.iter().map(|(k, v)| (k.to_string(), v.clone()))).unwrap();
     settings.amqp.queue_prefix = prefix.clone();
     let broker = Broker::connect(&settings.amqp).await.unwrap();
     let publisher = broker.publisher().await.unwrap();
     publisher
-        .publish_raw(&format!("{prefix}.parse"), b"{not a message", Default::default())
+        .publish_raw(
+            &format!("{prefix}.parse"),
+            b"{not a message",
+            Default::default(),
+        )
         .await
         .unwrap();
     let dlq = format!("{prefix}.parse.dlq");
@@ -218,7 +279,17 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
     // Redelivering every document changes nothing: same rows, still complete.
     run_ok(
         Command::new(bin("epaper"))
-            .args(["enqueue", "--site", "sample", "--base-url", &site.base_url, "--from", &dates[0], "--to", &dates[0]])
+            .args([
+                "enqueue",
+                "--site",
+                "sample",
+                "--base-url",
+                &site.base_url,
+                "--from",
+                &dates[0],
+                "--to",
+                &dates[0],
+            ])
             .envs(&env),
     );
     let mut ready = 1;
@@ -226,7 +297,11 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         ready = 0;
         for stage in ["crawl", "parse", "index"] {
-            ready += broker.queue_counts(&format!("{prefix}.{stage}")).await.unwrap().0;
+            ready += broker
+                .queue_counts(&format!("{prefix}.{stage}"))
+                .await
+                .unwrap()
+                .0;
         }
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -235,7 +310,11 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
 
     for (name, child) in &mut services {
         let status = terminate(child);
-        assert!(status.success(), "{name} exited with {status} after SIGTERM; logs in {}", logs.display());
+        assert!(
+            status.success(),
+            "{name} exited with {status} after SIGTERM; logs in {}",
+            logs.display()
+        );
     }
     store.close().await;
     broker.delete_topology().await.unwrap();
@@ -250,7 +329,17 @@ async fn embedded_run_stores_the_same_set_in_sqlite() {
     let db_path = std::env::temp_dir().join(format!("epaper-e2e-{}.db", random_suffix()));
     let db_url = format!("sqlite://{}", db_path.display());
     let out = run_ok(Command::new(bin("epaper")).args([
-        "run", "--site", "sample", "--base-url", &site.base_url, "--from", &dates[0], "--to", &dates[1], "--db", &db_url,
+        "run",
+        "--site",
+        "sample",
+        "--base-url",
+        &site.base_url,
+        "--from",
+        &dates[0],
+        "--to",
+        &dates[1],
+        "--db",
+        &db_url,
     ]));
     assert!(out.contains("sample: 2 complete"), "{out}");
     let rows = export_all(&db_url).await;
@@ -258,11 +347,18 @@ async fn embedded_run_stores_the_same_set_in_sqlite() {
     assert_matches_generator(&rows, &site.base_url);
 
     // The CLI export prints the same articles, one JSON object a line (contract 5).
-    let jsonl = run_ok(Command::new(bin("epaper")).args(["export", "--db", &db_url, "--format", "jsonl"]));
-    let exported: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let jsonl =
+        run_ok(Command::new(bin("epaper")).args(["export", "--db", &db_url, "--format", "jsonl"]));
+    let exported: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(exported.len(), want.len());
     for key in ["site", "date", "page_no", "url", "title", "paragraphs"] {
-        assert!(exported.iter().all(|row| row.get(key).is_some()), "export lacks {key}");
+        assert!(
+            exported.iter().all(|row| row.get(key).is_some()),
+            "export lacks {key}"
+        );
     }
     let _ = std::fs::remove_file(&db_path);
 }
@@ -274,7 +370,17 @@ async fn embedded_run_recovers_from_transient_site_faults() {
     let db_path = std::env::temp_dir().join(format!("epaper-e2e-{}.db", random_suffix()));
     let db_url = format!("sqlite://{}", db_path.display());
     run_ok(Command::new(bin("epaper")).args([
-        "run", "--site", "sample", "--base-url", &site.base_url, "--from", &dates[0], "--to", &dates[1], "--db", &db_url,
+        "run",
+        "--site",
+        "sample",
+        "--base-url",
+        &site.base_url,
+        "--from",
+        &dates[0],
+        "--to",
+        &dates[1],
+        "--db",
+        &db_url,
     ]));
     assert_same_set(&export_all(&db_url).await, &want);
     let _ = std::fs::remove_file(&db_path);
@@ -291,15 +397,28 @@ fn parse_prints_contract_json_and_refuses_unknown_layouts() {
     std::fs::write(&page_file, epaper::sample::render::page_html(&paper, 0, 0)).unwrap();
     let base = "http://paper.example/";
     let url = format!("{base}{}", issue.page_url(page));
-    let out = run_ok(Command::new(bin("epaper")).args(["parse", "--url", &url]).arg(&page_file));
+    let out = run_ok(
+        Command::new(bin("epaper"))
+            .args(["parse", "--url", &url])
+            .arg(&page_file),
+    );
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["kind"], "page");
     assert_eq!(json["date"], issue.date.to_string());
     assert_eq!(json["page_no"], "01");
     assert_eq!(json["page_name"], page.page_name.as_str());
     assert_eq!(json["pages"].as_array().unwrap().len(), issue.pages.len());
-    let articles: Vec<&str> = json["articles"].as_array().unwrap().iter().map(|a| a["url"].as_str().unwrap()).collect();
-    let want: Vec<String> = page.articles.iter().map(|a| format!("{base}{}", issue.article_url(a))).collect();
+    let articles: Vec<&str> = json["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["url"].as_str().unwrap())
+        .collect();
+    let want: Vec<String> = page
+        .articles
+        .iter()
+        .map(|a| format!("{base}{}", issue.article_url(a)))
+        .collect();
     assert_eq!(articles, want);
     assert_eq!(json["image_url"], format!("{base}{}", issue.scan_url(page)));
     assert_eq!(json["pdf_url"], format!("{base}{}", issue.pdf_url(page)));
@@ -307,7 +426,11 @@ fn parse_prints_contract_json_and_refuses_unknown_layouts() {
 
     let junk = dir.join("about.html");
     std::fs::write(&junk, "<html><body><p>关于我们</p></body></html>").unwrap();
-    let out = Command::new(bin("epaper")).args(["parse", "--url", "http://paper.example/about.html"]).arg(&junk).output().unwrap();
+    let out = Command::new(bin("epaper"))
+        .args(["parse", "--url", "http://paper.example/about.html"])
+        .arg(&junk)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");

@@ -256,7 +256,15 @@ async fn settle<H: Handler>(
         Ok(message) => message,
         Err(error) => {
             tracing::warn!(%error, stage = stage.as_str(), "undecodable message, dead-lettering");
-            dead_letter(delivery, publisher, stage, dlq, "permanent", &error.to_string()).await;
+            dead_letter(
+                delivery,
+                publisher,
+                stage,
+                dlq,
+                "permanent",
+                &error.to_string(),
+            )
+            .await;
             return;
         }
     };
@@ -269,7 +277,15 @@ async fn settle<H: Handler>(
         }
         Err(StageError::Permanent(error)) => {
             tracing::warn!(error = %format!("{error:#}"), message = %label, "permanent failure, dead-lettering");
-            dead_letter(delivery, publisher, stage, dlq, "permanent", &format!("{error:#}")).await;
+            dead_letter(
+                delivery,
+                publisher,
+                stage,
+                dlq,
+                "permanent",
+                &format!("{error:#}"),
+            )
+            .await;
         }
         Err(StageError::Retryable(error)) => {
             let n_delivered = delivery_count(&delivery);
@@ -401,7 +417,10 @@ impl Broker {
                 self.topology.dead_letter_queue(stage),
             ] {
                 channel
-                    .queue_delete(queue.as_str().into(), lapin::options::QueueDeleteOptions::default())
+                    .queue_delete(
+                        queue.as_str().into(),
+                        lapin::options::QueueDeleteOptions::default(),
+                    )
                     .await?;
             }
         }

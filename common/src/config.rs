@@ -199,6 +199,9 @@ mod tests {
         let debug = format!("{settings:?}");
         assert!(!debug.contains("hunter2"), "{debug}");
         let shown = redact_url(&settings.amqp.url);
-        assert!(!shown.contains("hunter2") && shown.contains("user:***@host"), "{shown}");
+        assert!(
+            !shown.contains("hunter2") && shown.contains("user:***@host"),
+            "{shown}"
+        );
     }
 }

@@ -19,7 +19,10 @@ use crate::messages::Stage;
 use crate::transport::Handler;
 
 #[derive(Debug, Parser)]
-#[command(version, about = "an epaper pipeline stage; configured by config/default.toml, --config and EPAPER__ variables")]
+#[command(
+    version,
+    about = "an epaper pipeline stage; configured by config/default.toml, --config and EPAPER__ variables"
+)]
 struct Flags {
     /// A TOML file layered over the defaults.
     #[arg(long)]
@@ -42,7 +45,11 @@ where
         }
     };
     crate::telemetry::init(&settings.telemetry);
-    tracing::info!(stage = stage.as_str(), version = env!("CARGO_PKG_VERSION"), "starting");
+    tracing::info!(
+        stage = stage.as_str(),
+        version = env!("CARGO_PKG_VERSION"),
+        "starting"
+    );
     match run(stage, settings, build).await {
         Ok(()) => {
             tracing::info!(stage = stage.as_str(), "stopped cleanly");
@@ -66,9 +73,7 @@ where
     let broker = connect_with_retry(&settings, &shutdown).await?;
     broker.declare_topology().await?;
     let handler = build(settings).await?;
-    let outcome = broker
-        .run_consumer(stage, handler, shutdown, grace)
-        .await;
+    let outcome = broker.run_consumer(stage, handler, shutdown, grace).await;
     broker.close().await;
     Ok(outcome?)
 }

@@ -77,7 +77,11 @@ pub enum SiteError {
 
 impl Profile {
     /// The entry URL of the issue on `date`, with `base_override` winning over the profile.
-    pub fn entry_url(&self, base_override: Option<&str>, date: NaiveDate) -> Result<String, SiteError> {
+    pub fn entry_url(
+        &self,
+        base_override: Option<&str>,
+        date: NaiveDate,
+    ) -> Result<String, SiteError> {
         let base = base_override
             .or(self.base_url.as_deref())
             .ok_or_else(|| SiteError::NoBaseUrl(self.id.clone()))?
@@ -131,7 +135,10 @@ mod tests {
             "http://www.gongyishibao.com/newdzb/html/2016-10/25/node_1.htm"
         );
         let sample = get("sample").unwrap();
-        assert!(matches!(sample.entry_url(None, date), Err(SiteError::NoBaseUrl(_))));
+        assert!(matches!(
+            sample.entry_url(None, date),
+            Err(SiteError::NoBaseUrl(_))
+        ));
         assert_eq!(
             sample.entry_url(Some("http://127.0.0.1:9/"), date).unwrap(),
             "http://127.0.0.1:9/html/2016-10/25/node_1.htm"

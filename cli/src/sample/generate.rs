@@ -76,22 +76,64 @@ impl Rng {
     }
 }
 
-const PAGE_NAMES: &[&str] = &["要闻", "综 合", "社区公益", "科技教育", "文化", "观察", "城市", "副刊"];
-const PLACES: &[&str] = &["青川县", "临河镇", "东湖街道", "南山社区", "白水乡", "北城区", "石桥村", "西岭新区"];
+const PAGE_NAMES: &[&str] = &[
+    "要闻",
+    "综 合",
+    "社区公益",
+    "科技教育",
+    "文化",
+    "观察",
+    "城市",
+    "副刊",
+];
+const PLACES: &[&str] = &[
+    "青川县",
+    "临河镇",
+    "东湖街道",
+    "南山社区",
+    "白水乡",
+    "北城区",
+    "石桥村",
+    "西岭新区",
+];
 const SUBJECTS: &[&str] = &[
-    "社区志愿服务队", "乡村学校", "老年食堂", "公益基金会", "青年创业园", "儿童阅览室", "环保协会", "社会工作站",
+    "社区志愿服务队",
+    "乡村学校",
+    "老年食堂",
+    "公益基金会",
+    "青年创业园",
+    "儿童阅览室",
+    "环保协会",
+    "社会工作站",
 ];
 const ACTIONS: &[&str] = &[
-    "推出助老新举措", "开展暑期支教活动", "完成第三轮改造", "发布年度透明报告", "启动垃圾分类试点", "搭建线上互助平台",
-    "举办社会工作交流会", "迎来首批返乡青年",
+    "推出助老新举措",
+    "开展暑期支教活动",
+    "完成第三轮改造",
+    "发布年度透明报告",
+    "启动垃圾分类试点",
+    "搭建线上互助平台",
+    "举办社会工作交流会",
+    "迎来首批返乡青年",
 ];
 const PRETITLES: &[&str] = &["聚焦基层治理", "民生关注", "公益观察", "一线调研"];
 const SUBTITLES: &[&str] = &[
-    "多方协作让服务走进千家万户", "从一张清单到一套制度", "记者走访三个村镇看变化", "项目评估首次引入第三方",
+    "多方协作让服务走进千家万户",
+    "从一张清单到一套制度",
+    "记者走访三个村镇看变化",
+    "项目评估首次引入第三方",
 ];
 const SURNAMES: &[&str] = &["林", "周", "韩", "苏", "程", "叶", "许", "方"];
-const GIVEN: &[&str] = &["晓川", "若溪", "明远", "思齐", "一帆", "望舒", "知行", "乐天"];
-const SUBHEADINGS: &[&str] = &["从试点到推广", "钱从哪里来", "让数据说话", "下一步怎么走", "居民怎么看"];
+const GIVEN: &[&str] = &[
+    "晓川", "若溪", "明远", "思齐", "一帆", "望舒", "知行", "乐天",
+];
+const SUBHEADINGS: &[&str] = &[
+    "从试点到推广",
+    "钱从哪里来",
+    "让数据说话",
+    "下一步怎么走",
+    "居民怎么看",
+];
 const SENTENCES: &[&str] = &[
     "{place}的{subject}在今年春天正式运行，每天接待居民两百余人次。",
     "负责人介绍，项目资金来自政府购买服务和社会捐赠两部分，账目每月公开。",
@@ -104,7 +146,12 @@ const SENTENCES: &[&str] = &[
     "该项目今年获得了{n}万元的专项支持，用于设备更新和人员培训。",
     "多位受访者表示，透明的信息公开让他们更愿意参与和捐助。",
 ];
-const CAPTIONS: &[&str] = &["活动现场", "志愿者为老人测量血压", "孩子们在阅览室读书", "新建成的服务中心"];
+const CAPTIONS: &[&str] = &[
+    "活动现场",
+    "志愿者为老人测量血压",
+    "孩子们在阅览室读书",
+    "新建成的服务中心",
+];
 
 /// Generates `n_issues` consecutive daily issues from [`first_date`].
 pub fn paper(n_issues: usize) -> Paper {
@@ -126,7 +173,8 @@ pub fn paper(n_issues: usize) -> Paper {
                     Page {
                         node: page_idx as u32 + 1,
                         page_no: format!("{:02}", page_idx + 1),
-                        page_name: PAGE_NAMES[(issue_idx + page_idx) % PAGE_NAMES.len()].to_string(),
+                        page_name: PAGE_NAMES[(issue_idx + page_idx) % PAGE_NAMES.len()]
+                            .to_string(),
                         articles,
                     }
                 })
@@ -208,11 +256,19 @@ impl Issue {
     }
 
     pub fn scan_url(&self, page: &Page) -> String {
-        format!("images/{}/{}/page_b.png", self.date.format("%Y-%m/%d"), page.page_no)
+        format!(
+            "images/{}/{}/page_b.png",
+            self.date.format("%Y-%m/%d"),
+            page.page_no
+        )
     }
 
     pub fn pdf_url(&self, page: &Page) -> String {
-        format!("images/{}/{}/page.pdf", self.date.format("%Y-%m/%d"), page.page_no)
+        format!(
+            "images/{}/{}/page.pdf",
+            self.date.format("%Y-%m/%d"),
+            page.page_no
+        )
     }
 }
 
@@ -227,7 +283,11 @@ mod tests {
         let titles = |p: &Paper| {
             p.issues
                 .iter()
-                .flat_map(|i| i.pages.iter().flat_map(|p| p.articles.iter().map(|a| (a.id, a.title.clone()))))
+                .flat_map(|i| {
+                    i.pages
+                        .iter()
+                        .flat_map(|p| p.articles.iter().map(|a| (a.id, a.title.clone())))
+                })
                 .collect::<Vec<_>>()
         };
         assert_eq!(titles(&a), titles(&b));

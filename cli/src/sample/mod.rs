@@ -164,9 +164,9 @@ impl Site {
         if *n > 1 {
             return None;
         }
-        let h = path
-            .bytes()
-            .fold(1469598103934665603u64, |h, b| (h ^ b as u64).wrapping_mul(1099511628211));
+        let h = path.bytes().fold(1469598103934665603u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(1099511628211)
+        });
         Some(h % 12)
     }
 
@@ -219,7 +219,10 @@ pub async fn bind(
     addr: SocketAddr,
     n_issues: usize,
     faults: Faults,
-) -> std::io::Result<(String, impl std::future::Future<Output = std::io::Result<()>>)> {
+) -> std::io::Result<(
+    String,
+    impl std::future::Future<Output = std::io::Result<()>>,
+)> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let base_url = format!("http://{local}/");

@@ -7,7 +7,9 @@ use std::fmt::Write;
 use super::generate::{Article, Issue, Page, Paper};
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn date_line(issue: &Issue) -> String {
@@ -98,7 +100,11 @@ pub fn page_html(paper: &Paper, issue_idx: usize, page_idx: usize) -> String {
     }
     html.push_str("</map>\n<table><tr>");
     if page_idx > 0 {
-        let _ = write!(html, "<td><a class=preart href=\"node_{}.htm\">上一版</a></td>", issue.pages[page_idx - 1].node);
+        let _ = write!(
+            html,
+            "<td><a class=preart href=\"node_{}.htm\">上一版</a></td>",
+            issue.pages[page_idx - 1].node
+        );
     }
     if let Some(next) = issue.pages.get(page_idx + 1) {
         let _ = write!(
@@ -244,12 +250,18 @@ pub fn pdf(label: &str) -> Vec<u8> {
         out.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", k + 1).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for offset in offsets {
         out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }
