@@ -2,8 +2,9 @@
 //! `content_N.htm` per article. See `../shared/real-pages/NOTES.md` for the real pages this
 //! follows.
 //!
-//! Invariants: every URL in a record is absolute and has no `?div=` query; every text field is
-//! trimmed of ASCII space, NBSP and U+3000, and an empty field is `None`, never `""`.
+//! Invariants: every URL in a record is absolute and has no `?div=` query; a page's articles are
+//! on the page's host and, when the page's URL has the issue date, under that date; every text
+//! field is trimmed of ASCII space, NBSP and U+3000, and an empty field is `None`, never `""`.
 
 use std::sync::LazyLock;
 
@@ -30,7 +31,9 @@ selector!(TITLE_CELL, "td.font01");
 selector!(TITLE_OR_SUB_CELL, "td.font01, td.font02");
 selector!(PARAGRAPHS, "p");
 selector!(IMAGES, "img[src]");
-selector!(BANCI, ".banci, td.bm01, .paper-bot p.ban");
+// The 版 label: 科技日报, 中国纪检监察报, 人民日报 (new), and the unclassed first cell of
+// `div.dNav` in the 大河网 template, which has nothing better.
+selector!(BANCI, ".banci, td.bm01, .paper-bot p.ban, .dNav td");
 selector!(CONTENT_AREA, ".dContents, #ozoom");
 selector!(HTML_TITLE, "title");
 
@@ -47,8 +50,9 @@ static PAGE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static ENPPROPERTY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)<!--\s*enpproperty(.*?)/enpproperty\s*-->").expect("valid regex")
 });
-static PROPERTY_FIELD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?s)<([A-Za-z][\w-]*)>([^<]*)</([A-Za-z][\w-]*)>").expect("valid regex"));
+static PROPERTY_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)<([A-Za-z][\w-]*)>([^<]*)</([A-Za-z][\w-]*)>").expect("valid regex")
+});
 static ENPCONTENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)<!--\s*enpcontent\s*-->(.*?)<!--\s*/enpcontent\s*-->").expect("valid regex")
 });
@@ -85,7 +89,10 @@ impl Properties {
 /// Resolves `href` against `base`, dropping the query (`?div=-1`) and fragment.
 fn absolute(base: &Url, href: &str) -> Option<String> {
     let href = href.trim();
-    if href.is_empty() || href.starts_with('#') || href.to_ascii_lowercase().starts_with("javascript:") {
+    if href.is_empty()
+        || href.starts_with('#')
+        || href.to_ascii_lowercase().starts_with("javascript:")
+    {
         return None;
     }
     let mut url = base.join(href).ok()?;
@@ -94,20 +101,31 @@ fn absolute(base: &Url, href: &str) -> Option<String> {
     Some(url.to_string())
 }
 
+/// Whether `article` can be an article of the page at `page`: on the same host and, when the
+/// page's URL carries the issue date, under that same date. Templates link the paper's own
+/// "about us" and subscription texts, which are `content_N.htm` too, from every page's footer.
+fn same_issue(page: &Url, article: &Url) -> bool {
+    let issue_date = |url: &Url| URL_DATE.find(url.path()).map(|m| m.as_str().to_string());
+    page.host_str() == article.host_str()
+        && issue_date(page).is_none_or(|date| issue_date(article) == Some(date))
+}
+
 fn date_of(url: &Url, props: &Properties, doc: &Html) -> Option<NaiveDate> {
     let ymd = |y: &str, m: &str, d: &str| {
         NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
     };
-    if let Some(caps) = URL_DATE.captures(url.path()) {
-        if let Some(date) = ymd(&caps[1], &caps[2], &caps[3]) {
-            return Some(date);
-        }
+    if let Some(caps) = URL_DATE.captures(url.path())
+        && let Some(date) = ymd(&caps[1], &caps[2], &caps[3])
+    {
+        return Some(date);
     }
     for key in ["founder-date", "date"] {
-        if let Some(value) = props.get(key) {
-            if let Some(date) = value.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
-                return Some(date);
-            }
+        if let Some(value) = props.get(key)
+            && let Some(date) = value
+                .get(..10)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        {
+            return Some(date);
         }
     }
     let text = element_text(doc.root_element());
@@ -116,7 +134,8 @@ fn date_of(url: &Url, props: &Properties, doc: &Html) -> Option<NaiveDate> {
         .and_then(|caps| ymd(&caps[1], &caps[2], &caps[3]))
 }
 
-/// Splits a label such as `第01版：要闻` or `第 A01 版 综 合` into (`01`, `要闻`).
+/// Splits a label such as `第01版：要闻` into (`01`, `要闻`) and `第 A01 版 综 合` into
+/// (`A01`, `综 合`).
 pub fn split_page_label(label: &str) -> (Option<String>, Option<String>) {
     let label = clean(label);
     match PAGE_LABEL.captures(&label) {
@@ -128,7 +147,11 @@ pub fn split_page_label(label: &str) -> (Option<String>, Option<String>) {
 fn page_list(doc: &Html, base: &Url) -> Vec<PageRef> {
     let mut pages: Vec<PageRef> = Vec::new();
     for link in doc.select(&PAGE_LINKS) {
-        let Some(url) = link.value().attr("href").and_then(|href| absolute(base, href)) else {
+        let Some(url) = link
+            .value()
+            .attr("href")
+            .and_then(|href| absolute(base, href))
+        else {
             continue;
         };
         if pages.iter().any(|page| page.url == url) {
@@ -184,6 +207,9 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         let Some(article_url) = absolute(url, href) else {
             return;
         };
+        if !Url::parse(&article_url).is_ok_and(|article| same_issue(url, &article)) {
+            return;
+        }
         match articles.iter_mut().find(|a| a.url == article_url) {
             Some(existing) => {
                 if existing.title.is_none() {
@@ -243,7 +269,7 @@ fn paragraphs_of(fragment: &str) -> Vec<String> {
     }
     // No <p> at all: paragraphs are separated by <br>.
     fragment
-        .split(|c| c == '\n')
+        .split('\n')
         .flat_map(|line| line.split("<br>"))
         .filter_map(|chunk| non_empty(&element_text(Html::parse_fragment(chunk).root_element())))
         .collect()
@@ -269,7 +295,10 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
         let mut seen_title = false;
         for cell in doc.select(&TITLE_OR_SUB_CELL) {
             let text = non_empty(&element_text(cell));
-            if cell.value().has_class("font01", scraper::CaseSensitivity::AsciiCaseInsensitive) {
+            if cell
+                .value()
+                .has_class("font01", scraper::CaseSensitivity::AsciiCaseInsensitive)
+            {
                 seen_title = true;
                 if title.is_none() {
                     title = text;
@@ -281,11 +310,13 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
             }
         }
     }
-    let title = title.or_else(|| props.get("title").map(str::to_string)).or_else(|| {
-        doc.select(&HTML_TITLE)
-            .next()
-            .and_then(|t| non_empty(element_text(t).split("--").next().unwrap_or_default()))
-    });
+    let title = title
+        .or_else(|| props.get("title").map(str::to_string))
+        .or_else(|| {
+            doc.select(&HTML_TITLE)
+                .next()
+                .and_then(|t| non_empty(element_text(t).split("--").next().unwrap_or_default()))
+        });
     let pretitle = pretitle.or_else(|| props.get("introtitle").map(str::to_string));
     let subtitle = subtitle.or_else(|| props.get("subtitle").map(str::to_string));
 
@@ -293,31 +324,32 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
         .captures(html)
         .map(|caps| paragraphs_of(&caps[1]))
         .unwrap_or_default();
-    if paragraphs.is_empty() {
-        if let Some(area) = doc.select(&CONTENT_AREA).next() {
-            paragraphs = paragraphs_of(&area.inner_html());
-        }
+    if paragraphs.is_empty()
+        && let Some(area) = doc.select(&CONTENT_AREA).next()
+    {
+        paragraphs = paragraphs_of(&area.inner_html());
     }
 
     // The byline: the metadata, else a leading `■ 本报记者 …` paragraph, which then leaves the
     // body.
     let mut author = props.get("author").map(str::to_string);
-    if let Some(first) = paragraphs.first() {
-        if let Some(caps) = BYLINE.captures(first) {
-            let names = clean(&caps[1]);
-            if author.is_none() {
-                author = non_empty(&names);
-            }
-            paragraphs.remove(0);
+    if let Some(first) = paragraphs.first()
+        && let Some(caps) = BYLINE.captures(first)
+    {
+        let names = clean(&caps[1]);
+        if author.is_none() {
+            author = non_empty(&names);
         }
+        paragraphs.remove(0);
     }
 
     let scope = doc.select(&CONTENT_AREA).next();
     let image_root = scope
         .and_then(|area| {
-            area.ancestors()
-                .filter_map(ElementRef::wrap)
-                .find(|el| el.value().has_class("dContents", scraper::CaseSensitivity::AsciiCaseInsensitive))
+            area.ancestors().filter_map(ElementRef::wrap).find(|el| {
+                el.value()
+                    .has_class("dContents", scraper::CaseSensitivity::AsciiCaseInsensitive)
+            })
         })
         .or(scope)
         .unwrap_or_else(|| doc.root_element());

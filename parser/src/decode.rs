@@ -87,7 +87,8 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "<html><body><p>社会工作者协会召开年会，讨论公益项目的透明度与评估方法。</p></body></html>";
+    const TEXT: &str =
+        "<html><body><p>社会工作者协会召开年会，讨论公益项目的透明度与评估方法。</p></body></html>";
 
     fn gbk(text: &str) -> Vec<u8> {
         GB18030.encode(text).0.into_owned()

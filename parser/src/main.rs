@@ -7,6 +7,5 @@ use epaper_parser::service::ParseStage;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    epaper_common::service::main(Stage::Parse, |_settings| async { Ok(Arc::new(ParseStage)) })
-        .await
+    epaper_common::service::main(Stage::Parse, |_settings| async { Ok(Arc::new(ParseStage)) }).await
 }

@@ -1,0 +1,640 @@
+//! `epaper_parser::parse` on the classic Founder layout, end to end from served bytes.
+//!
+//! The fixtures copy the markup of the real pages described in
+//! `../shared/real-pages/NOTES.md` (科技日报 and 中国纪检监察报 page nodes, a 河南商报 article),
+//! quirks included, but every piece of text in them is made up: the newspapers' text is theirs.
+
+use chrono::NaiveDate;
+use encoding_rs::GB18030;
+use epaper_common::messages::{ArticleRecord, ArticleRef, Image, PageRecord, PageRef, Record};
+
+/// What the classic papers serve: UTF-8 with a byte-order mark and CRLF line ends.
+fn utf8_with_bom_and_crlf(html: &str) -> Vec<u8> {
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend_from_slice(html.replace('\n', "\r\n").as_bytes());
+    bytes
+}
+
+/// The same document as a GBK paper would serve it (GB18030 encodes GBK characters as GBK does).
+fn gbk_with_crlf(html: &str) -> Vec<u8> {
+    let html = html.replace('\n', "\r\n");
+    let (bytes, _, unmappable) = GB18030.encode(&html);
+    assert!(!unmappable, "fixture text must be encodable in GBK");
+    let bytes = bytes.into_owned();
+    // Otherwise the test would not exercise charset handling at all.
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "GBK fixture must not be valid UTF-8"
+    );
+    bytes
+}
+
+fn page(url: &str, bytes: &[u8]) -> PageRecord {
+    match epaper_parser::parse(url, bytes, Some("text/html")) {
+        Ok(Record::Page(page)) => page,
+        other => panic!("{url} should parse as a page, got {other:?}"),
+    }
+}
+
+fn article(url: &str, bytes: &[u8], content_type: Option<&str>) -> ArticleRecord {
+    match epaper_parser::parse(url, bytes, content_type) {
+        Ok(Record::Article(article)) => article,
+        other => panic!("{url} should parse as an article, got {other:?}"),
+    }
+}
+
+fn page_ref(page_no: &str, page_name: &str, url: &str) -> PageRef {
+    PageRef {
+        page_no: Some(page_no.into()),
+        page_name: Some(page_name.into()),
+        url: url.into(),
+    }
+}
+
+fn article_ref(title: &str, url: &str) -> ArticleRef {
+    ArticleRef {
+        title: Some(title.into()),
+        url: url.into(),
+    }
+}
+
+fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page nodes
+// ---------------------------------------------------------------------------------------------
+
+const KJB_PAGE_URL: &str = "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm";
+
+/// A 版 in the 科技日报 template: the image map before the title list, `?div=` variants in both,
+/// the page list in the right column, a calendar written by script, a footer that links the
+/// paper's own "about" texts (also `content_N.htm`: one on another host, one on this host under
+/// another date), and the node's metadata after `</html>`. The static 上一期 link is the
+/// 中国纪检监察报 one.
+const KJB_PAGE: &str = r##"<html>
+<head>
+  <meta http-equiv="X-UA-Compatible" content="IE=EmulateIE7" />
+  <meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
+  <title>示例科技报--数字报</title>
+<script language="javascript" type="text/javascript" src="http://css.example.cn/szb/js/mp.js"></script>
+<SCRIPT id=oMapScript event=onmouseover() for=pagepicmap>
+ drawLine(event.srcElement);
+</SCRIPT>
+</head>
+
+<SPAN id=leveldiv title=点击查看内容
+style="Z-INDEX: 100; LEFT: 233px; WIDTH: 210px; CURSOR: hand; POSITION: absolute; TOP: 123px; HEIGHT: 34px"></SPAN>
+
+<body onLoad="initialize();initMPPage();" id="bodycss">
+<div id="container">
+  <div id="header">
+    <div id="head3_index"><a href="http://www.example.cn"><img src="http://css.example.cn/szb/image/logo.gif" /></a></div>
+    <ul>
+      <li><a href="http://www.example.cn/news/index.htm" target="new">新闻</a></li>
+      <li id="head3_tool1"><a target="_top" href="javascript:addCookie();">加入收藏</a></li>
+    </ul>
+  </div>
+  <div id="wrap">
+    <div class="box0-left">
+      <div class="tu2-2">
+        <map name=PagePicMap><Area coords="348,2,178,2,178,140,348,140" shape="polygon" href="content_7101.htm?div=-1"><Area coords="61,85,171,85,171,155,61,155" shape="polygon" href="content_7104.htm?div=0"><Area coords="171,85,2,85,2,548,171,548" shape="polygon" href="content_7104.htm?div=-1"><Area coords="348,144,178,144,178,286,348,286" shape="polygon" href="content_7109.htm?div=-1"><Area coords="178,291,313,291,313,393,178,393" shape="polygon" href="content_7112.htm?div=0"><Area coords="178,291,348,291,348,393,178,393" shape="polygon" href="content_7112.htm?div=-1"></map><img src=../../../images/2023-03/22/01/KJB2023032201_b.jpg border=0 USEMAP=#PagePicMap>
+      </div>
+      <div class="zi-top">
+        <div class="banci">
+          第01版：<STRONG>要闻</STRONG>
+        </div>
+        <div class="next">
+          <a class=preart href="node_3.htm"><img src='http://css.example.cn/szb/image/right_ico.gif' align='absmiddle' />下一版</a>
+        </div>
+        <div class="pdf">
+          <a href=../../../images/2023-03/22/01/KJB2023032201.pdf><img src="http://css.example.cn/szb/image/pdf.gif" /></a>
+        </div>
+      </div>
+      <div class="title">
+        <ul>
+
+<li><img src="http://css.example.cn/szb/image/checkbox.bmp" align="absmiddle" /><a href=content_7101.htm><div style="display:inline" id=mp7101>春耕时节 智能农机下田忙</div></a>
+<li><img src="http://css.example.cn/szb/image/checkbox.bmp" align="absmiddle" /><a href=content_7104.htm?div=-1><div style="display:inline" id=mp7104>开放实验平台 让科研设备“转”起来</div></a>
+<li><img src="http://css.example.cn/szb/image/checkbox.bmp" align="absmiddle" /><a href=content_7109.htm><div style="display:inline" id=mp7109>深海探测装备完成首次综合试验</div></a>
+<li><img src="http://css.example.cn/szb/image/checkbox.bmp" align="absmiddle" /><a href=content_7112.htm><div style="display:inline" id=mp7112>城市绿道串起市民“后花园”</div></a>
+
+</ul>
+      </div>
+    </div>
+    <div class="box0-right">
+      <div class="date">
+        2023年03月22日 星期三
+      </div>
+      <table width="250" border="0" cellspacing="0" cellpadding="0" class="rq">
+        <tr>
+          <td class="sqq"><a class=preart href="../21/node_2.htm"><FONT face=Webdings>3</FONT>上一期</a></td>
+        </tr>
+      </table>
+      <div class="bmname">
+<div class="bmname1">&nbsp;<a id=pageLink href=./node_2.htm>第01版：要闻</a></div>
+<div class="bmname2">&nbsp;<a id=pageLink href=node_3.htm>第02版：综 合</a></div>
+<div class="bmname1">&nbsp;<a id=pageLink href=node_4.htm>第03版：区域创新</a></div>
+<div class="bmname2">&nbsp;<a id=pageLink href=node_5.htm>第04版：国际视野</a></div>
+      </div>
+      <ul>
+        <script language="JavaScript" type="text/javascript">
+          for(i=0;i<42;i++) document.write('<li><a href="" id="CD' + i + '"></a></li>');
+        </script>
+      </ul>
+    </div>
+  </div>
+  <div id="feeter">
+<span class="info"><a href=http://www.example.cn/kjb/content/2009-05/31/content_64683.htm target="new">本报简介</a></span> |
+<span class="info"><a href=/kjb/content/2008-06/25/content_2390.htm target="new">报纸订阅</a></span>
+<div id="copyright">Copyright © 示例科技报社 版权所有</div>
+  </div>
+</div>
+</body>
+</html>
+<!--enpproperty <founder-date>2023-03-22 23:59:59</founder-date><founder-pagenum>1</founder-pagenum><founder-papername>示例科技报</founder-papername><founder-type>2</founder-type> /enpproperty-->"##;
+
+#[test]
+fn classic_page_yields_its_pages_articles_scan_pdf_and_previous_issue() {
+    let record = page(KJB_PAGE_URL, &utf8_with_bom_and_crlf(KJB_PAGE));
+    let base = "http://paper.example.cn/kjb/html/2023-03/22/";
+
+    assert_eq!(record.url, KJB_PAGE_URL);
+    assert_eq!(record.date, date(2023, 3, 22));
+    // The first 版 is node_2, not node_1; names keep their inner space as printed.
+    assert_eq!(
+        record.pages,
+        vec![
+            page_ref("01", "要闻", &format!("{base}node_2.htm")),
+            page_ref("02", "综 合", &format!("{base}node_3.htm")),
+            page_ref("03", "区域创新", &format!("{base}node_4.htm")),
+            page_ref("04", "国际视野", &format!("{base}node_5.htm")),
+        ]
+    );
+    assert_eq!(record.page_no.as_deref(), Some("01"));
+    assert_eq!(record.page_name.as_deref(), Some("要闻"));
+    // Title-list order, each article once whatever `?div=` the map adds; the footer's
+    // `content_N.htm` links are the paper's "about" pages, not articles of this 版.
+    assert_eq!(
+        record.articles,
+        vec![
+            article_ref(
+                "春耕时节 智能农机下田忙",
+                &format!("{base}content_7101.htm")
+            ),
+            article_ref(
+                "开放实验平台 让科研设备“转”起来",
+                &format!("{base}content_7104.htm")
+            ),
+            article_ref(
+                "深海探测装备完成首次综合试验",
+                &format!("{base}content_7109.htm")
+            ),
+            article_ref(
+                "城市绿道串起市民“后花园”",
+                &format!("{base}content_7112.htm")
+            ),
+        ]
+    );
+    assert_eq!(
+        record.image_url.as_deref(),
+        Some("http://paper.example.cn/kjb/images/2023-03/22/01/KJB2023032201_b.jpg")
+    );
+    assert_eq!(
+        record.pdf_url.as_deref(),
+        Some("http://paper.example.cn/kjb/images/2023-03/22/01/KJB2023032201.pdf")
+    );
+    assert_eq!(
+        record.prev_issue_url.as_deref(),
+        Some("http://paper.example.cn/kjb/html/2023-03/21/node_2.htm")
+    );
+    assert_eq!(record.next_issue_url, None);
+}
+
+const JCB_PAGE_URL: &str = "http://paper.example.cn/jcb/html/2017-07/22/node_2.htm";
+
+/// A 版 in the 中国纪检监察报 template: `MAP NAME="pagepicmap"` with upper-case `AREA`s in another
+/// order than the title list `ul.list01`, the 版 label in `td.bm01` padded with U+3000, a PDF link
+/// per 版 in the page list, served as UTF-8 without a BOM.
+const JCB_PAGE: &str = r##"<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
+<title>示例监督报</title>
+<link href="../../../tplimg/jc.css" rel="stylesheet" type="text/css" />
+<SCRIPT id=oMapScript2 event=onclick() for=pagepicmap>
+ clickmap(event.srcElement);
+</SCRIPT>
+</head>
+<body onLoad="initialize();initMPPage();">
+<div class="wrap">
+<div class="w388">
+<p class="rq">主办单位：示例监督报社</p>
+<div class="bm">
+<MAP NAME="pagepicmap"><AREA coords="2,98,225,98,225,366,2,366" shape="polygon" href="content_52101.htm"><AREA coords="176,7,347,7,347,84,176,84" shape="polygon" href="content_52102.htm?div=0"><AREA coords="176,7,347,7,347,90,176,90" shape="polygon" href="content_52102.htm?div=-1"><AREA coords="235,96,347,96,347,196,235,196" shape="polygon" href="content_52103.htm"></MAP><img src=../../1/2017-07/22/1/201707221_brief.jpg border=0 width=350 height=550 USEMAP=#pagepicmap>
+</div>
+<table width="380" border="0" cellspacing="0" cellpadding="0" class="sxb">
+ <tr>
+ <td class="sxb1"><a class=preart href="node_3.htm"><span style='font-size:12px;font-family:webdings'>4</span>下一版</a></td>
+ <td align="center" class="sxb2"><a href=../../1/2017-07/22/1/201707221_pdf.pdf><IMG height=16 src="../../../tplimg/pdf.gif" width=16 border=0></a></td>
+ </tr>
+</table>
+</div>
+<div class="w344">
+<p class="rq">2017年7月22日　星期<font class=weekday>六</font></p>
+<table width="100%" border="0" cellspacing="0" cellpadding="0" class="bm00">
+ <tr>
+ <td class="bm01">第1版　　　　　　<span>要闻</span></td>
+ </tr>
+ <tr>
+ <td class="bm02">
+	<ul class="list01"> <li><a href=content_52101.htm><div id=mp52101>山区小学用上了新课桌</div></a> </li> <li><a href=content_52103.htm><div id=mp52103>夜市重开 老街又热闹起来</div></a> </li> <li><a href=content_52102.htm><div id=mp52102>一份清单管住“三公”开支</div></a> </li> </ul></td>
+ </tr>
+</table>
+</div>
+<div class="w250">
+<table width="250" border="0" cellspacing="0" cellpadding="0" class="rq">
+ <tr>
+ <td class="sqq"><a class=preart href="../21/node_2.htm"><FONT face=Webdings>3</FONT>上一期</a></td>
+ </tr>
+</table>
+<table width="100%" border="0" cellspacing="0" cellpadding="0" class="mulu03">
+ <tr>
+ <td height="240" valign="top" class="mulu04"> <table cellspacing=0 cellpadding=2 width=100% border=0><tbody> <tr bgcolor=#ffffff> <td class=default2 align=left>&nbsp;<a id=pageLink href=./node_2.htm>第1版：要闻</a></td> <td nowrap align=middle width=55><a href=../../1/2017-07/22/1/201707221_pdf.pdf><img height=16 src="../../../tplimg/pdf.gif" width=16 border=0></a></td></tr> <tr bgcolor=#e8e8e8> <td align=left class=default2>&nbsp;<a id=pageLink href=node_3.htm>第2版：综合新闻</a></td> <td nowrap align=middle width=55><a href=../../1/2017-07/22/2/201707222_pdf.pdf><img height=16 src="../../../tplimg/pdf.gif" width=16 border=0></a></td></tr> </tbody></table> </td>
+ </tr>
+</table>
+</div>
+<div class="copy"><a href="http://www.example.cn/content1.html" target="_blank">关于我们</a> | 通讯地址：示例市示例路1号</div>
+</div>
+</body>
+</html>
+<!--enpproperty <founder-date>2017-07-22 23:59:59</founder-date><founder-pagenum>1</founder-pagenum><founder-papername>示例监督报</founder-papername><founder-type>2</founder-type> /enpproperty-->"##;
+
+#[test]
+fn classic_page_reads_a_lowercase_pagepicmap_with_uppercase_areas_the_same_way() {
+    let record = page(JCB_PAGE_URL, JCB_PAGE.as_bytes());
+    let base = "http://paper.example.cn/jcb/html/2017-07/22/";
+
+    assert_eq!(record.url, JCB_PAGE_URL);
+    assert_eq!(record.date, date(2017, 7, 22));
+    assert_eq!(
+        record.pages,
+        vec![
+            page_ref("1", "要闻", &format!("{base}node_2.htm")),
+            page_ref("2", "综合新闻", &format!("{base}node_3.htm")),
+        ]
+    );
+    assert_eq!(record.page_no.as_deref(), Some("1"));
+    assert_eq!(record.page_name.as_deref(), Some("要闻"));
+    assert_eq!(
+        record.articles,
+        vec![
+            article_ref("山区小学用上了新课桌", &format!("{base}content_52101.htm")),
+            article_ref(
+                "夜市重开 老街又热闹起来",
+                &format!("{base}content_52103.htm")
+            ),
+            article_ref(
+                "一份清单管住“三公”开支",
+                &format!("{base}content_52102.htm")
+            ),
+        ]
+    );
+    assert_eq!(
+        record.image_url.as_deref(),
+        Some("http://paper.example.cn/jcb/html/1/2017-07/22/1/201707221_brief.jpg")
+    );
+    assert_eq!(
+        record.pdf_url.as_deref(),
+        Some("http://paper.example.cn/jcb/html/1/2017-07/22/1/201707221_pdf.pdf")
+    );
+    assert_eq!(
+        record.prev_issue_url.as_deref(),
+        Some("http://paper.example.cn/jcb/html/2017-07/21/node_2.htm")
+    );
+    assert_eq!(record.next_issue_url, None);
+}
+
+#[test]
+fn image_map_areas_alone_still_name_every_article_once_without_query() {
+    // A 版 whose title list is missing (some templates build it by script): the map is all there
+    // is, with the `?div=0` / `?div=-1` pairs.
+    let start = JCB_PAGE.find(r#"<ul class="list01">"#).unwrap();
+    let end = JCB_PAGE.find("</ul>").unwrap() + "</ul>".len();
+    let html = format!("{}{}", &JCB_PAGE[..start], &JCB_PAGE[end..]);
+    let record = page(JCB_PAGE_URL, html.as_bytes());
+    let base = "http://paper.example.cn/jcb/html/2017-07/22/";
+    let urls: Vec<&str> = record.articles.iter().map(|a| a.url.as_str()).collect();
+    assert_eq!(
+        urls,
+        vec![
+            format!("{base}content_52101.htm"),
+            format!("{base}content_52102.htm"),
+            format!("{base}content_52103.htm"),
+        ]
+    );
+    assert!(record.articles.iter().all(|a| a.title.is_none()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Articles
+// ---------------------------------------------------------------------------------------------
+
+const ARTICLE_URL: &str = "http://paper.example.cn/sb/html/2024-05/18/content_610001.htm";
+
+const TITLE: &str = "老厂房变身创意园 街坊邻里有了新去处";
+const SUBTITLE: &str = "闲置多年的纺织厂经过改造，如今成了社区文化活动的聚集地";
+const PRETITLE: &str = "城市更新·家门口的变化";
+const CAPTION: &str = "改造后的厂房里，居民正在参观手工艺展览";
+const META_UTF8: &str = r#"<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />"#;
+
+/// The body as it should come out: indents gone, the empty `<p>&nbsp;</p>` gone, the bold
+/// subheading kept, the byline moved to `author`. 镕 is in GBK but not in GB2312.
+const PARAGRAPHS: [&str; 5] = [
+    "走进城东的旧纺织厂，高大的锯齿形屋顶依然保留着当年的模样，车间里却早已没有了机器的轰鸣声。",
+    "“以前这里晚上黑乎乎的，没人愿意走。”住在附近的李阿姨说，如今每到周末，她都会带着孙子来这里看展览、听讲座。",
+    "保留记忆 也留住烟火气",
+    "负责改造设计的工程师王镕介绍，项目没有推倒重建，而是把旧车间的钢架和砖墙都保留了下来，只对屋顶和门窗做了加固。",
+    "据了解，园区目前已有二十余家小微文创企业入驻，下一步还将增设托育点和老年食堂。",
+];
+
+/// An article in the 河南商报 template: the 版 label in an unclassed `td` of `div.dNav`, the
+/// title cells `td.font02`/`td.font01`/`td.font02`/`td.font02`, the captioned picture in a
+/// `<TABLE>` ahead of `DIV#ozoom`, the body in `<!--enpcontent-->` as one outer `<P>` around the
+/// real `<p>`s, and the metadata after `</html>` closed by a bare `/enpproperty-->`.
+const ARTICLE: &str = r##"<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml">
+<head>
+{META}
+<title>{TITLE}--示例网</title>
+<link href="../../../tplimg/css_epaper.css" rel="stylesheet" type="text/css" />
+<SCRIPT language=Javascript src="../../../tplimg/mp.js"></SCRIPT>
+</head>
+<SPAN id=leveldiv title=点击查看内容
+style="Z-INDEX: 100; LEFT: 233px; WIDTH: 210px; POSITION: absolute; TOP: 123px; HEIGHT: 34px"></SPAN>
+<body onLoad="initMPPage();" text=#000000 leftmargin=0 topmargin=0>
+<SCRIPT id=oMapScript event=onmouseover() for=PagePicMap>
+ drawLine(event.srcElement);
+</SCRIPT>
+<div id="nav2" class="dCon">
+    <a href="#"><img src="../../../tplimg/logo.gif" alt="示例商报" /></a>
+    <ul class="ulNav">
+        <li><span>版面导航</span></li>
+        <li class="liE"><a href="http://www.example.cn" target="_blank">网站首页</a></li>
+    </ul>
+</div>
+<div class="dCon dDetailAll" id="con1">
+  <div class="dConL">
+    <div class="dPic" align="left">
+      <map name=PagePicMap><Area coords="14,97,232,97,232,141,14,149" shape="polygon" href="./content_610001.htm"></map><img src=../../../images/2024-05/18/A01/Page_b.jpg border=0 USEMAP=#PagePicMap>
+    </div>
+    <div class="dNav">
+      <table width=353 border=0 cellpadding=5 cellspacing=0 style="MARGIN-BOTTOM: 2px">
+      <tr>
+        <td width="160" align=left>第A01版：<STRONG>头版</STRONG></td>
+        <td width="30" align=right nowrap><img src="../../../tplimg/epaper_icon03.gif"></td>
+        <td width="90" align="center" nowrap><a class=preart href="node_222.htm">下一版</a></td>
+        <td width="43" align=right valign=center nowrap><a href=../../../images/2024-05/18/A01/A01.pdf><IMG height=16
+src="../../../tplimg/epaper_icon02.gif" width=16 border=0></a></td>
+      </tr>
+      </table>
+    </div>
+    <TABLE cellSpacing=0 cellPadding=1 border=0>
+ <TBODY>
+<tr>
+<TD class=default valign="top"><img src="../../../tplimg/checkbox.gif" width="10" height="10"></TD>
+<td class=default valign="top"><a href=./content_610001.htm><div style="display:inline" id=mp610001>{TITLE}</div></a></td>
+</TR>
+</TBODY>
+</TABLE>
+  </div>
+  <div class="dConR dDetail">
+<div id=bmdh>
+  <TABLE width="260px" border=0 cellPadding=2 cellSpacing=0 bgcolor="#FFFFFF">
+ <TBODY>
+<TR><TD align=left height=24 class="black">&nbsp;<a href=node_219.htm class="black" id=pageLink>第A01版：头版</a></TD></TR>
+<TR><TD align=left height=24 class="black">&nbsp;<a href=node_222.htm class="black" id=pageLink>第A02版：城市周刊</a></TD></TR>
+</TBODY>
+</TABLE></div>
+    <div class="dSearch">
+            <strong>
+            {PRINTED_DATE}
+            </strong><span><a href="http://epaper.example.cn/sb/" target="_blank">查看旧版</a></span>
+            <div class="clear"></div>
+    </div>
+        <div class="dTit2">
+        	<h1>
+<table cellspacing=0 cellpadding=5 width=100% border=0>
+<tbody>
+<tr valign=top>
+<td class="font02" align=center style="color: #827E7B;">{PRETITLE}</td>
+</TR>
+<tr valign=top>
+<td class="font01" align=center style="color: #0205FF;">{TITLE}</td>
+</TR>
+<tr valign=top>
+<td class="font02" align=center style="color: #827E7B;">{SUBTITLE}</td>
+</TR>
+<tr valign=top>
+<td class="font02" align=center></td>
+</tr>
+</tbody>
+</table>
+</h1>
+            <strong><a href="http://passport.example.cn/draft/" target="_blank">在线荐稿</a></strong>
+        </div>
+        <div class="dContents">
+        	<p><TABLE><TBODY><TR><TD><IMG src="../../../images/2024-05/18/A01/p12_b.jpg"></TD></TR>
+    <TR><TD><p>&nbsp;&nbsp;&nbsp;&nbsp;{CAPTION}</p></TD></TR></TBODY></TABLE><script language=javascript>
+								if(picResCount>0){
+									document.write("<br>");
+								}
+ 			  				</script><DIV id=ozoom style="zoom:100%;FLOAT: left; width:100%;"><!--enpcontent--><P><p>&nbsp;&nbsp;&nbsp;&nbsp;■ 本报记者 甲乙 丙丁</p><p>&nbsp;&nbsp;&nbsp;&nbsp;走进城东的旧纺织厂，高大的锯齿形屋顶依然保留着当年的模样，车间里却早已没有了机器的轰鸣声。</p><p>　　“以前这里晚上黑乎乎的，没人愿意走。”住在附近的李阿姨说，如今每到周末，她都会带着孙子来这里看展览、听讲座。</p><p>&nbsp;</p><p><strong>保留记忆 也留住烟火气</strong></p><p>&nbsp;&nbsp;&nbsp;&nbsp;负责改造设计的工程师王镕介绍，项目没有推倒重建，而是把旧车间的钢架和砖墙都保留了下来，只对屋顶和门窗做了加固。</p><p>　　据了解，园区目前已有二十余家小微文创企业入驻，下一步还将增设托育点和老年食堂。</p></P><!--/enpcontent-->
+<INPUT type=checkbox value=0 name=titlecheckbox sourceid="<Source>SourcePh</Source>" style="display:none"></DIV></p>
+			<div class="clear"></div>
+        </div><!--dContents-->
+  </div><!--dconR-->
+    <div class="clear"></div>
+</div><!--con1-->
+<div id="commonFoot">
+    <p class="copyright">Copyright &copy; 示例网 All Rights Reserved</p>
+</div>
+</body>
+</html>
+{ENPPROPERTY}"##;
+
+/// The article's metadata comment as the classic template writes it: no `<!--` before the close.
+fn enpproperty(author: &str, introtitle: &str) -> String {
+    format!(
+        "<!--enpproperty <date>2024-05-18 00:00:00:0</date><author>{author}</author>\
+         <subtitle>{SUBTITLE}</subtitle><introtitle>{introtitle}</introtitle>\
+         <paperarticleid>610001</paperarticleid><url>{ARTICLE_URL}</url><urlpad></urlpad>\
+         <title>{TITLE}</title>/enpproperty-->"
+    )
+}
+
+/// The article fixture with the given charset `<meta>` (or none), 引题 and metadata trailer.
+fn article_html(meta: &str, pretitle: &str, trailer: &str) -> String {
+    ARTICLE
+        .replace("{META}", meta)
+        .replace("{TITLE}", TITLE)
+        .replace("{PRETITLE}", pretitle)
+        .replace("{SUBTITLE}", SUBTITLE)
+        .replace("{CAPTION}", CAPTION)
+        .replace("{PRINTED_DATE}", "2024年05月18日")
+        .replace("{ENPPROPERTY}", trailer)
+}
+
+/// The plain article: UTF-8 with BOM, no 引题, no author in the metadata.
+fn plain_article() -> String {
+    article_html(META_UTF8, "", &enpproperty("", ""))
+}
+
+fn expected_article() -> ArticleRecord {
+    ArticleRecord {
+        url: ARTICLE_URL.into(),
+        date: date(2024, 5, 18),
+        page_no: Some("A01".into()),
+        page_name: Some("头版".into()),
+        pretitle: None,
+        title: Some(TITLE.into()),
+        subtitle: Some(SUBTITLE.into()),
+        author: Some("甲乙 丙丁".into()),
+        paragraphs: PARAGRAPHS.iter().map(|p| p.to_string()).collect(),
+        images: vec![Image {
+            url: "http://paper.example.cn/sb/images/2024-05/18/A01/p12_b.jpg".into(),
+            caption: Some(CAPTION.into()),
+        }],
+    }
+}
+
+#[test]
+fn classic_article_yields_title_subtitle_body_byline_image_and_page() {
+    let record = article(
+        ARTICLE_URL,
+        &utf8_with_bom_and_crlf(&plain_article()),
+        Some("text/html"),
+    );
+    // Field by field first, so a failure names the field.
+    let expected = expected_article();
+    assert_eq!(record.title, expected.title);
+    assert_eq!(record.pretitle, None, "an empty td.font02 is no 引题");
+    assert_eq!(record.subtitle, expected.subtitle);
+    assert_eq!(record.author, expected.author);
+    assert_eq!(record.paragraphs, expected.paragraphs);
+    assert_eq!(record.images, expected.images);
+    assert_eq!(record.date, expected.date);
+    assert_eq!(
+        (record.page_no.as_deref(), record.page_name.as_deref()),
+        (Some("A01"), Some("头版"))
+    );
+    assert_eq!(record, expected);
+}
+
+#[test]
+fn classic_article_reads_a_non_empty_font02_before_the_title_as_pretitle() {
+    let html = article_html(META_UTF8, PRETITLE, &enpproperty("", PRETITLE));
+    let record = article(ARTICLE_URL, &utf8_with_bom_and_crlf(&html), None);
+    assert_eq!(record.pretitle.as_deref(), Some(PRETITLE));
+    assert_eq!(record.title.as_deref(), Some(TITLE));
+    assert_eq!(record.subtitle.as_deref(), Some(SUBTITLE));
+}
+
+#[test]
+fn classic_article_takes_the_printed_date_when_neither_url_nor_metadata_has_one() {
+    // The same article saved under a URL without the issue directory and without its trailer:
+    // only `div.dSearch strong` still says which day it is.
+    let html = article_html(META_UTF8, "", "");
+    let record = article(
+        "http://paper.example.cn/sb/content_610001.htm",
+        &utf8_with_bom_and_crlf(&html),
+        None,
+    );
+    assert_eq!(record.date, date(2024, 5, 18));
+}
+
+#[test]
+fn classic_article_author_comes_from_the_metadata_when_it_names_one() {
+    let html = article_html(META_UTF8, "", &enpproperty("戊己", ""));
+    let record = article(ARTICLE_URL, &utf8_with_bom_and_crlf(&html), None);
+    assert_eq!(record.author.as_deref(), Some("戊己"));
+    // The byline paragraph is still a byline, not body text.
+    assert_eq!(record.paragraphs, expected_article().paragraphs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encodings: the same article served as GBK must read exactly like the UTF-8 one.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn gbk_article_without_any_declared_charset_reads_like_the_utf8_one() {
+    let bytes = gbk_with_crlf(&article_html("", "", &enpproperty("", "")));
+    let record = article(ARTICLE_URL, &bytes, Some("text/html"));
+    assert_eq!(record.title.as_deref(), Some(TITLE));
+    assert_eq!(record.paragraphs, PARAGRAPHS);
+    assert_eq!(record, expected_article());
+}
+
+#[test]
+fn gbk_article_wrongly_declared_utf8_reads_like_the_utf8_one() {
+    let bytes = gbk_with_crlf(&article_html(
+        "<meta charset=utf-8>",
+        "",
+        &enpproperty("", ""),
+    ));
+    // Declared in the document only, then also in the HTTP header: both are wrong.
+    for content_type in [None, Some("text/html; charset=UTF-8")] {
+        let record = article(ARTICLE_URL, &bytes, content_type);
+        assert_eq!(record.title.as_deref(), Some(TITLE), "{content_type:?}");
+        assert_eq!(record.paragraphs, PARAGRAPHS, "{content_type:?}");
+        assert_eq!(record, expected_article(), "{content_type:?}");
+    }
+}
+
+#[test]
+fn gbk_article_declared_gb2312_keeps_characters_outside_gb2312() {
+    let meta = r#"<meta http-equiv="Content-Type" content="text/html; charset=gb2312" />"#;
+    let bytes = gbk_with_crlf(&article_html(meta, "", &enpproperty("", "")));
+    let record = article(ARTICLE_URL, &bytes, Some("text/html"));
+    assert_eq!(record.title.as_deref(), Some(TITLE));
+    assert!(
+        record.paragraphs[3].contains("王镕"),
+        "{:?}",
+        record.paragraphs[3]
+    );
+    assert_eq!(record.paragraphs, PARAGRAPHS);
+    assert_eq!(record, expected_article());
+}
+
+#[test]
+fn utf8_article_wrongly_declared_gb2312_reads_as_utf8() {
+    let meta = r#"<meta http-equiv="Content-Type" content="text/html; charset=gb2312" />"#;
+    let html = article_html(meta, "", &enpproperty("", "")).replace('\n', "\r\n");
+    let record = article(
+        ARTICLE_URL,
+        html.as_bytes(),
+        Some("text/html; charset=gb2312"),
+    );
+    assert_eq!(record, expected_article());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents that are neither
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_document_of_no_known_layout_is_an_error() {
+    let html = "<html><head><title>关于我们</title></head>\
+                <body><h1>关于我们</h1><p>本站介绍与联系方式。</p></body></html>";
+    assert!(
+        epaper_parser::parse("http://paper.example.cn/about.html", html.as_bytes(), None).is_err()
+    );
+}
+
+#[test]
+fn an_error_page_served_at_an_article_url_is_an_error_not_an_empty_article() {
+    let html = "<html><head></head><body><div>页面不存在</div></body></html>";
+    let result = epaper_parser::parse(ARTICLE_URL, html.as_bytes(), Some("text/html"));
+    assert!(result.is_err(), "{result:?}");
+}
