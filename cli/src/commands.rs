@@ -115,27 +115,125 @@ pub async fn demo(settings: &Settings, db: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
+    /// One JSON object a line, every field.
     Jsonl,
+    /// One row an article; paragraphs joined by newlines, images as JSON.
+    Csv,
 }
+
+const CSV_HEADER: [&str; 11] = [
+    "site",
+    "date",
+    "page_no",
+    "page_name",
+    "url",
+    "pretitle",
+    "title",
+    "subtitle",
+    "author",
+    "paragraphs",
+    "images",
+];
 
 pub async fn export(
     db_url: &str,
     filter: ExportFilter,
-    _format: ExportFormat,
+    format: ExportFormat,
 ) -> anyhow::Result<()> {
     let store = Store::connect(db_url, 2).await?;
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    let n = store
-        .export(&filter, |article| {
-            serde_json::to_writer(&mut stdout, &article)?;
-            stdout.write_all(b"\n")
-        })
-        .await?;
-    stdout.flush()?;
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let n = match format {
+        ExportFormat::Jsonl => {
+            let mut out = stdout;
+            let n = store
+                .export(&filter, |article| {
+                    serde_json::to_writer(&mut out, &article)?;
+                    out.write_all(b"\n")
+                })
+                .await?;
+            out.flush()?;
+            n
+        }
+        ExportFormat::Csv => {
+            let mut out = csv::Writer::from_writer(stdout);
+            out.write_record(CSV_HEADER)?;
+            let n = store
+                .export(&filter, |a| {
+                    let images = serde_json::to_string(&a.images)?;
+                    let date = a.date.to_string();
+                    let paragraphs = a.paragraphs.join("\n");
+                    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+                    out.write_record([
+                        a.site.as_str(),
+                        &date,
+                        &opt(&a.page_no),
+                        &opt(&a.page_name),
+                        &a.url,
+                        &opt(&a.pretitle),
+                        &opt(&a.title),
+                        &opt(&a.subtitle),
+                        &opt(&a.author),
+                        &paragraphs,
+                        &images,
+                    ])
+                    .map_err(std::io::Error::other)
+                })
+                .await?;
+            out.flush()?;
+            n
+        }
+    };
     tracing::info!(n_articles = n, "exported");
     store.close().await;
+    Ok(())
+}
+
+/// `epaper reparse`: archived raw documents through the parser again, stored in place. The site
+/// is not touched. A document that no longer parses is recorded in `failures`, and its old
+/// record is kept.
+pub async fn reparse(db_url: &str, filter: ExportFilter) -> anyhow::Result<()> {
+    let store = Store::connect(db_url, 2).await?;
+    let (mut n_ok, mut n_failed) = (0u64, 0u64);
+    let n = store
+        .raw_documents(&filter, async |fetched| {
+            let parsed = fetched
+                .body
+                .decompress(epaper_parser::service::MAX_DOCUMENT_BYTES)
+                .map_err(anyhow::Error::from)
+                .and_then(|raw| {
+                    Ok(epaper_parser::parse(&fetched.url, &raw, fetched.content_type.as_deref())?)
+                });
+            match parsed {
+                Ok(record) => {
+                    let (page, article) = match &record {
+                        epaper_common::messages::Record::Page(p) => (Some(p), None),
+                        epaper_common::messages::Record::Article(a) => (None, Some(a)),
+                    };
+                    store.store_document(&fetched, page, article).await?;
+                    n_ok += 1;
+                }
+                Err(error) => {
+                    tracing::warn!(url = %fetched.url, error = %format!("{error:#}"), "does not parse");
+                    store
+                        .record_failure(
+                            &fetched.site,
+                            fetched.issue_date,
+                            &fetched.url,
+                            "parse",
+                            "permanent",
+                            &format!("{error:#}"),
+                        )
+                        .await?;
+                    n_failed += 1;
+                }
+            }
+            Ok(())
+        })
+        .await?;
+    store.close().await;
+    println!("{n} raw documents re-parsed: {n_ok} stored, {n_failed} failed");
     Ok(())
 }
 

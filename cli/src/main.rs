@@ -81,6 +81,18 @@ enum Command {
         #[arg(long)]
         to: Option<NaiveDate>,
     },
+    /// Parse the archived raw documents again and store the results (no network).
+    Reparse {
+        /// Defaults to database.url of the configuration.
+        #[arg(long)]
+        db: Option<String>,
+        #[arg(long)]
+        site: Option<String>,
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+    },
     /// Create or update the database schema and declare the broker queues.
     Migrate,
     /// Put issues of a date range into the crawl queue.
@@ -154,6 +166,10 @@ async fn main() -> ExitCode {
         } => {
             let db = db.unwrap_or_else(|| settings.database.url.expose_secret().to_string());
             commands::export(&db, ExportFilter { site, from, to }, format).await
+        }
+        Command::Reparse { db, site, from, to } => {
+            let db = db.unwrap_or_else(|| settings.database.url.expose_secret().to_string());
+            commands::reparse(&db, ExportFilter { site, from, to }).await
         }
         Command::Migrate => commands::migrate(&settings).await,
         Command::Enqueue {

@@ -552,3 +552,58 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Every archived raw document matching `filter` (by site and issue date), in URL order,
+    /// handed to `sink` one at a time; `epaper reparse` sends them through the parser again.
+    pub async fn raw_documents(
+        &self,
+        filter: &ExportFilter,
+        mut sink: impl AsyncFnMut(FetchedDocument) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        use futures_util::TryStreamExt;
+        let sql = "SELECT url, site, issue_date, kind, status, content_type, etag, last_modified,
+                fetched_at, body
+             FROM raw_documents
+             WHERE ($1 IS NULL OR site = $1) AND ($2 IS NULL OR issue_date >= $2)
+               AND ($3 IS NULL OR issue_date <= $3)
+             ORDER BY site, issue_date, kind DESC, url";
+        // Collect the keys first: the sink writes to the same database, and SQLite would
+        // deadlock a writer behind an open read cursor on a one-connection pool.
+        let mut documents = Vec::new();
+        on_pool!(self, |pool| {
+            let mut rows = sqlx::query(sql)
+                .bind(&filter.site)
+                .bind(filter.from)
+                .bind(filter.to)
+                .fetch(pool);
+            while let Some(row) = rows.try_next().await? {
+                let kind: String = row.try_get(3)?;
+                let status: i64 = row.try_get(4)?;
+                documents.push(FetchedDocument {
+                    url: row.try_get(0)?,
+                    site: row.try_get(1)?,
+                    issue_date: row.try_get(2)?,
+                    kind: if kind == "page" {
+                        DocKind::Page
+                    } else {
+                        DocKind::Article
+                    },
+                    status: status as u16,
+                    content_type: row.try_get(5)?,
+                    etag: row.try_get(6)?,
+                    last_modified: row.try_get(7)?,
+                    fetched_at: row.try_get(8)?,
+                    body: epaper_common::messages::CompressedBytes::from_compressed(
+                        row.try_get(9)?,
+                    ),
+                });
+            }
+        });
+        let n = documents.len() as u64;
+        for document in documents {
+            sink(document).await?;
+        }
+        Ok(n)
+    }
+}
