@@ -43,7 +43,10 @@ pub fn kind_of_url(url: &Url) -> Option<DocKind> {
 /// Parses one document. `content_type` is the HTTP header value, when one was served.
 pub fn parse(url: &str, bytes: &[u8], content_type: Option<&str>) -> Result<Record, ParseError> {
     let parsed_url = Url::parse(url).map_err(|_| ParseError::BadUrl(url.to_string()))?;
-    let decoded = decode::decode(bytes, content_type.and_then(decode::charset_from_content_type));
+    let decoded = decode::decode(
+        bytes,
+        content_type.and_then(decode::charset_from_content_type),
+    );
     let html = &decoded.text;
     let kind = kind_of_url(&parsed_url).or_else(|| sniff_kind(html));
     match kind {
@@ -61,7 +64,10 @@ pub fn parse(url: &str, bytes: &[u8], content_type: Option<&str>) -> Result<Reco
 
 /// Recognises a document by its markup when its URL says nothing.
 fn sniff_kind(html: &str) -> Option<DocKind> {
-    if html.contains("<!--enpcontent-->") || html.contains("class=\"font01\"") || html.contains("class=font01") {
+    if html.contains("<!--enpcontent-->")
+        || html.contains("class=\"font01\"")
+        || html.contains("class=font01")
+    {
         Some(DocKind::Article)
     } else if html.contains("PagePicMap") || html.contains("pageLink") {
         Some(DocKind::Page)
