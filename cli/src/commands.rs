@@ -10,7 +10,7 @@ use epaper_common::broker::Broker;
 use epaper_common::config::{Settings, redact_url};
 use epaper_common::messages::{CrawlIssue, Message, Stage};
 use epaper_common::sites;
-use epaper_indexer::{ExportFilter, Store};
+use epaper_indexer::{ExportFilter, SearchQuery, Store};
 use secrecy::ExposeSecret;
 use serde::Serialize;
 
@@ -237,6 +237,35 @@ pub async fn reparse(db_url: &str, filter: ExportFilter) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `epaper search`: ranked articles holding every word of the query, with snippets.
+pub async fn search(db_url: &str, query: SearchQuery, json: bool) -> anyhow::Result<()> {
+    let store = Store::connect(db_url, 1).await?;
+    let hits = store.search(&query).await?;
+    store.close().await;
+    let mut stdout = std::io::stdout().lock();
+    for hit in &hits {
+        if json {
+            serde_json::to_writer(&mut stdout, hit)?;
+            writeln!(stdout)?;
+        } else {
+            writeln!(
+                stdout,
+                "{} {} 第{}版  {}\n    {}\n    {}",
+                hit.site,
+                hit.date,
+                hit.page_no.as_deref().unwrap_or("?"),
+                hit.title.as_deref().unwrap_or("(untitled)"),
+                hit.snippet,
+                hit.url
+            )?;
+        }
+    }
+    if !json {
+        writeln!(stdout, "{} hits", hits.len())?;
+    }
+    Ok(())
+}
+
 /// `epaper migrate`: the database schema and the broker topology.
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let url = &settings.database.url;
@@ -281,10 +310,10 @@ pub async fn enqueue(
         }
     };
     for date in &dates {
-        if let Some(store) = &store {
-            if let Err(error) = store.mark_queued(site, *date).await {
-                tracing::warn!(%error, %date, "cannot record the queued state");
-            }
+        if let Some(store) = &store
+            && let Err(error) = store.mark_queued(site, *date).await
+        {
+            tracing::warn!(%error, %date, "cannot record the queued state");
         }
         publisher
             .publish(&Message::CrawlIssue(CrawlIssue {

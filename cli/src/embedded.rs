@@ -77,11 +77,10 @@ async fn worker<H: Handler>(stage: Stage, handler: Arc<H>, queues: InProcessQueu
                         {
                             tracing::error!(error = %db_error, "cannot record the failure");
                         }
-                        if let Message::CrawlIssue(issue) = &message {
-                            if let Err(db_error) = store.mark_failed(&issue.site, issue.date).await
-                            {
-                                tracing::error!(error = %db_error, "cannot mark the issue failed");
-                            }
+                        if let Message::CrawlIssue(issue) = &message
+                            && let Err(db_error) = store.mark_failed(&issue.site, issue.date).await
+                        {
+                            tracing::error!(error = %db_error, "cannot mark the issue failed");
                         }
                     }
                     break;

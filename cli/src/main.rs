@@ -10,7 +10,7 @@ use epaper::commands::{self, ExportFormat};
 use epaper::embedded::RunOptions;
 use epaper::sample::Faults;
 use epaper_common::config::Settings;
-use epaper_indexer::ExportFilter;
+use epaper_indexer::{ExportFilter, SearchQuery};
 use secrecy::ExposeSecret;
 
 #[derive(Debug, Parser)]
@@ -80,6 +80,24 @@ enum Command {
         from: Option<NaiveDate>,
         #[arg(long)]
         to: Option<NaiveDate>,
+    },
+    /// Full-text search of the archive (Chinese words segmented with jieba).
+    Search {
+        query: String,
+        /// Defaults to database.url of the configuration.
+        #[arg(long)]
+        db: Option<String>,
+        #[arg(long)]
+        site: Option<String>,
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+        /// One JSON object a hit.
+        #[arg(long)]
+        json: bool,
     },
     /// Parse the archived raw documents again and store the results (no network).
     Reparse {
@@ -166,6 +184,23 @@ async fn main() -> ExitCode {
         } => {
             let db = db.unwrap_or_else(|| settings.database.url.expose_secret().to_string());
             commands::export(&db, ExportFilter { site, from, to }, format).await
+        }
+        Command::Search {
+            query,
+            db,
+            site,
+            from,
+            to,
+            limit,
+            json,
+        } => {
+            let db = db.unwrap_or_else(|| settings.database.url.expose_secret().to_string());
+            let query = SearchQuery {
+                text: query,
+                filter: ExportFilter { site, from, to },
+                limit,
+            };
+            commands::search(&db, query, json).await
         }
         Command::Reparse { db, site, from, to } => {
             let db = db.unwrap_or_else(|| settings.database.url.expose_secret().to_string());

@@ -145,6 +145,81 @@ fn assert_matches_generator(rows: &[ExportedArticle], base_url: &str) {
     }
 }
 
+/// The relevance set: queries over the sample paper's text (two-character words, names, place
+/// names, multi-word queries) with their expected hits computed from the generator: exactly the
+/// articles whose text holds every word of the query.
+const RELEVANCE_QUERIES: [&str; 22] = [
+    "社会工作",
+    "志愿者",
+    "公益",
+    "老年食堂",
+    "透明",
+    "垃圾分类",
+    "青川县",
+    "大学生",
+    "评估",
+    "石桥村",
+    "阅览室",
+    "基金会",
+    "支教",
+    "血压",
+    "台账",
+    "家乡",
+    "服务点",
+    "信息公开",
+    "人才队伍",
+    "志愿者 大学生",
+    "林晓川",
+    "社区 透明",
+];
+
+async fn assert_search_relevance(db_url: &str, n_issues: usize, base_url: &str) {
+    let paper = epaper::sample::paper(n_issues);
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for issue in &paper.issues {
+        for page in &issue.pages {
+            for article in &page.articles {
+                let mut text = vec![article.title.clone(), article.author.clone()];
+                text.extend(article.pretitle.clone());
+                text.extend(article.subtitle.clone());
+                text.extend(article.paragraphs.iter().cloned());
+                text.extend(article.images.iter().map(|i| i.caption.clone()));
+                texts.push((
+                    format!("{base_url}{}", issue.article_url(article)),
+                    text.join("\n"),
+                ));
+            }
+        }
+    }
+    let store = Store::connect(db_url, 1).await.unwrap();
+    for query in RELEVANCE_QUERIES {
+        let want: BTreeSet<&str> = texts
+            .iter()
+            .filter(|(_, text)| query.split(' ').all(|word| text.contains(word)))
+            .map(|(url, _)| url.as_str())
+            .collect();
+        assert!(
+            !want.is_empty(),
+            "{query:?} has no expected hit; the set must test something"
+        );
+        let hits = store
+            .search(&epaper_indexer::SearchQuery {
+                text: query.to_string(),
+                filter: ExportFilter::default(),
+                limit: 1000,
+            })
+            .await
+            .unwrap();
+        let got: BTreeSet<&str> = hits.iter().map(|h| h.url.as_str()).collect();
+        assert_eq!(got, want, "{} search for {query:?}", store.backend());
+        assert!(
+            hits.windows(2).all(|w| w[0].rank >= w[1].rank),
+            "{query:?} hits not ranked"
+        );
+    }
+    store.close().await;
+}
+
 fn assert_same_set(rows: &[ExportedArticle], want: &BTreeSet<String>) {
     let got: Vec<&str> = rows.iter().map(|r| r.url.as_str()).collect();
     let unique: BTreeSet<String> = got.iter().map(|s| s.to_string()).collect();
@@ -239,6 +314,7 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
     }
     assert_same_set(&rows, &want);
     assert_matches_generator(&rows, &site.base_url);
+    assert_search_relevance(&db.url, 2, &site.base_url).await;
 
     // Both issues reach `complete` once their manifests and every document are in.
     let store = Store::connect(&db.url, 1).await.unwrap();
@@ -345,6 +421,7 @@ async fn embedded_run_stores_the_same_set_in_sqlite() {
     let rows = export_all(&db_url).await;
     assert_same_set(&rows, &want);
     assert_matches_generator(&rows, &site.base_url);
+    assert_search_relevance(&db_url, 2, &site.base_url).await;
 
     // The CLI export prints the same articles, one JSON object a line (contract 5).
     let jsonl =

@@ -3,6 +3,7 @@
 //! Architecture invariant: the indexer is the only stage that writes the archive, and it acks a
 //! message only after the transaction holding its effect has committed.
 
+pub mod search;
 pub mod store;
 pub mod testing;
 
@@ -10,7 +11,7 @@ use epaper_common::error::StageError;
 use epaper_common::messages::{Message, Record};
 use epaper_common::transport::{Handler, Outbox};
 
-pub use store::{ExportFilter, ExportedArticle, Store, StoreError};
+pub use store::{ExportFilter, ExportedArticle, SearchHit, SearchQuery, Store, StoreError};
 
 pub struct IndexStage {
     store: Store,

@@ -100,6 +100,40 @@ pub struct ExportFilter {
     pub to: Option<NaiveDate>,
 }
 
+/// Part of every article's content hash: bump it when segmentation changes, so that the next
+/// re-parse rewrites every article's search text.
+const SEARCH_VERSION: &str = "search-v1";
+
+/// What full-text search sees of an article.
+fn searchable_text(article: &ArticleRecord) -> String {
+    let mut text = String::new();
+    for value in [
+        &article.pretitle,
+        &article.title,
+        &article.subtitle,
+        &article.author,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        text.push_str(value);
+        text.push('\n');
+    }
+    for paragraph in &article.paragraphs {
+        text.push_str(paragraph);
+        text.push('\n');
+    }
+    for caption in article
+        .images
+        .iter()
+        .filter_map(|image| image.caption.as_ref())
+    {
+        text.push_str(caption);
+        text.push('\n');
+    }
+    text
+}
+
 fn hash(parts: &[&str]) -> String {
     let mut hasher = Sha256::new();
     for part in parts {
@@ -344,7 +378,9 @@ impl Store {
                 let paragraphs =
                     serde_json::to_string(&article.paragraphs).expect("strings serialize");
                 let images = serde_json::to_string(&article.images).expect("images serialize");
+                let search_text = crate::search::segment(&searchable_text(article));
                 let content_hash = hash(&[
+                    SEARCH_VERSION,
                     article.page_no.as_deref().unwrap_or(""),
                     article.page_name.as_deref().unwrap_or(""),
                     article.pretitle.as_deref().unwrap_or(""),
@@ -356,14 +392,14 @@ impl Store {
                 ]);
                 sqlx::query(
                     "INSERT INTO articles (url, site, issue_date, page_no, page_name, pretitle, title,
-                        subtitle, author, paragraphs, images, content_hash, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                        subtitle, author, paragraphs, images, content_hash, updated_at, search_text)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                      ON CONFLICT (url) DO UPDATE SET page_no = EXCLUDED.page_no,
                         page_name = EXCLUDED.page_name, pretitle = EXCLUDED.pretitle,
                         title = EXCLUDED.title, subtitle = EXCLUDED.subtitle,
                         author = EXCLUDED.author, paragraphs = EXCLUDED.paragraphs,
                         images = EXCLUDED.images, content_hash = EXCLUDED.content_hash,
-                        updated_at = EXCLUDED.updated_at
+                        updated_at = EXCLUDED.updated_at, search_text = EXCLUDED.search_text
                      WHERE articles.content_hash IS DISTINCT FROM EXCLUDED.content_hash",
                 )
                 .bind(&article.url)
@@ -379,6 +415,7 @@ impl Store {
                 .bind(&images)
                 .bind(&content_hash)
                 .bind(now)
+                .bind(&search_text)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -605,5 +642,98 @@ impl Store {
             sink(document).await?;
         }
         Ok(n)
+    }
+}
+
+/// A search request: `epaper search QUERY [--site --from --to --limit]`.
+#[derive(Debug, Clone)]
+pub struct SearchQuery {
+    pub text: String,
+    pub filter: ExportFilter,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub site: String,
+    pub date: NaiveDate,
+    pub page_no: Option<String>,
+    pub url: String,
+    pub title: Option<String>,
+    pub snippet: String,
+    pub rank: f64,
+}
+
+const PG_SEARCH: &str = "
+SELECT site, issue_date, page_no, url, title, paragraphs,
+       ts_rank(search, plainto_tsquery('simple', $1))::float8 AS rank
+FROM articles
+WHERE search @@ plainto_tsquery('simple', $1)
+  AND ($2 IS NULL OR site = $2) AND ($3 IS NULL OR issue_date >= $3)
+  AND ($4 IS NULL OR issue_date <= $4)
+ORDER BY rank DESC, issue_date DESC, url
+LIMIT $5";
+
+const SQLITE_SEARCH: &str = "
+SELECT a.site, a.issue_date, a.page_no, a.url, a.title, a.paragraphs,
+       -bm25(articles_fts) AS rank
+FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+WHERE articles_fts MATCH $1
+  AND ($2 IS NULL OR a.site = $2) AND ($3 IS NULL OR a.issue_date >= $3)
+  AND ($4 IS NULL OR a.issue_date <= $4)
+ORDER BY rank DESC, a.issue_date DESC, a.url
+LIMIT $5";
+
+impl Store {
+    /// Articles holding every word of the query, best first, with a snippet each.
+    pub async fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>, StoreError> {
+        let terms = crate::search::query_terms(&query.text);
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Terms hold only letters and digits (query_terms), so quoting them is enough.
+        let (sql, expression) = match self {
+            Store::Postgres(_) => (PG_SEARCH, terms.join(" ")),
+            Store::Sqlite(_) => (
+                SQLITE_SEARCH,
+                terms
+                    .iter()
+                    .map(|t| format!("\"{t}\""))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        };
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(sql)
+                .bind(&expression)
+                .bind(&query.filter.site)
+                .bind(query.filter.from)
+                .bind(query.filter.to)
+                .bind(query.limit)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|row| {
+                    let title: Option<String> = row.try_get(4)?;
+                    let paragraphs: String = row.try_get(5)?;
+                    let paragraphs: Vec<String> =
+                        serde_json::from_str(&paragraphs).unwrap_or_default();
+                    Ok(SearchHit {
+                        site: row.try_get(0)?,
+                        date: row.try_get(1)?,
+                        page_no: row.try_get(2)?,
+                        url: row.try_get(3)?,
+                        snippet: crate::search::snippet(
+                            title.as_deref().unwrap_or(""),
+                            &paragraphs,
+                            &terms,
+                            80,
+                        ),
+                        title,
+                        rank: row.try_get(6)?,
+                    })
+                })
+                .collect()
+        })
     }
 }

@@ -182,7 +182,7 @@ pub fn article_html(issue: &Issue, page: &Page, article: &Article) -> String {
         if article.subheadings.contains(&k) {
             let _ = write!(html, "<p><strong>{}</strong></p>", escape(paragraph));
         } else {
-            let _ = write!(html, "<p>\u{3000}\u{3000}{}</p>\n", escape(paragraph));
+            let _ = writeln!(html, "<p>\u{3000}\u{3000}{}</p>", escape(paragraph));
         }
         if k == 0 {
             // Empty paragraphs occur in real bodies and must be dropped.

@@ -1,0 +1,116 @@
+//! Chinese word segmentation for full-text search.
+//!
+//! Chinese has no spaces between words, so neither PostgreSQL's 'simple' configuration nor
+//! SQLite's unicode61 tokenizer can find 社会工作 in a sentence. At index time every article is
+//! segmented with jieba (search mode: whole words and the shorter words inside them) into
+//! space-separated words; queries are segmented the same way and every query word must match.
+//! Both stores index the same segmented text, so they answer alike.
+
+use std::sync::LazyLock;
+
+use jieba_rs::Jieba;
+
+static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+
+fn is_word(token: &str) -> bool {
+    token.chars().any(char::is_alphanumeric)
+}
+
+/// The words of `text`, lowercased, separated by single spaces.
+pub fn segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for token in JIEBA.cut_for_search(text, true) {
+        let token = token.word;
+        if is_word(token) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&token.to_lowercase());
+        }
+    }
+    out
+}
+
+/// The words a query asks for: each must occur in a hit. Only letters and digits survive, so a
+/// term can never carry query syntax into either store.
+pub fn query_terms(query: &str) -> Vec<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for token in JIEBA.cut(query, true) {
+        let token = token.word;
+        let term: String = token
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase();
+        if !term.is_empty() && !terms.contains(&term) {
+            terms.push(term);
+        }
+    }
+    terms
+}
+
+/// About `width` characters of the first paragraph that holds a query term, with the first
+/// occurrence of each term marked 【like this】.
+pub fn snippet(title: &str, paragraphs: &[String], terms: &[String], width: usize) -> String {
+    let holder = paragraphs
+        .iter()
+        .find(|p| terms.iter().any(|t| p.to_lowercase().contains(t.as_str())))
+        .map(String::as_str)
+        .or(paragraphs.first().map(String::as_str))
+        .unwrap_or(title);
+    let chars: Vec<char> = holder.chars().collect();
+    let lower = holder.to_lowercase();
+    let first_hit = terms
+        .iter()
+        .filter_map(|t| lower.find(t.as_str()))
+        .min()
+        .map(|byte| lower[..byte].chars().count())
+        .unwrap_or(0);
+    let start = first_hit.saturating_sub(width / 3);
+    let end = (start + width).min(chars.len());
+    let mut text: String = chars[start..end].iter().collect();
+    for term in terms {
+        if let Some(pos) = text.find(term.as_str()) {
+            text.replace_range(pos..pos + term.len(), &format!("【{term}】"));
+        }
+    }
+    let prefix = if start > 0 { "…" } else { "" };
+    let suffix = if end < chars.len() { "…" } else { "" };
+    format!("{prefix}{text}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_compound_words_and_their_parts() {
+        let words = segment("北京社会工作者协会举办交流会。");
+        let words: Vec<&str> = words.split(' ').collect();
+        assert!(words.contains(&"社会"), "{words:?}");
+        assert!(words.contains(&"工作"), "{words:?}");
+        assert!(words.contains(&"北京"), "{words:?}");
+        assert!(!words.contains(&"。"));
+    }
+
+    #[test]
+    fn query_terms_drop_syntax_and_repeats() {
+        assert_eq!(
+            query_terms("社会 工作 \"OR\" 社会*"),
+            vec!["社会", "工作", "or"]
+        );
+    }
+
+    #[test]
+    fn snippet_marks_the_terms() {
+        let paragraphs = vec![
+            "第一段没有。".to_string(),
+            "这里谈到社会工作的发展。".to_string(),
+        ];
+        let terms = vec!["社会".to_string()];
+        assert_eq!(
+            snippet("标题", &paragraphs, &terms, 40),
+            "这里谈到【社会】工作的发展。"
+        );
+    }
+}
