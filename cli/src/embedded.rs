@@ -51,43 +51,69 @@ pub fn issue_dates(
 const MAX_ATTEMPTS: u32 = 4;
 
 async fn worker<H: Handler>(stage: Stage, handler: Arc<H>, queues: InProcessQueues, store: Store) {
-    while let Some(message) = queues.recv(stage).await {
-        let mut attempt = 1;
-        loop {
-            match handler.handle(message.clone(), &queues).await {
-                Ok(()) => break,
-                Err(StageError::Retryable(error)) if attempt < MAX_ATTEMPTS => {
-                    tracing::warn!(stage = stage.as_str(), message = %message.describe(), attempt, error = %format!("{error:#}"), "retrying");
-                    tokio::time::sleep(Duration::from_millis(200 * 2u64.pow(attempt))).await;
-                    attempt += 1;
-                }
-                Err(error) => {
-                    tracing::error!(stage = stage.as_str(), message = %message.describe(), %error, "giving up on message");
-                    if let Some((site, date, url)) = identity(&message) {
-                        if let Err(db_error) = store
-                            .record_failure(
-                                &site,
-                                date,
-                                &url,
-                                stage.as_str(),
-                                error.kind(),
-                                &error.to_string(),
-                            )
-                            .await
-                        {
-                            tracing::error!(error = %db_error, "cannot record the failure");
-                        }
-                        if let Message::CrawlIssue(issue) = &message
-                            && let Err(db_error) = store.mark_failed(&issue.site, issue.date).await
-                        {
-                            tracing::error!(error = %db_error, "cannot mark the issue failed");
-                        }
+    loop {
+        let batch = queues.recv_batch(stage, handler.max_batch()).await;
+        if batch.is_empty() {
+            return;
+        }
+        let n = batch.len();
+        if n > 1 && handler.handle_batch(batch.clone(), &queues).await.is_ok() {
+            for _ in 0..n {
+                queues.done();
+            }
+            continue;
+        }
+        // One at a time: a single message, or a batch that failed and must be sorted out.
+        for message in batch {
+            handle_one(stage, handler.as_ref(), &queues, &store, message).await;
+            queues.done();
+        }
+    }
+}
+
+/// Handles one message with retries; a message that cannot be handled is recorded as a
+/// failure (and its issue marked failed when it was the crawl itself).
+async fn handle_one<H: Handler>(
+    stage: Stage,
+    handler: &H,
+    queues: &InProcessQueues,
+    store: &Store,
+    message: Message,
+) {
+    let mut attempt = 1;
+    loop {
+        match handler.handle(message.clone(), queues).await {
+            Ok(()) => break,
+            Err(StageError::Retryable(error)) if attempt < MAX_ATTEMPTS => {
+                tracing::warn!(stage = stage.as_str(), message = %message.describe(), attempt, error = %format!("{error:#}"), "retrying");
+                tokio::time::sleep(Duration::from_millis(200 * 2u64.pow(attempt))).await;
+                attempt += 1;
+            }
+            Err(error) => {
+                tracing::error!(stage = stage.as_str(), message = %message.describe(), %error, "giving up on message");
+                if let Some((site, date, url)) = identity(&message) {
+                    if let Err(db_error) = store
+                        .record_failure(
+                            &site,
+                            date,
+                            &url,
+                            stage.as_str(),
+                            error.kind(),
+                            &error.to_string(),
+                        )
+                        .await
+                    {
+                        tracing::error!(error = %db_error, "cannot record the failure");
                     }
-                    break;
+                    if let Message::CrawlIssue(issue) = &message
+                        && let Err(db_error) = store.mark_failed(&issue.site, issue.date).await
+                    {
+                        tracing::error!(error = %db_error, "cannot mark the issue failed");
+                    }
                 }
+                break;
             }
         }
-        queues.done();
     }
 }
 
@@ -117,7 +143,7 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
     let queues = InProcessQueues::new(256);
     let crawl = Arc::new(CrawlStage::new(settings.crawler.clone()));
     let parse = Arc::new(ParseStage);
-    let index = Arc::new(IndexStage::new(store.clone()));
+    let index = Arc::new(IndexStage::new(store.clone(), 256));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..2 {
         workers.spawn(worker(

@@ -276,10 +276,18 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
     ]);
 
     run_ok(Command::new(bin("epaper")).arg("migrate").envs(&env));
-    let mut services: Vec<(String, Child)> = ["epaper-crawler", "epaper-parser", "epaper-indexer"]
+    // Two indexers race on the same queue: the archive must come out the same.
+    let names = [
+        "epaper-crawler",
+        "epaper-parser",
+        "epaper-indexer",
+        "epaper-indexer",
+    ];
+    let mut services: Vec<(String, Child)> = names
         .iter()
-        .map(|name| {
-            let log = std::fs::File::create(logs.join(format!("{name}.log"))).unwrap();
+        .enumerate()
+        .map(|(k, name)| {
+            let log = std::fs::File::create(logs.join(format!("{name}-{k}.log"))).unwrap();
             let child = Command::new(bin(name))
                 .envs(&env)
                 .stdout(Stdio::null())

@@ -195,6 +195,23 @@ impl Broker {
             .await?;
         tracing::info!(queue = %queue, prefetch = self.settings.prefetch, "consuming");
 
+        if handler.max_batch() > 1 {
+            let outcome = self
+                .consume_batches(
+                    stage,
+                    handler.as_ref(),
+                    &publisher,
+                    &mut consumer,
+                    &shutdown,
+                )
+                .await;
+            let _ = channel
+                .basic_cancel(consumer_tag.as_str().into(), BasicCancelOptions::default())
+                .await;
+            let _ = channel.close(200, "shutting down".into()).await;
+            return outcome;
+        }
+
         let mut in_flight: JoinSet<()> = JoinSet::new();
         let outcome = loop {
             tokio::select! {
@@ -237,6 +254,101 @@ impl Broker {
         }
         let _ = channel.close(200, "shutting down".into()).await;
         outcome
+    }
+
+    /// The batch loop: wait for one delivery, take what else arrives within a short linger up
+    /// to the handler's batch size, handle all in one call, then ack them together. A batch
+    /// that fails is settled message by message, so a poison message is dead-lettered alone.
+    /// Batches run one after another, so an ack with `multiple` covers exactly this batch.
+    async fn consume_batches<H: Handler>(
+        &self,
+        stage: Stage,
+        handler: &H,
+        publisher: &Publisher,
+        consumer: &mut lapin::Consumer,
+        shutdown: &Shutdown,
+    ) -> Result<(), BrokerError> {
+        const LINGER: Duration = Duration::from_millis(20);
+        let dlq = self.topology.dead_letter_queue(stage);
+        let closed = || {
+            BrokerError::Amqp(lapin::Error::from(
+                lapin::ErrorKind::InvalidConnectionState(lapin::ConnectionState::Closed),
+            ))
+        };
+        loop {
+            let first = tokio::select! {
+                _ = shutdown.cancelled() => return Ok(()),
+                delivery = consumer.next() => match delivery {
+                    Some(delivery) => delivery?,
+                    None => return Err(closed()),
+                },
+            };
+            let mut deliveries = vec![first];
+            let deadline = tokio::time::Instant::now() + LINGER;
+            while deliveries.len() < handler.max_batch() {
+                match tokio::time::timeout_at(deadline, consumer.next()).await {
+                    Ok(Some(delivery)) => deliveries.push(delivery?),
+                    Ok(None) => return Err(closed()),
+                    Err(_) => break,
+                }
+            }
+            let mut messages = Vec::with_capacity(deliveries.len());
+            let mut decoded = Vec::with_capacity(deliveries.len());
+            // A dead letter that could not be published stays unacked for redelivery, so the
+            // batch must then not be acked with `multiple`, which would ack it too.
+            let mut all_settled = true;
+            for delivery in deliveries {
+                match Message::decode(&delivery.data) {
+                    Ok(message) => {
+                        messages.push(message);
+                        decoded.push(delivery);
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, stage = stage.as_str(), "undecodable message, dead-lettering");
+                        all_settled &= dead_letter(
+                            delivery,
+                            publisher,
+                            stage,
+                            &dlq,
+                            "permanent",
+                            &error.to_string(),
+                        )
+                        .await;
+                    }
+                }
+            }
+            if decoded.is_empty() {
+                continue;
+            }
+            let n = decoded.len();
+            match handler.handle_batch(messages, publisher).await {
+                Ok(()) => {
+                    let acked = if all_settled {
+                        let last = decoded.last().expect("not empty");
+                        last.ack(BasicAckOptions { multiple: true })
+                            .await
+                            .map(|_| ())
+                    } else {
+                        let mut acked = Ok(());
+                        for delivery in &decoded {
+                            acked = acked
+                                .and(delivery.ack(BasicAckOptions::default()).await.map(|_| ()));
+                        }
+                        acked
+                    };
+                    if let Err(error) = acked {
+                        tracing::warn!(%error, n, "batch ack failed; the batch will be redelivered");
+                    }
+                    tracing::debug!(n, "batch handled");
+                }
+                Err(error) => {
+                    tracing::warn!(%error, n, "batch failed, settling its messages one by one");
+                    for delivery in decoded {
+                        settle(delivery, handler, publisher, stage, &dlq).await;
+                    }
+                }
+            }
+        }
     }
 
     pub async fn close(self) {
@@ -327,7 +439,7 @@ async fn dead_letter(
     dlq: &str,
     kind: &str,
     reason: &str,
-) {
+) -> bool {
     let mut headers = FieldTable::default();
     headers.insert("x-epaper-stage".into(), long_string(stage.as_str()));
     headers.insert("x-epaper-error-kind".into(), long_string(kind));
@@ -339,10 +451,12 @@ async fn dead_letter(
     match publisher.publish_raw(dlq, &delivery.data, headers).await {
         Ok(()) => {
             let _ = delivery.ack(BasicAckOptions::default()).await;
+            true
         }
         Err(error) => {
             // Not acked: the broker redelivers it, and nothing is lost.
             tracing::error!(%error, "cannot dead-letter; leaving the message unacked");
+            false
         }
     }
 }

@@ -28,6 +28,28 @@ pub trait Handler: Send + Sync {
         message: Message,
         out: &O,
     ) -> impl Future<Output = Result<(), StageError>> + Send;
+
+    /// The most messages this handler takes at once. Above 1, transports hand it batches
+    /// through [`Handler::handle_batch`] (the indexer commits a batch in one transaction).
+    fn max_batch(&self) -> usize {
+        1
+    }
+
+    /// Handles a batch: `Ok` only when the effect of every message is durable. On an error
+    /// nothing of the batch may be assumed done; transports then retry its messages one by one,
+    /// so that one bad message cannot hold back the others.
+    fn handle_batch<O: Outbox>(
+        &self,
+        messages: Vec<Message>,
+        out: &O,
+    ) -> impl Future<Output = Result<(), StageError>> + Send {
+        async move {
+            for message in messages {
+                self.handle(message, out).await?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// In-process queues, one per stage, with a count of messages not yet handled so that the
@@ -70,6 +92,22 @@ impl InProcessQueues {
     /// Takes the next message of a stage; workers of one stage share the receiver.
     pub async fn recv(&self, stage: Stage) -> Option<Message> {
         self.receivers[index(stage)].lock().await.recv().await
+    }
+
+    /// Waits for one message, then takes up to `max - 1` more that are already queued.
+    pub async fn recv_batch(&self, stage: Stage, max: usize) -> Vec<Message> {
+        let mut receiver = self.receivers[index(stage)].lock().await;
+        let mut batch = Vec::new();
+        if let Some(first) = receiver.recv().await {
+            batch.push(first);
+            while batch.len() < max {
+                match receiver.try_recv() {
+                    Ok(message) => batch.push(message),
+                    Err(_) => break,
+                }
+            }
+        }
+        batch
     }
 
     /// Marks one received message as handled (successfully or not).

@@ -16,7 +16,8 @@ async fn main() -> std::process::ExitCode {
             .await
             .with_context(|| format!("connecting to {}", redact_url(url)))?;
         tracing::info!(database = %redact_url(url), backend = store.backend(), "connected to the archive");
-        Ok(Arc::new(IndexStage::new(store)))
+        // A batch is at most what one consumer holds unacked.
+        Ok(Arc::new(IndexStage::new(store, settings.amqp.prefetch as usize)))
     })
     .await
 }

@@ -156,11 +156,172 @@ UPDATE issues SET state = CASE
     updated_at = $3
 WHERE site = $1 AND issue_date = $2";
 
-const TOUCH_ISSUE: &str = "
-INSERT INTO issues (site, issue_date, state, updated_at) VALUES ($1, $2, 'parsing', $3)
-ON CONFLICT (site, issue_date) DO NOTHING";
+/// Rows per multi-row statement: well under both backends' bind-parameter limits.
+const CHUNK: usize = 500;
 
-const LOCK_ISSUE_PG: &str = "SELECT 1 FROM issues WHERE site = $1 AND issue_date = $2 FOR UPDATE";
+/// One unit of work for [`Store::apply`].
+#[derive(Debug, Clone, Copy)]
+pub enum Item<'a> {
+    Manifest(&'a IssueManifest),
+    Document {
+        fetched: &'a FetchedDocument,
+        page: Option<&'a PageRecord>,
+        article: Option<&'a ArticleRecord>,
+    },
+}
+
+struct PageRow<'a> {
+    page: &'a PageRecord,
+    site: &'a str,
+    date: NaiveDate,
+    page_idx: Option<i64>,
+    article_urls: String,
+    content_hash: String,
+}
+
+struct ArticleRow<'a> {
+    article: &'a ArticleRecord,
+    site: &'a str,
+    date: NaiveDate,
+    paragraphs: String,
+    images: String,
+    content_hash: String,
+    search_text: String,
+}
+
+/// A batch turned into rows: hashes, JSON and search text computed once, each URL once (the
+/// last occurrence wins, as it would have one message at a time), issues sorted for locking.
+struct Rows<'a> {
+    issues: Vec<(&'a str, NaiveDate)>,
+    manifests: Vec<&'a IssueManifest>,
+    raw: Vec<(&'a FetchedDocument, String)>,
+    pages: Vec<PageRow<'a>>,
+    articles: Vec<ArticleRow<'a>>,
+}
+
+impl<'a> Rows<'a> {
+    fn prepare(items: &[Item<'a>]) -> Rows<'a> {
+        use std::collections::{BTreeSet, HashMap};
+        let mut issues = BTreeSet::new();
+        let mut manifests = Vec::new();
+        let mut raw: HashMap<&str, usize> = HashMap::new();
+        let mut rows = Rows {
+            issues: Vec::new(),
+            manifests: Vec::new(),
+            raw: Vec::new(),
+            pages: Vec::new(),
+            articles: Vec::new(),
+        };
+        let mut pages: HashMap<&str, usize> = HashMap::new();
+        let mut articles: HashMap<&str, usize> = HashMap::new();
+        for item in items {
+            match *item {
+                Item::Manifest(manifest) => {
+                    issues.insert((manifest.site.as_str(), manifest.date));
+                    manifests.push(manifest);
+                }
+                Item::Document {
+                    fetched,
+                    page,
+                    article,
+                } => {
+                    let site = fetched.site.as_str();
+                    let date = fetched.issue_date;
+                    issues.insert((site, date));
+                    let sha = format!("{:x}", Sha256::digest(fetched.body.compressed()));
+                    upsert_row(&mut rows.raw, &mut raw, &fetched.url, (fetched, sha));
+                    if let Some(page) = page {
+                        upsert_row(
+                            &mut rows.pages,
+                            &mut pages,
+                            &page.url,
+                            page_row(page, site, date),
+                        );
+                    }
+                    if let Some(article) = article {
+                        upsert_row(
+                            &mut rows.articles,
+                            &mut articles,
+                            &article.url,
+                            article_row(article, site, date),
+                        );
+                    }
+                }
+            }
+        }
+        rows.issues = issues.into_iter().collect();
+        rows.manifests = manifests;
+        rows
+    }
+}
+
+fn upsert_row<'a, T>(
+    rows: &mut Vec<T>,
+    index: &mut std::collections::HashMap<&'a str, usize>,
+    key: &'a str,
+    row: T,
+) {
+    match index.get(key) {
+        Some(&i) => rows[i] = row,
+        None => {
+            index.insert(key, rows.len());
+            rows.push(row);
+        }
+    }
+}
+
+fn page_row<'a>(page: &'a PageRecord, site: &'a str, date: NaiveDate) -> PageRow<'a> {
+    let article_urls =
+        serde_json::to_string(&page.articles.iter().map(|a| &a.url).collect::<Vec<_>>())
+            .expect("strings serialize");
+    let page_idx = page
+        .pages
+        .iter()
+        .position(|p| p.url == page.url)
+        .map(|i| i as i64);
+    let content_hash = hash(&[
+        page.page_no.as_deref().unwrap_or(""),
+        page.page_name.as_deref().unwrap_or(""),
+        page.image_url.as_deref().unwrap_or(""),
+        page.pdf_url.as_deref().unwrap_or(""),
+        &article_urls,
+        &page_idx.map(|i| i.to_string()).unwrap_or_default(),
+    ]);
+    PageRow {
+        page,
+        site,
+        date,
+        page_idx,
+        article_urls,
+        content_hash,
+    }
+}
+
+fn article_row<'a>(article: &'a ArticleRecord, site: &'a str, date: NaiveDate) -> ArticleRow<'a> {
+    let paragraphs = serde_json::to_string(&article.paragraphs).expect("strings serialize");
+    let images = serde_json::to_string(&article.images).expect("images serialize");
+    let search_text = crate::search::segment(&searchable_text(article));
+    let content_hash = hash(&[
+        SEARCH_VERSION,
+        article.page_no.as_deref().unwrap_or(""),
+        article.page_name.as_deref().unwrap_or(""),
+        article.pretitle.as_deref().unwrap_or(""),
+        article.title.as_deref().unwrap_or(""),
+        article.subtitle.as_deref().unwrap_or(""),
+        article.author.as_deref().unwrap_or(""),
+        &paragraphs,
+        &images,
+    ]);
+    ArticleRow {
+        article,
+        site,
+        date,
+        paragraphs,
+        images,
+        content_hash,
+        search_text,
+    }
+}
 
 impl Store {
     /// Connects by URL scheme: `postgres://`/`postgresql://` or `sqlite://PATH` (created if
@@ -210,76 +371,7 @@ impl Store {
 
     /// Records what the crawler found: expected counts, failures, or that there is no issue.
     pub async fn apply_manifest(&self, manifest: &IssueManifest) -> Result<(), StoreError> {
-        let now = Utc::now();
-        let n_page_failures = manifest
-            .failures
-            .iter()
-            .filter(|f| f.kind == DocKind::Page)
-            .count() as i64;
-        let n_article_failures = manifest.failures.len() as i64 - n_page_failures;
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            sqlx::query(TOUCH_ISSUE)
-                .bind(&manifest.site)
-                .bind(manifest.date)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            if self.backend() == "postgres" {
-                sqlx::query(LOCK_ISSUE_PG)
-                    .bind(&manifest.site)
-                    .bind(manifest.date)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sqlx::query(
-                "UPDATE issues SET n_pages_expected = $3, n_articles_expected = $4,
-                    n_page_failures = $5, n_article_failures = $6,
-                    state = CASE WHEN $7 THEN 'absent' ELSE state END, updated_at = $8
-                 WHERE site = $1 AND issue_date = $2",
-            )
-            .bind(&manifest.site)
-            .bind(manifest.date)
-            .bind(manifest.pages.len() as i64)
-            .bind(manifest.articles.len() as i64)
-            .bind(n_page_failures)
-            .bind(n_article_failures)
-            .bind(manifest.absent)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            // The manifest is the truth about fetch failures of this issue: replace them.
-            sqlx::query(
-                "DELETE FROM failures WHERE site = $1 AND issue_date = $2 AND stage = 'crawl'",
-            )
-            .bind(&manifest.site)
-            .bind(manifest.date)
-            .execute(&mut *tx)
-            .await?;
-            for failure in &manifest.failures {
-                sqlx::query(
-                    "INSERT INTO failures (site, issue_date, url, stage, kind, reason, recorded_at)
-                     VALUES ($1, $2, $3, 'crawl', $4, $5, $6)
-                     ON CONFLICT (site, issue_date, url, stage) DO UPDATE SET reason = EXCLUDED.reason",
-                )
-                .bind(&manifest.site)
-                .bind(manifest.date)
-                .bind(&failure.url)
-                .bind(failure.kind.as_str())
-                .bind(&failure.reason)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
-            sqlx::query(RECOMPUTE_STATE)
-                .bind(&manifest.site)
-                .bind(manifest.date)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(())
-        })
+        self.apply(&[Item::Manifest(manifest)]).await
     }
 
     /// Stores a parsed page or article with the raw document it came from.
@@ -289,142 +381,188 @@ impl Store {
         page: Option<&PageRecord>,
         article: Option<&ArticleRecord>,
     ) -> Result<(), StoreError> {
+        self.apply(&[Item::Document {
+            fetched,
+            page,
+            article,
+        }])
+        .await
+    }
+
+    /// Applies a batch in one transaction: multi-row upserts for raw documents, pages and
+    /// articles, then the state of every issue the batch touched. Issue rows are locked in
+    /// (site, date) order, so two indexers with overlapping batches cannot deadlock.
+    pub async fn apply(&self, items: &[Item<'_>]) -> Result<(), StoreError> {
+        if items.is_empty() {
+            return Ok(());
+        }
         let now = Utc::now();
-        let site = &fetched.site;
-        let date = fetched.issue_date;
-        let raw_sha = format!("{:x}", Sha256::digest(fetched.body.compressed()));
+        let rows = Rows::prepare(items);
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            sqlx::query(TOUCH_ISSUE)
-                .bind(site)
-                .bind(date)
+            let mut touch = sqlx::QueryBuilder::new(
+                "INSERT INTO issues (site, issue_date, state, updated_at) ",
+            );
+            touch.push_values(&rows.issues, |mut b, (site, date)| {
+                b.push_bind(*site)
+                    .push_bind(*date)
+                    .push_bind("parsing")
+                    .push_bind(now);
+            });
+            touch.push(" ON CONFLICT (site, issue_date) DO NOTHING");
+            touch.build().execute(&mut *tx).await?;
+            if matches!(self, Store::Postgres(_)) {
+                let mut lock =
+                    sqlx::QueryBuilder::new("SELECT 1 FROM issues WHERE (site, issue_date) IN ");
+                lock.push_tuples(&rows.issues, |mut b, (site, date)| {
+                    b.push_bind(*site).push_bind(*date);
+                });
+                lock.push(" ORDER BY site, issue_date FOR UPDATE");
+                lock.build().execute(&mut *tx).await?;
+            }
+            for manifest in &rows.manifests {
+                let n_page_failures = manifest
+                    .failures
+                    .iter()
+                    .filter(|f| f.kind == DocKind::Page)
+                    .count() as i64;
+                let n_article_failures = manifest.failures.len() as i64 - n_page_failures;
+                sqlx::query(
+                    "UPDATE issues SET n_pages_expected = $3, n_articles_expected = $4,
+                        n_page_failures = $5, n_article_failures = $6,
+                        state = CASE WHEN $7 THEN 'absent' ELSE state END, updated_at = $8
+                     WHERE site = $1 AND issue_date = $2",
+                )
+                .bind(&manifest.site)
+                .bind(manifest.date)
+                .bind(manifest.pages.len() as i64)
+                .bind(manifest.articles.len() as i64)
+                .bind(n_page_failures)
+                .bind(n_article_failures)
+                .bind(manifest.absent)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            if self.backend() == "postgres" {
-                sqlx::query(LOCK_ISSUE_PG)
-                    .bind(site)
-                    .bind(date)
+                // The manifest is the truth about fetch failures of this issue: replace them.
+                sqlx::query(
+                    "DELETE FROM failures WHERE site = $1 AND issue_date = $2 AND stage = 'crawl'",
+                )
+                .bind(&manifest.site)
+                .bind(manifest.date)
+                .execute(&mut *tx)
+                .await?;
+                for failure in &manifest.failures {
+                    sqlx::query(
+                        "INSERT INTO failures (site, issue_date, url, stage, kind, reason, recorded_at)
+                         VALUES ($1, $2, $3, 'crawl', $4, $5, $6)
+                         ON CONFLICT (site, issue_date, url, stage) DO UPDATE SET reason = EXCLUDED.reason",
+                    )
+                    .bind(&manifest.site)
+                    .bind(manifest.date)
+                    .bind(&failure.url)
+                    .bind(failure.kind.as_str())
+                    .bind(&failure.reason)
+                    .bind(now)
                     .execute(&mut *tx)
                     .await?;
+                }
             }
-            sqlx::query(
-                "INSERT INTO raw_documents (url, site, issue_date, kind, status, content_type, etag,
-                    last_modified, fetched_at, body, sha256)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                 ON CONFLICT (url) DO UPDATE SET status = EXCLUDED.status,
-                    content_type = EXCLUDED.content_type, etag = EXCLUDED.etag,
-                    last_modified = EXCLUDED.last_modified, fetched_at = EXCLUDED.fetched_at,
-                    body = EXCLUDED.body, sha256 = EXCLUDED.sha256
-                 WHERE raw_documents.sha256 IS DISTINCT FROM EXCLUDED.sha256",
-            )
-            .bind(&fetched.url)
-            .bind(site)
-            .bind(date)
-            .bind(fetched.kind.as_str())
-            .bind(fetched.status as i64)
-            .bind(&fetched.content_type)
-            .bind(&fetched.etag)
-            .bind(&fetched.last_modified)
-            .bind(fetched.fetched_at)
-            .bind(fetched.body.compressed())
-            .bind(&raw_sha)
-            .execute(&mut *tx)
-            .await?;
-            if let Some(page) = page {
-                let article_urls = serde_json::to_string(
-                    &page.articles.iter().map(|a| &a.url).collect::<Vec<_>>(),
-                )
-                .expect("strings serialize");
-                let page_idx = page
-                    .pages
-                    .iter()
-                    .position(|p| p.url == page.url)
-                    .map(|i| i as i64);
-                let content_hash = hash(&[
-                    page.page_no.as_deref().unwrap_or(""),
-                    page.page_name.as_deref().unwrap_or(""),
-                    page.image_url.as_deref().unwrap_or(""),
-                    page.pdf_url.as_deref().unwrap_or(""),
-                    &article_urls,
-                    &page_idx.map(|i| i.to_string()).unwrap_or_default(),
-                ]);
-                sqlx::query(
+            for chunk in rows.raw.chunks(CHUNK) {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO raw_documents (url, site, issue_date, kind, status, content_type, etag,
+                        last_modified, fetched_at, body, sha256) ",
+                );
+                q.push_values(chunk, |mut b, (doc, sha)| {
+                    b.push_bind(&doc.url)
+                        .push_bind(&doc.site)
+                        .push_bind(doc.issue_date)
+                        .push_bind(doc.kind.as_str())
+                        .push_bind(doc.status as i64)
+                        .push_bind(&doc.content_type)
+                        .push_bind(&doc.etag)
+                        .push_bind(&doc.last_modified)
+                        .push_bind(doc.fetched_at)
+                        .push_bind(doc.body.compressed())
+                        .push_bind(sha);
+                });
+                q.push(
+                    " ON CONFLICT (url) DO UPDATE SET status = EXCLUDED.status,
+                        content_type = EXCLUDED.content_type, etag = EXCLUDED.etag,
+                        last_modified = EXCLUDED.last_modified, fetched_at = EXCLUDED.fetched_at,
+                        body = EXCLUDED.body, sha256 = EXCLUDED.sha256
+                     WHERE raw_documents.sha256 IS DISTINCT FROM EXCLUDED.sha256",
+                );
+                q.build().execute(&mut *tx).await?;
+            }
+            for chunk in rows.pages.chunks(CHUNK) {
+                let mut q = sqlx::QueryBuilder::new(
                     "INSERT INTO pages (url, site, issue_date, page_idx, page_no, page_name,
-                        image_url, pdf_url, article_urls, content_hash, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                     ON CONFLICT (url) DO UPDATE SET page_idx = EXCLUDED.page_idx,
+                        image_url, pdf_url, article_urls, content_hash, updated_at) ",
+                );
+                q.push_values(chunk, |mut b, row| {
+                    b.push_bind(&row.page.url)
+                        .push_bind(row.site)
+                        .push_bind(row.date)
+                        .push_bind(row.page_idx)
+                        .push_bind(&row.page.page_no)
+                        .push_bind(&row.page.page_name)
+                        .push_bind(&row.page.image_url)
+                        .push_bind(&row.page.pdf_url)
+                        .push_bind(&row.article_urls)
+                        .push_bind(&row.content_hash)
+                        .push_bind(now);
+                });
+                q.push(
+                    " ON CONFLICT (url) DO UPDATE SET page_idx = EXCLUDED.page_idx,
                         page_no = EXCLUDED.page_no, page_name = EXCLUDED.page_name,
                         image_url = EXCLUDED.image_url, pdf_url = EXCLUDED.pdf_url,
                         article_urls = EXCLUDED.article_urls,
                         content_hash = EXCLUDED.content_hash, updated_at = EXCLUDED.updated_at
                      WHERE pages.content_hash IS DISTINCT FROM EXCLUDED.content_hash",
-                )
-                .bind(&page.url)
-                .bind(site)
-                .bind(date)
-                .bind(page_idx)
-                .bind(&page.page_no)
-                .bind(&page.page_name)
-                .bind(&page.image_url)
-                .bind(&page.pdf_url)
-                .bind(&article_urls)
-                .bind(&content_hash)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                );
+                q.build().execute(&mut *tx).await?;
             }
-            if let Some(article) = article {
-                let paragraphs =
-                    serde_json::to_string(&article.paragraphs).expect("strings serialize");
-                let images = serde_json::to_string(&article.images).expect("images serialize");
-                let search_text = crate::search::segment(&searchable_text(article));
-                let content_hash = hash(&[
-                    SEARCH_VERSION,
-                    article.page_no.as_deref().unwrap_or(""),
-                    article.page_name.as_deref().unwrap_or(""),
-                    article.pretitle.as_deref().unwrap_or(""),
-                    article.title.as_deref().unwrap_or(""),
-                    article.subtitle.as_deref().unwrap_or(""),
-                    article.author.as_deref().unwrap_or(""),
-                    &paragraphs,
-                    &images,
-                ]);
-                sqlx::query(
+            for chunk in rows.articles.chunks(CHUNK) {
+                let mut q = sqlx::QueryBuilder::new(
                     "INSERT INTO articles (url, site, issue_date, page_no, page_name, pretitle, title,
-                        subtitle, author, paragraphs, images, content_hash, updated_at, search_text)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-                     ON CONFLICT (url) DO UPDATE SET page_no = EXCLUDED.page_no,
+                        subtitle, author, paragraphs, images, content_hash, updated_at, search_text) ",
+                );
+                q.push_values(chunk, |mut b, row| {
+                    let a = row.article;
+                    b.push_bind(&a.url)
+                        .push_bind(row.site)
+                        .push_bind(row.date)
+                        .push_bind(&a.page_no)
+                        .push_bind(&a.page_name)
+                        .push_bind(&a.pretitle)
+                        .push_bind(&a.title)
+                        .push_bind(&a.subtitle)
+                        .push_bind(&a.author)
+                        .push_bind(&row.paragraphs)
+                        .push_bind(&row.images)
+                        .push_bind(&row.content_hash)
+                        .push_bind(now)
+                        .push_bind(&row.search_text);
+                });
+                q.push(
+                    " ON CONFLICT (url) DO UPDATE SET page_no = EXCLUDED.page_no,
                         page_name = EXCLUDED.page_name, pretitle = EXCLUDED.pretitle,
                         title = EXCLUDED.title, subtitle = EXCLUDED.subtitle,
                         author = EXCLUDED.author, paragraphs = EXCLUDED.paragraphs,
                         images = EXCLUDED.images, content_hash = EXCLUDED.content_hash,
                         updated_at = EXCLUDED.updated_at, search_text = EXCLUDED.search_text
                      WHERE articles.content_hash IS DISTINCT FROM EXCLUDED.content_hash",
-                )
-                .bind(&article.url)
-                .bind(site)
-                .bind(date)
-                .bind(&article.page_no)
-                .bind(&article.page_name)
-                .bind(&article.pretitle)
-                .bind(&article.title)
-                .bind(&article.subtitle)
-                .bind(&article.author)
-                .bind(&paragraphs)
-                .bind(&images)
-                .bind(&content_hash)
-                .bind(now)
-                .bind(&search_text)
-                .execute(&mut *tx)
-                .await?;
+                );
+                q.build().execute(&mut *tx).await?;
             }
-            sqlx::query(RECOMPUTE_STATE)
-                .bind(site)
-                .bind(date)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            for (site, date) in &rows.issues {
+                sqlx::query(RECOMPUTE_STATE)
+                    .bind(*site)
+                    .bind(*date)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
             Ok(())
         })

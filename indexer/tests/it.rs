@@ -252,6 +252,53 @@ async fn concurrent_writers_leave_the_right_state(store: Store) {
     store.close().await;
 }
 
+/// One batch larger than a multi-row statement, with a repeated URL (the last copy wins, as
+/// with one message at a time) and the manifest inside it.
+async fn a_batch_commits_many_documents_at_once(store: Store) {
+    use epaper_indexer::Item;
+    let n = 1100;
+    let manifest = manifest(n, vec![]);
+    let page = page(n);
+    let page_doc = fetched(&page.url, DocKind::Page, "<html/>");
+    let articles: Vec<ArticleRecord> = (0..n).map(|k| article(k, "批量。")).collect();
+    let docs: Vec<FetchedDocument> = articles
+        .iter()
+        .map(|a| fetched(&a.url, DocKind::Article, &a.url))
+        .collect();
+    let changed = article(0, "最后一份为准。");
+    let changed_doc = fetched(&changed.url, DocKind::Article, "changed");
+    let mut items = vec![
+        Item::Manifest(&manifest),
+        Item::Document {
+            fetched: &page_doc,
+            page: Some(&page),
+            article: None,
+        },
+    ];
+    for (doc, a) in docs.iter().zip(&articles) {
+        items.push(Item::Document {
+            fetched: doc,
+            page: None,
+            article: Some(a),
+        });
+    }
+    items.push(Item::Document {
+        fetched: &changed_doc,
+        page: None,
+        article: Some(&changed),
+    });
+    store.apply(&items).await.unwrap();
+    let rows = exported(&store).await;
+    assert_eq!(rows.len(), n);
+    let first = rows.iter().find(|r| r.url == changed.url).unwrap();
+    assert_eq!(first.paragraphs[1], "最后一份为准。");
+    assert_eq!(state(&store).await.as_deref(), Some("complete"));
+    // The same batch again changes nothing.
+    store.apply(&items).await.unwrap();
+    assert_eq!(exported(&store).await, rows);
+    store.close().await;
+}
+
 async fn postgres() -> (Store, FreshDatabase) {
     let db = FreshDatabase::create().await;
     let store = Store::connect(&db.url, 8).await.unwrap();
@@ -300,4 +347,5 @@ on_both_stores!(
     completes_in_any_order_and_redelivery_changes_nothing,
     failures_make_partial_and_absence_is_not_a_failure,
     concurrent_writers_leave_the_right_state,
+    a_batch_commits_many_documents_at_once,
 );
