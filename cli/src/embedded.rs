@@ -50,7 +50,7 @@ pub fn issue_dates(
 
 const MAX_ATTEMPTS: u32 = 4;
 
-async fn worker<H: Handler>(stage: Stage, handler: Arc<H>, queues: InProcessQueues, store: Store) {
+async fn worker<H: Handler>(stage: Stage, handler: Arc<H>, queues: InProcessQueues) {
     loop {
         let batch = queues.recv_batch(stage, handler.max_batch()).await;
         if batch.is_empty() {
@@ -65,7 +65,7 @@ async fn worker<H: Handler>(stage: Stage, handler: Arc<H>, queues: InProcessQueu
         }
         // One at a time: a single message, or a batch that failed and must be sorted out.
         for message in batch {
-            handle_one(stage, handler.as_ref(), &queues, &store, message).await;
+            handle_one(stage, handler.as_ref(), &queues, message).await;
             queues.done();
         }
     }
@@ -77,7 +77,6 @@ async fn handle_one<H: Handler>(
     stage: Stage,
     handler: &H,
     queues: &InProcessQueues,
-    store: &Store,
     message: Message,
 ) {
     let mut attempt = 1;
@@ -91,43 +90,16 @@ async fn handle_one<H: Handler>(
             }
             Err(error) => {
                 tracing::error!(stage = stage.as_str(), message = %message.describe(), %error, "giving up on message");
-                if let Some((site, date, url)) = identity(&message) {
-                    if let Err(db_error) = store
-                        .record_failure(
-                            &site,
-                            date,
-                            &url,
-                            stage.as_str(),
-                            error.kind(),
-                            &error.to_string(),
-                        )
-                        .await
-                    {
-                        tracing::error!(error = %db_error, "cannot record the failure");
-                    }
-                    if let Message::CrawlIssue(issue) = &message
-                        && let Err(db_error) = store.mark_failed(&issue.site, issue.date).await
-                    {
-                        tracing::error!(error = %db_error, "cannot mark the issue failed");
-                    }
+                // As over the broker: the failure becomes a row in `failures` through the
+                // index stage, and a crawl that gave up marks its issue failed.
+                if let Some(report) =
+                    message.failure_report(stage, error.kind(), &error.to_string())
+                {
+                    queues.send_detached(report);
                 }
                 break;
             }
         }
-    }
-}
-
-/// Site, issue date and URL of a message, for the failures table.
-fn identity(message: &Message) -> Option<(String, NaiveDate, String)> {
-    match message {
-        Message::CrawlIssue(m) => Some((m.site.clone(), m.date, String::new())),
-        Message::Fetched(m) => Some((m.site.clone(), m.issue_date, m.url.clone())),
-        Message::Manifest(m) => Some((m.site.clone(), m.date, String::new())),
-        Message::Parsed(m) => Some((
-            m.fetched.site.clone(),
-            m.fetched.issue_date,
-            m.fetched.url.clone(),
-        )),
     }
 }
 
@@ -146,21 +118,11 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
     let index = Arc::new(IndexStage::new(store.clone(), 256));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..2 {
-        workers.spawn(worker(
-            Stage::Crawl,
-            crawl.clone(),
-            queues.clone(),
-            store.clone(),
-        ));
-        workers.spawn(worker(
-            Stage::Parse,
-            parse.clone(),
-            queues.clone(),
-            store.clone(),
-        ));
+        workers.spawn(worker(Stage::Crawl, crawl.clone(), queues.clone()));
+        workers.spawn(worker(Stage::Parse, parse.clone(), queues.clone()));
     }
     // One writer: SQLite has one write lock, and a second writer would only wait for it.
-    workers.spawn(worker(Stage::Index, index, queues.clone(), store.clone()));
+    workers.spawn(worker(Stage::Index, index, queues.clone()));
 
     let dates = issue_dates(&profile, options.from, options.to, options.all_days);
     for date in &dates {

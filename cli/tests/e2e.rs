@@ -360,6 +360,42 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
     }
     assert_eq!(dead, 1, "the poison message was not dead-lettered");
 
+    // A document that cannot be parsed is dead-lettered with its reason and becomes a row in
+    // the failures table.
+    let junk_url = format!("{}about.html", site.base_url);
+    let junk =
+        epaper_common::messages::Message::Fetched(epaper_common::messages::FetchedDocument {
+            site: "sample".into(),
+            issue_date: dates[0].parse().unwrap(),
+            kind: epaper_common::messages::DocKind::Article,
+            url: junk_url.clone(),
+            status: 200,
+            content_type: Some("text/html".into()),
+            etag: None,
+            last_modified: None,
+            fetched_at: chrono::Utc::now(),
+            body: epaper_common::messages::CompressedBytes::compress(
+                b"<html><body>about us</body></html>",
+            ),
+        });
+    publisher.publish(&junk).await.unwrap();
+    let mut failures = Vec::new();
+    while failures.is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        failures = store.failures(&ExportFilter::default()).await.unwrap();
+    }
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert_eq!(
+        (failures[0].url.as_str(), failures[0].stage.as_str()),
+        (junk_url.as_str(), "parse")
+    );
+    assert!(
+        failures[0].reason.contains("neither a page nor an article"),
+        "{:?}",
+        failures[0]
+    );
+    assert_eq!(broker.queue_counts(&dlq).await.unwrap().0, 2);
+
     // Redelivering every document changes nothing: same rows, still complete.
     run_ok(
         Command::new(bin("epaper"))

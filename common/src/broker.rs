@@ -221,9 +221,9 @@ impl Broker {
                     Some(Ok(delivery)) => {
                         let handler = handler.clone();
                         let publisher = publisher.clone();
-                        let dlq = self.topology.dead_letter_queue(stage);
+                        let topology = self.topology.clone();
                         in_flight.spawn(async move {
-                            settle(delivery, handler.as_ref(), &publisher, stage, &dlq).await;
+                            settle(delivery, handler.as_ref(), &publisher, stage, &topology).await;
                         });
                     }
                     Some(Err(error)) => break Err(BrokerError::Amqp(error)),
@@ -344,7 +344,7 @@ impl Broker {
                 Err(error) => {
                     tracing::warn!(%error, n, "batch failed, settling its messages one by one");
                     for delivery in decoded {
-                        settle(delivery, handler, publisher, stage, &dlq).await;
+                        settle(delivery, handler, publisher, stage, &self.topology).await;
                     }
                 }
             }
@@ -362,8 +362,9 @@ async fn settle<H: Handler>(
     handler: &H,
     publisher: &Publisher,
     stage: Stage,
-    dlq: &str,
+    topology: &Topology,
 ) {
+    let dlq = topology.dead_letter_queue(stage);
     let message = match Message::decode(&delivery.data) {
         Ok(message) => message,
         Err(error) => {
@@ -372,7 +373,7 @@ async fn settle<H: Handler>(
                 delivery,
                 publisher,
                 stage,
-                dlq,
+                &dlq,
                 "permanent",
                 &error.to_string(),
             )
@@ -381,30 +382,34 @@ async fn settle<H: Handler>(
         }
     };
     let label = message.describe();
-    match handler.handle(message, publisher).await {
+    match handler.handle(message.clone(), publisher).await {
         Ok(()) => {
             if let Err(error) = delivery.ack(BasicAckOptions::default()).await {
                 tracing::warn!(%error, message = %label, "ack failed; the message will be redelivered");
             }
         }
         Err(StageError::Permanent(error)) => {
-            tracing::warn!(error = %format!("{error:#}"), message = %label, "permanent failure, dead-lettering");
-            dead_letter(
-                delivery,
-                publisher,
-                stage,
-                dlq,
-                "permanent",
-                &format!("{error:#}"),
-            )
-            .await;
+            let reason = format!("{error:#}");
+            tracing::warn!(error = %reason, message = %label, "permanent failure, dead-lettering");
+            if dead_letter(delivery, publisher, stage, &dlq, "permanent", &reason).await {
+                report(publisher, &message, stage, "permanent", &reason).await;
+            }
         }
         Err(StageError::Retryable(error)) => {
-            let n_delivered = delivery_count(&delivery);
-            // Back off before requeueing so a failing dependency is not hammered; the quorum
-            // queue's delivery limit dead-letters the message when retries run out.
+            let reason = format!("{error:#}");
+            let n_delivered = delivery_count(&delivery) + 1;
+            if n_delivered >= topology.delivery_limit {
+                // Retries ran out: dead-letter it ourselves, with the reason, before the
+                // broker's delivery limit would do so without one.
+                tracing::warn!(error = %reason, message = %label, n_delivered, "retries exhausted, dead-lettering");
+                if dead_letter(delivery, publisher, stage, &dlq, "retryable", &reason).await {
+                    report(publisher, &message, stage, "retryable", &reason).await;
+                }
+                return;
+            }
+            // Back off before requeueing so a failing dependency is not hammered.
             let backoff = Duration::from_millis(250 * 2u64.pow(n_delivered.min(6)));
-            tracing::warn!(error = %format!("{error:#}"), message = %label, n_delivered, ?backoff, "retryable failure, requeueing");
+            tracing::warn!(error = %reason, message = %label, n_delivered, ?backoff, "retryable failure, requeueing");
             tokio::time::sleep(backoff).await;
             let _ = delivery
                 .nack(BasicNackOptions {
@@ -413,6 +418,16 @@ async fn settle<H: Handler>(
                 })
                 .await;
         }
+    }
+}
+
+/// Sends the failure report of a dead-lettered message to the index stage, which records it in
+/// `failures`. A report that cannot be sent is logged: the dead letter itself is safe.
+async fn report(publisher: &Publisher, message: &Message, stage: Stage, kind: &str, reason: &str) {
+    if let Some(report) = message.failure_report(stage, kind, reason)
+        && let Err(error) = publisher.publish(&report).await
+    {
+        tracing::error!(%error, "cannot report the dead letter to the index stage");
     }
 }
 

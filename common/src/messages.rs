@@ -60,6 +60,11 @@ pub enum Message {
     Manifest(IssueManifest),
     /// One parsed page or article with its raw source. Goes to the index queue.
     Parsed(ParsedDocument),
+    /// The crawler has begun an issue. Goes to the index queue (issue state `crawling`).
+    CrawlStarted(IssueRef),
+    /// A message was dead-lettered. Goes to the index queue, so that every dead letter is also
+    /// a row in the `failures` table.
+    Failed(FailureReport),
 }
 
 impl Message {
@@ -68,7 +73,10 @@ impl Message {
         match self {
             Message::CrawlIssue(_) => Stage::Crawl,
             Message::Fetched(_) => Stage::Parse,
-            Message::Manifest(_) | Message::Parsed(_) => Stage::Index,
+            Message::Manifest(_)
+            | Message::Parsed(_)
+            | Message::CrawlStarted(_)
+            | Message::Failed(_) => Stage::Index,
         }
     }
 
@@ -108,7 +116,42 @@ impl Message {
             Message::Fetched(m) => format!("fetched {}", m.url),
             Message::Manifest(m) => format!("manifest {} {}", m.site, m.date),
             Message::Parsed(m) => format!("parsed {}", m.fetched.url),
+            Message::CrawlStarted(m) => format!("crawl started {} {}", m.site, m.date),
+            Message::Failed(m) => format!("failed {} {} {}", m.stage.as_str(), m.site, m.url),
         }
+    }
+
+    /// Site, issue date and URL (empty for a whole issue) of the work this message carries.
+    pub fn identity(&self) -> (String, NaiveDate, String) {
+        match self {
+            Message::CrawlIssue(m) => (m.site.clone(), m.date, String::new()),
+            Message::Fetched(m) => (m.site.clone(), m.issue_date, m.url.clone()),
+            Message::Manifest(m) => (m.site.clone(), m.date, String::new()),
+            Message::Parsed(m) => (
+                m.fetched.site.clone(),
+                m.fetched.issue_date,
+                m.fetched.url.clone(),
+            ),
+            Message::CrawlStarted(m) => (m.site.clone(), m.date, String::new()),
+            Message::Failed(m) => (m.site.clone(), m.date, m.url.clone()),
+        }
+    }
+
+    /// The report to send when this message is dead-lettered; `None` for a report itself, so
+    /// that a failing report can never breed more reports.
+    pub fn failure_report(&self, stage: Stage, kind: &str, reason: &str) -> Option<Message> {
+        if matches!(self, Message::Failed(_)) {
+            return None;
+        }
+        let (site, date, url) = self.identity();
+        Some(Message::Failed(FailureReport {
+            site,
+            date,
+            url,
+            stage,
+            kind: kind.to_string(),
+            reason: reason.to_string(),
+        }))
     }
 }
 
@@ -126,6 +169,24 @@ pub struct CrawlIssue {
     /// The site's base URL when the profile has none (the sample site) or it is overridden.
     pub base_url: Option<String>,
     pub date: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueRef {
+    pub site: String,
+    pub date: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailureReport {
+    pub site: String,
+    pub date: NaiveDate,
+    /// The document's URL, or empty when the whole issue failed (its crawl message).
+    pub url: String,
+    pub stage: Stage,
+    /// `permanent`, or `retryable` when retries ran out.
+    pub kind: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -117,6 +117,19 @@ impl InProcessQueues {
         }
     }
 
+    /// Queues a message without waiting for room in its queue: for a stage reporting to its own
+    /// queue (the index stage's failure reports), which must never wait on itself.
+    pub fn send_detached(&self, message: Message) {
+        self.pending.fetch_add(1, Ordering::SeqCst);
+        let sender = self.senders[index(message.stage())].clone();
+        let queues = self.clone();
+        tokio::spawn(async move {
+            if sender.send(message).await.is_err() {
+                queues.done();
+            }
+        });
+    }
+
     pub fn pending(&self) -> u64 {
         self.pending.load(Ordering::SeqCst)
     }

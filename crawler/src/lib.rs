@@ -19,8 +19,8 @@ use std::sync::Arc;
 use epaper_common::config::CrawlerSettings;
 use epaper_common::error::StageError;
 use epaper_common::messages::{
-    CompressedBytes, CrawlIssue, DocKind, FetchFailure, FetchedDocument, IssueManifest, Message,
-    Record,
+    CompressedBytes, CrawlIssue, DocKind, FetchFailure, FetchedDocument, IssueManifest, IssueRef,
+    Message, Record,
 };
 use epaper_common::sites;
 use epaper_common::transport::{Handler, Outbox};
@@ -100,6 +100,11 @@ impl Handler for CrawlStage {
             .entry_url(issue.base_url.as_deref(), issue.date)
             .map_err(StageError::permanent)?;
         let fetcher = self.fetcher_for(&entry)?;
+        out.send(Message::CrawlStarted(IssueRef {
+            site: issue.site.clone(),
+            date: issue.date,
+        }))
+        .await?;
 
         let mut manifest = IssueManifest {
             site: issue.site.clone(),

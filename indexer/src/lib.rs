@@ -8,7 +8,7 @@ pub mod store;
 pub mod testing;
 
 use epaper_common::error::StageError;
-use epaper_common::messages::{Message, Record};
+use epaper_common::messages::{Message, Record, Stage};
 use epaper_common::transport::{Handler, Outbox};
 
 pub use store::{ExportFilter, ExportedArticle, Item, SearchHit, SearchQuery, Store, StoreError};
@@ -58,8 +58,34 @@ impl Handler for IndexStage {
                     .await
                     .map_err(stage_error)
             }
+            Message::CrawlStarted(issue) => self
+                .store
+                .mark_crawling(&issue.site, issue.date)
+                .await
+                .map_err(stage_error),
+            Message::Failed(report) => {
+                self.store
+                    .record_failure(
+                        &report.site,
+                        report.date,
+                        &report.url,
+                        report.stage.as_str(),
+                        &report.kind,
+                        &report.reason,
+                    )
+                    .await
+                    .map_err(stage_error)?;
+                // The crawl of a whole issue gave up: the issue failed.
+                if report.stage == Stage::Crawl && report.url.is_empty() {
+                    self.store
+                        .mark_failed(&report.site, report.date)
+                        .await
+                        .map_err(stage_error)?;
+                }
+                Ok(())
+            }
             other => Err(StageError::permanent(anyhow::anyhow!(
-                "the index stage takes parsed documents and manifests, not {}",
+                "the index stage takes parsed documents, manifests and reports, not {}",
                 other.describe()
             ))),
         }
@@ -74,11 +100,17 @@ impl Handler for IndexStage {
     async fn handle_batch<O: Outbox>(
         &self,
         messages: Vec<Message>,
-        _out: &O,
+        out: &O,
     ) -> Result<(), StageError> {
         let mut items = Vec::with_capacity(messages.len());
+        // Reports and crawl starts are rare and row-at-a-time; they follow the batch.
+        let mut others = Vec::new();
         for message in &messages {
             items.push(match message {
+                Message::CrawlStarted(_) | Message::Failed(_) => {
+                    others.push(message.clone());
+                    continue;
+                }
                 Message::Manifest(manifest) => Item::Manifest(manifest),
                 Message::Parsed(parsed) => {
                     let (page, article) = match &parsed.record {
@@ -99,6 +131,10 @@ impl Handler for IndexStage {
                 }
             });
         }
-        self.store.apply(&items).await.map_err(stage_error)
+        self.store.apply(&items).await.map_err(stage_error)?;
+        for message in others {
+            self.handle(message, out).await?;
+        }
+        Ok(())
     }
 }

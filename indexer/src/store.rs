@@ -709,6 +709,24 @@ impl Store {
 }
 
 impl Store {
+    /// Marks an issue as being crawled, unless it is already further along.
+    pub async fn mark_crawling(&self, site: &str, date: NaiveDate) -> Result<(), StoreError> {
+        let now = Utc::now();
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO issues (site, issue_date, state, updated_at) VALUES ($1, $2, 'crawling', $3)
+                 ON CONFLICT (site, issue_date) DO UPDATE SET state = 'crawling', updated_at = EXCLUDED.updated_at
+                 WHERE issues.state IN ('queued', 'failed')",
+            )
+            .bind(site)
+            .bind(date)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
     /// Marks an issue whose crawl gave up as `failed`, unless its manifest already arrived.
     pub async fn mark_failed(&self, site: &str, date: NaiveDate) -> Result<(), StoreError> {
         let now = Utc::now();
@@ -869,6 +887,48 @@ impl Store {
                         ),
                         title,
                         rank: row.try_get(6)?,
+                    })
+                })
+                .collect()
+        })
+    }
+}
+
+/// One row of the `failures` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    pub site: String,
+    pub date: NaiveDate,
+    pub url: String,
+    pub stage: String,
+    pub kind: String,
+    pub reason: String,
+}
+
+impl Store {
+    /// Recorded failures, newest issues first.
+    pub async fn failures(&self, filter: &ExportFilter) -> Result<Vec<Failure>, StoreError> {
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(
+                "SELECT site, issue_date, url, stage, kind, reason FROM failures
+                 WHERE ($1 IS NULL OR site = $1) AND ($2 IS NULL OR issue_date >= $2)
+                   AND ($3 IS NULL OR issue_date <= $3)
+                 ORDER BY issue_date DESC, site, stage, url",
+            )
+            .bind(&filter.site)
+            .bind(filter.from)
+            .bind(filter.to)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(Failure {
+                        site: row.try_get(0)?,
+                        date: row.try_get(1)?,
+                        url: row.try_get(2)?,
+                        stage: row.try_get(3)?,
+                        kind: row.try_get(4)?,
+                        reason: row.try_get(5)?,
                     })
                 })
                 .collect()

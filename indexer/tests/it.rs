@@ -214,6 +214,18 @@ async fn failures_make_partial_and_absence_is_not_a_failure(store: Store) {
     // A crawl that gave up marks its issue failed, but never one whose manifest arrived.
     let failed_day = absent_day.succ_opt().unwrap();
     store.mark_queued("sample", failed_day).await.unwrap();
+    store.mark_crawling("sample", failed_day).await.unwrap();
+    assert_eq!(
+        store
+            .issue_state("sample", failed_day)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("crawling")
+    );
+    // A crawl start never moves an issue backwards.
+    store.mark_crawling("sample", date()).await.unwrap();
+    assert_eq!(state(&store).await.as_deref(), Some("partial"));
     store.mark_failed("sample", failed_day).await.unwrap();
     store.mark_failed("sample", date()).await.unwrap();
     assert_eq!(
