@@ -6,9 +6,10 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use epaper::commands::{self, ExportFormat};
+use epaper::commands::{self, ExportFormat, ReplaySource};
 use epaper::embedded::RunOptions;
 use epaper::sample::Faults;
+use epaper_common::Stage;
 use epaper_common::config::Settings;
 use epaper_indexer::{ExportFilter, SearchQuery};
 use secrecy::ExposeSecret;
@@ -111,6 +112,31 @@ enum Command {
         #[arg(long)]
         to: Option<NaiveDate>,
     },
+    /// Send dead letters (--stage) or issues by state (--state) back into the flow.
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["stage", "state"])))]
+    Replay {
+        /// Replay this stage's dead-letter queue.
+        #[arg(long, value_enum)]
+        stage: Option<StageArg>,
+        /// Replay issues in these states (comma-separated, e.g. failed,partial).
+        #[arg(long, value_delimiter = ',')]
+        state: Vec<String>,
+        #[arg(long)]
+        site: Option<String>,
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        /// For sites whose profile has no base URL (the sample site).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// At most this many dead letters.
+        #[arg(long, default_value_t = u64::MAX)]
+        limit: u64,
+        /// Only count what would be replayed.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Create or update the database schema and declare the broker queues.
     Migrate,
     /// Put issues of a date range into the crawl queue.
@@ -133,6 +159,23 @@ enum Command {
     },
     /// List the site profiles.
     Sites,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum StageArg {
+    Crawl,
+    Parse,
+    Index,
+}
+
+impl From<StageArg> for Stage {
+    fn from(stage: StageArg) -> Stage {
+        match stage {
+            StageArg::Crawl => Stage::Crawl,
+            StageArg::Parse => Stage::Parse,
+            StageArg::Index => Stage::Index,
+        }
+    }
 }
 
 #[tokio::main]
@@ -205,6 +248,29 @@ async fn main() -> ExitCode {
         Command::Reparse { db, site, from, to } => {
             let db = db.unwrap_or_else(|| settings.database.url.expose_secret().to_string());
             commands::reparse(&db, ExportFilter { site, from, to }).await
+        }
+        Command::Replay {
+            stage,
+            state,
+            site,
+            from,
+            to,
+            base_url,
+            limit,
+            dry_run,
+        } => {
+            let source = match stage {
+                Some(stage) => ReplaySource::DeadLetters {
+                    stage: stage.into(),
+                    limit,
+                },
+                None => ReplaySource::Issues {
+                    states: state,
+                    filter: ExportFilter { site, from, to },
+                    base_url,
+                },
+            };
+            commands::replay(&settings, source, dry_run).await
         }
         Command::Migrate => commands::migrate(&settings).await,
         Command::Enqueue {

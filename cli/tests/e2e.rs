@@ -396,22 +396,31 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
     );
     assert_eq!(broker.queue_counts(&dlq).await.unwrap().0, 2);
 
-    // Redelivering every document changes nothing: same rows, still complete.
-    run_ok(
-        Command::new(bin("epaper"))
-            .args([
-                "enqueue",
-                "--site",
-                "sample",
-                "--base-url",
-                &site.base_url,
-                "--from",
-                &dates[0],
-                "--to",
-                &dates[0],
-            ])
-            .envs(&env),
+    // Dead letters can be replayed: counted first, then moved back to the work queue (where
+    // these two fail again, so they come back to the dead-letter queue).
+    let epaper = |args: &[&str]| run_ok(Command::new(bin("epaper")).args(args).envs(&env));
+    let out = epaper(&["replay", "--stage", "parse", "--dry-run"]);
+    assert!(out.contains("2 dead letters"), "{out}");
+    let out = epaper(&["replay", "--stage", "parse"]);
+    assert!(out.contains("2 dead letters moved"), "{out}");
+    let mut dead = 0;
+    while dead < 2 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        dead = broker.queue_counts(&dlq).await.unwrap().0;
+    }
+    assert_eq!(dead, 2, "replayed dead letters did not come back");
+
+    // Replaying a complete issue re-crawls it and changes nothing: same rows, still complete.
+    let replay_first = [
+        "replay", "--state", "complete", "--from", &dates[0], "--to", &dates[0],
+    ];
+    let out = epaper(&[&replay_first[..], &["--dry-run"]].concat());
+    assert!(
+        out.contains("1 issues (complete) would be replayed"),
+        "{out}"
     );
+    let out = epaper(&[&replay_first[..], &["--base-url", &site.base_url]].concat());
+    assert!(out.contains("1 issues (complete) sent back"), "{out}");
     let mut ready = 1;
     while ready > 0 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(300)).await;

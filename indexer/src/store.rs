@@ -935,3 +935,62 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Issues in any of `states` (and matching the filter), oldest first: what `epaper replay`
+    /// sends back to the crawler.
+    pub async fn issues_in_states(
+        &self,
+        filter: &ExportFilter,
+        states: &[String],
+    ) -> Result<Vec<(String, NaiveDate)>, StoreError> {
+        let states = serde_json::to_string(states).expect("strings serialize");
+        let sql = match self {
+            Store::Postgres(_) => {
+                "SELECT site, issue_date FROM issues
+                 WHERE state IN (SELECT jsonb_array_elements_text($4::text::jsonb))
+                   AND ($1 IS NULL OR site = $1) AND ($2 IS NULL OR issue_date >= $2)
+                   AND ($3 IS NULL OR issue_date <= $3)
+                 ORDER BY issue_date, site"
+            }
+            Store::Sqlite(_) => {
+                "SELECT site, issue_date FROM issues
+                 WHERE state IN (SELECT value FROM json_each($4))
+                   AND ($1 IS NULL OR site = $1) AND ($2 IS NULL OR issue_date >= $2)
+                   AND ($3 IS NULL OR issue_date <= $3)
+                 ORDER BY issue_date, site"
+            }
+        };
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(sql)
+                .bind(&filter.site)
+                .bind(filter.from)
+                .bind(filter.to)
+                .bind(&states)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+                .collect()
+        })
+    }
+}
+
+impl Store {
+    /// Puts an issue back to `queued` for a replay, whatever state it was in.
+    pub async fn mark_requeued(&self, site: &str, date: NaiveDate) -> Result<(), StoreError> {
+        let now = Utc::now();
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO issues (site, issue_date, state, updated_at) VALUES ($1, $2, 'queued', $3)
+                 ON CONFLICT (site, issue_date) DO UPDATE SET state = 'queued', updated_at = EXCLUDED.updated_at",
+            )
+            .bind(site)
+            .bind(date)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+}
