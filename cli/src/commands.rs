@@ -79,6 +79,7 @@ pub async fn demo(settings: &Settings, db: &Path) -> anyhow::Result<()> {
             to: last,
             db_url: db_url.clone(),
             all_days: false,
+            media_dir: None,
         },
     )
     .await?;

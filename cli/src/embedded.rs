@@ -16,6 +16,7 @@ use epaper_common::messages::{CrawlIssue, Message, Stage};
 use epaper_common::sites;
 use epaper_common::transport::{Handler, InProcessQueues, Outbox};
 use epaper_crawler::CrawlStage;
+use epaper_indexer::media::MediaStore;
 use epaper_indexer::{IndexStage, Store};
 use epaper_parser::service::ParseStage;
 
@@ -27,6 +28,8 @@ pub struct RunOptions {
     pub db_url: String,
     /// Probe every day, not only the site's publication days.
     pub all_days: bool,
+    /// Also keep every page scan, PDF and article image here, content-addressed.
+    pub media_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug)]
@@ -113,9 +116,17 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
     store.migrate().await.context("migrating the archive")?;
 
     let queues = InProcessQueues::new(256);
-    let crawl = Arc::new(CrawlStage::new(settings.crawler.clone()));
+    let mut crawler_settings = settings.crawler.clone();
+    let mut index = IndexStage::new(store.clone(), 256);
+    if let Some(dir) = &options.media_dir {
+        crawler_settings.fetch_media = true;
+        let media = MediaStore::new(dir)
+            .with_context(|| format!("opening the media directory {}", dir.display()))?;
+        index = index.with_media(media);
+    }
+    let crawl = Arc::new(CrawlStage::new(crawler_settings));
     let parse = Arc::new(ParseStage);
-    let index = Arc::new(IndexStage::new(store.clone(), 256));
+    let index = Arc::new(index);
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..2 {
         workers.spawn(worker(Stage::Crawl, crawl.clone(), queues.clone()));

@@ -51,6 +51,9 @@ enum Command {
         /// Probe every day, not only the site's publication days.
         #[arg(long)]
         all_days: bool,
+        /// Also keep every page scan, PDF and article image, as PATH/<aa>/<sha256>.
+        #[arg(long)]
+        media_dir: Option<PathBuf>,
     },
     /// Serve the generated sample e-paper; prints its base URL first.
     SampleSite {
@@ -198,6 +201,7 @@ async fn main() -> ExitCode {
             to,
             db,
             all_days,
+            media_dir,
         } => {
             commands::run(
                 &settings,
@@ -208,6 +212,7 @@ async fn main() -> ExitCode {
                     to,
                     db_url: db,
                     all_days,
+                    media_dir,
                 },
             )
             .await

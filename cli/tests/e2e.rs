@@ -273,6 +273,11 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
         ("EPAPER__AMQP__QUEUE_PREFIX", prefix.clone()),
         ("EPAPER__SERVICE__SHUTDOWN_GRACE_SECS", "10".into()),
         ("EPAPER__TELEMETRY__FORMAT", "json".into()),
+        ("EPAPER__CRAWLER__FETCH_MEDIA", "true".into()),
+        (
+            "EPAPER__MEDIA__DIR",
+            logs.join("media").display().to_string(),
+        ),
     ]);
 
     run_ok(Command::new(bin("epaper")).arg("migrate").envs(&env));
@@ -491,6 +496,103 @@ async fn embedded_run_stores_the_same_set_in_sqlite() {
         );
     }
     let _ = std::fs::remove_file(&db_path);
+}
+
+/// Every page scan, PDF and article image the site serves, with its bytes.
+async fn served_media(base_url: &str, n_issues: usize) -> Vec<(String, Vec<u8>)> {
+    let paper = epaper::sample::paper(n_issues);
+    let mut urls = Vec::new();
+    for issue in &paper.issues {
+        for page in &issue.pages {
+            urls.push(issue.scan_url(page));
+            urls.push(issue.pdf_url(page));
+            urls.extend(
+                page.articles
+                    .iter()
+                    .flat_map(|a| a.images.iter().map(|i| i.file.clone())),
+            );
+        }
+    }
+    let mut media = Vec::new();
+    for url in urls {
+        let url = format!("{base_url}{url}");
+        let bytes = reqwest::get(&url)
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .to_vec();
+        media.push((url, bytes));
+    }
+    media
+}
+
+/// Each medium is stored once, byte-exact, at `<dir>/<aa>/<sha256>`, and recorded in the archive.
+async fn assert_media_kept(dir: &Path, db_url: &str, served: &[(String, Vec<u8>)]) {
+    use sha2::Digest;
+    let store = Store::connect(db_url, 1).await.unwrap();
+    let recorded = store.media(&ExportFilter::default()).await.unwrap();
+    store.close().await;
+    assert_eq!(recorded.len(), served.len(), "one media row per URL");
+    for (url, bytes) in served {
+        let sha = format!("{:x}", sha2::Sha256::digest(bytes));
+        let path = dir.join(&sha[..2]).join(&sha);
+        assert_eq!(
+            &std::fs::read(&path).unwrap_or_default(),
+            bytes,
+            "{url} not kept byte-exact"
+        );
+        assert!(
+            recorded.iter().any(|(u, _, _, s)| u == url && *s == sha),
+            "{url} not recorded"
+        );
+    }
+    let n_files = std::fs::read_dir(dir)
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .count();
+    let distinct: BTreeSet<&Vec<u8>> = served.iter().map(|(_, b)| b).collect();
+    assert_eq!(n_files, distinct.len(), "the same bytes are stored once");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embedded_run_keeps_every_scan_pdf_and_image_content_addressed() {
+    let site = SampleSite::start(2, "none");
+    let (dates, _) = site.manifest().await;
+    let suffix = random_suffix();
+    let db_path = std::env::temp_dir().join(format!("epaper-e2e-{suffix}.db"));
+    let media_dir = std::env::temp_dir().join(format!("epaper-media-{suffix}"));
+    let db_url = format!("sqlite://{}", db_path.display());
+    let run = |media: &Path| {
+        run_ok(
+            Command::new(bin("epaper"))
+                .args([
+                    "run",
+                    "--site",
+                    "sample",
+                    "--base-url",
+                    &site.base_url,
+                    "--from",
+                    &dates[0],
+                    "--to",
+                    &dates[1],
+                    "--db",
+                    &db_url,
+                    "--media-dir",
+                ])
+                .arg(media),
+        )
+    };
+    let out = run(&media_dir);
+    assert!(out.contains("sample: 2 complete"), "{out}");
+    let served = served_media(&site.base_url, 2).await;
+    assert_media_kept(&media_dir, &db_url, &served).await;
+    // Again: nothing new is written.
+    run(&media_dir);
+    assert_media_kept(&media_dir, &db_url, &served).await;
+    let _ = std::fs::remove_file(&db_path);
+    let _ = std::fs::remove_dir_all(&media_dir);
 }
 
 #[tokio::test(flavor = "multi_thread")]

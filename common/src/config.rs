@@ -22,6 +22,7 @@ pub struct Settings {
     pub crawler: CrawlerSettings,
     pub telemetry: TelemetrySettings,
     pub service: ServiceSettings,
+    pub media: MediaSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -48,6 +49,14 @@ pub struct CrawlerSettings {
     pub concurrency: usize,
     pub max_body_bytes: u64,
     pub max_attempts: u32,
+    pub fetch_media: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaSettings {
+    /// Where the indexer keeps media, content-addressed; empty means no media store.
+    pub dir: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -60,6 +60,9 @@ pub enum Message {
     Manifest(IssueManifest),
     /// One parsed page or article with its raw source. Goes to the index queue.
     Parsed(ParsedDocument),
+    /// A fetched page scan, PDF or article image. Goes to the index queue, which keeps the bytes
+    /// in the media store.
+    Media(FetchedMedia),
     /// The crawler has begun an issue. Goes to the index queue (issue state `crawling`).
     CrawlStarted(IssueRef),
     /// A message was dead-lettered. Goes to the index queue, so that every dead letter is also
@@ -74,6 +77,7 @@ impl Message {
             Message::CrawlIssue(_) => Stage::Crawl,
             Message::Fetched(_) => Stage::Parse,
             Message::Manifest(_)
+            | Message::Media(_)
             | Message::Parsed(_)
             | Message::CrawlStarted(_)
             | Message::Failed(_) => Stage::Index,
@@ -116,6 +120,7 @@ impl Message {
             Message::Fetched(m) => format!("fetched {}", m.url),
             Message::Manifest(m) => format!("manifest {} {}", m.site, m.date),
             Message::Parsed(m) => format!("parsed {}", m.fetched.url),
+            Message::Media(m) => format!("{} {}", m.fetched.kind.as_str(), m.fetched.url),
             Message::CrawlStarted(m) => format!("crawl started {} {}", m.site, m.date),
             Message::Failed(m) => format!("failed {} {} {}", m.stage.as_str(), m.site, m.url),
         }
@@ -128,6 +133,11 @@ impl Message {
             Message::Fetched(m) => (m.site.clone(), m.issue_date, m.url.clone()),
             Message::Manifest(m) => (m.site.clone(), m.date, String::new()),
             Message::Parsed(m) => (
+                m.fetched.site.clone(),
+                m.fetched.issue_date,
+                m.fetched.url.clone(),
+            ),
+            Message::Media(m) => (
                 m.fetched.site.clone(),
                 m.fetched.issue_date,
                 m.fetched.url.clone(),
@@ -194,6 +204,12 @@ pub struct FailureReport {
 pub enum DocKind {
     Page,
     Article,
+    /// A page's scan (the printed page as an image).
+    Scan,
+    /// A page's PDF.
+    Pdf,
+    /// A photograph or graphic of an article.
+    Image,
 }
 
 impl DocKind {
@@ -201,7 +217,27 @@ impl DocKind {
         match self {
             DocKind::Page => "page",
             DocKind::Article => "article",
+            DocKind::Scan => "scan",
+            DocKind::Pdf => "pdf",
+            DocKind::Image => "image",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<DocKind> {
+        [
+            DocKind::Page,
+            DocKind::Article,
+            DocKind::Scan,
+            DocKind::Pdf,
+            DocKind::Image,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == text)
+    }
+
+    /// Media are archived as bytes; only pages and articles are parsed.
+    pub fn is_media(self) -> bool {
+        matches!(self, DocKind::Scan | DocKind::Pdf | DocKind::Image)
     }
 }
 
@@ -231,6 +267,9 @@ pub struct IssueManifest {
     /// Every article of the issue, once each, without `?div=` variants.
     pub articles: Vec<String>,
     pub failures: Vec<FetchFailure>,
+    /// Every page scan, PDF and article image fetched or attempted, when media are crawled.
+    #[serde(default)]
+    pub media: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -238,6 +277,13 @@ pub struct FetchFailure {
     pub url: String,
     pub kind: DocKind,
     pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FetchedMedia {
+    pub fetched: FetchedDocument,
+    /// The page or article the medium belongs to.
+    pub owner_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -19,8 +19,8 @@ use std::sync::Arc;
 use epaper_common::config::CrawlerSettings;
 use epaper_common::error::StageError;
 use epaper_common::messages::{
-    CompressedBytes, CrawlIssue, DocKind, FetchFailure, FetchedDocument, IssueManifest, IssueRef,
-    Message, Record,
+    CompressedBytes, CrawlIssue, DocKind, FetchFailure, FetchedDocument, FetchedMedia,
+    IssueManifest, IssueRef, Message, Record,
 };
 use epaper_common::sites;
 use epaper_common::transport::{Handler, Outbox};
@@ -77,14 +77,60 @@ fn document(issue: &CrawlIssue, kind: DocKind, fetched: Fetched) -> Message {
     })
 }
 
-fn links_of(fetched: &Fetched) -> Option<(Vec<String>, Vec<String>)> {
+/// The links of a page: (pages of the issue, articles of this page, media of this page).
+type PageLinks = (Vec<String>, Vec<String>, Vec<(DocKind, String)>);
+
+fn links_of(fetched: &Fetched) -> Option<PageLinks> {
     match epaper_parser::parse(&fetched.url, &fetched.body, fetched.content_type.as_deref()) {
-        Ok(Record::Page(page)) => Some((
-            page.pages.into_iter().map(|p| p.url).collect(),
-            page.articles.into_iter().map(|a| a.url).collect(),
-        )),
+        Ok(Record::Page(page)) => {
+            let mut media = Vec::new();
+            media.extend(page.image_url.map(|url| (DocKind::Scan, url)));
+            media.extend(page.pdf_url.map(|url| (DocKind::Pdf, url)));
+            Some((
+                page.pages.into_iter().map(|p| p.url).collect(),
+                page.articles.into_iter().map(|a| a.url).collect(),
+                media,
+            ))
+        }
         _ => None,
     }
+}
+
+/// The images of an article page.
+fn images_of(fetched: &Fetched) -> Vec<String> {
+    match epaper_parser::parse(&fetched.url, &fetched.body, fetched.content_type.as_deref()) {
+        Ok(Record::Article(article)) => article.images.into_iter().map(|i| i.url).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Checks that the bytes are what the URL promised: an HTML error page served as `.pdf` is a
+/// failure, not a PDF.
+fn verify_media(kind: DocKind, body: &[u8]) -> Result<(), String> {
+    let is_image = body.starts_with(b"\x89PNG\r\n\x1a\n")
+        || body.starts_with(&[0xFF, 0xD8, 0xFF])
+        || body.starts_with(b"GIF87a")
+        || body.starts_with(b"GIF89a")
+        || (body.len() > 12 && &body[..4] == b"RIFF" && &body[8..12] == b"WEBP")
+        || body.starts_with(b"BM");
+    let ok = match kind {
+        DocKind::Pdf => body.starts_with(b"%PDF-"),
+        DocKind::Scan | DocKind::Image => is_image,
+        DocKind::Page | DocKind::Article => true,
+    };
+    if ok {
+        return Ok(());
+    }
+    let head = String::from_utf8_lossy(&body[..body.len().min(64)]).to_lowercase();
+    let looks_like = if head.contains("<html") || head.contains("<!doctype") {
+        "an HTML page"
+    } else {
+        "something else"
+    };
+    Err(format!(
+        "expected a {} but the bytes are {looks_like}",
+        kind.as_str()
+    ))
 }
 
 impl Handler for CrawlStage {
@@ -113,6 +159,7 @@ impl Handler for CrawlStage {
             pages: Vec::new(),
             articles: Vec::new(),
             failures: Vec::new(),
+            media: Vec::new(),
         };
         let entry_doc = match fetcher.fetch(&entry).await {
             Ok(doc) => doc,
@@ -124,7 +171,7 @@ impl Handler for CrawlStage {
             Err(error) if error.is_retryable() => return Err(StageError::retryable(error)),
             Err(error) => return Err(StageError::permanent(error)),
         };
-        let Some((page_urls, _)) = links_of(&entry_doc) else {
+        let Some((page_urls, _, _)) = links_of(&entry_doc) else {
             return Err(StageError::permanent(anyhow::anyhow!(
                 "entry {entry} is not an e-paper page"
             )));
@@ -156,14 +203,24 @@ impl Handler for CrawlStage {
                 .await;
 
         let mut seen = HashSet::new();
+        // (kind, URL, the page or article it belongs to), each URL once.
+        let mut media: Vec<(DocKind, String, String)> = Vec::new();
+        let mut seen_media = HashSet::new();
         for (url, result) in pages {
             manifest.pages.push(url.clone());
             match result {
                 Ok(doc) => {
-                    if let Some((_, articles)) = links_of(&doc) {
+                    if let Some((_, articles, page_media)) = links_of(&doc) {
                         for article in articles {
                             if seen.insert(article.clone()) {
                                 manifest.articles.push(article);
+                            }
+                        }
+                        if self.settings.fetch_media {
+                            for (kind, media_url) in page_media {
+                                if seen_media.insert(media_url.clone()) {
+                                    media.push((kind, media_url, doc.url.clone()));
+                                }
                             }
                         }
                     }
@@ -188,7 +245,16 @@ impl Handler for CrawlStage {
             .buffer_unordered(concurrency);
         while let Some((url, result)) = articles.next().await {
             match result {
-                Ok(doc) => out.send(document(&issue, DocKind::Article, doc)).await?,
+                Ok(doc) => {
+                    if self.settings.fetch_media {
+                        for image in images_of(&doc) {
+                            if seen_media.insert(image.clone()) {
+                                media.push((DocKind::Image, image, doc.url.clone()));
+                            }
+                        }
+                    }
+                    out.send(document(&issue, DocKind::Article, doc)).await?
+                }
                 Err(error) => manifest.failures.push(FetchFailure {
                     url,
                     kind: DocKind::Article,
@@ -197,11 +263,40 @@ impl Handler for CrawlStage {
             }
         }
         drop(articles);
+
+        // Media last, with the same politeness, retries and host rules as pages.
+        manifest.media = media.iter().map(|(_, url, _)| url.clone()).collect();
+        let mut fetched_media = futures_util::stream::iter(media)
+            .map(|(kind, url, owner)| {
+                let fetcher = &fetcher;
+                async move {
+                    let result = fetcher.fetch(&url).await;
+                    (kind, url, owner, result)
+                }
+            })
+            .buffer_unordered(concurrency);
+        while let Some((kind, url, owner_url, result)) = fetched_media.next().await {
+            let checked = result
+                .map_err(|error| error.to_string())
+                .and_then(|doc| verify_media(kind, &doc.body).map(|()| doc));
+            match checked {
+                Ok(doc) => {
+                    let Message::Fetched(fetched) = document(&issue, kind, doc) else {
+                        unreachable!("document() builds a fetched document")
+                    };
+                    out.send(Message::Media(FetchedMedia { fetched, owner_url }))
+                        .await?
+                }
+                Err(reason) => manifest.failures.push(FetchFailure { url, kind, reason }),
+            }
+        }
+        drop(fetched_media);
         tracing::info!(
             site = %issue.site,
             issue_date = %issue.date,
             n_pages = manifest.pages.len(),
             n_articles = manifest.articles.len(),
+            n_media = manifest.media.len(),
             n_failures = manifest.failures.len(),
             "issue crawled"
         );
@@ -212,4 +307,22 @@ impl Handler for CrawlStage {
 /// Builds the stage from settings; the service binary and the embedded runner both use it.
 pub fn stage(settings: &CrawlerSettings) -> Arc<CrawlStage> {
     Arc::new(CrawlStage::new(settings.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_bytes_must_match_their_kind() {
+        assert!(verify_media(DocKind::Pdf, b"%PDF-1.4\n...").is_ok());
+        assert!(verify_media(DocKind::Scan, b"\x89PNG\r\n\x1a\n....").is_ok());
+        assert!(verify_media(DocKind::Image, &[0xFF, 0xD8, 0xFF, 0xE0]).is_ok());
+        let error = verify_media(DocKind::Pdf, b"<!DOCTYPE html><html>404</html>").unwrap_err();
+        assert!(
+            error.contains("expected a pdf") && error.contains("HTML"),
+            "{error}"
+        );
+        assert!(verify_media(DocKind::Scan, b"%PDF-1.4").is_err());
+    }
 }

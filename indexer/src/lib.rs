@@ -3,6 +3,7 @@
 //! Architecture invariant: the indexer is the only stage that writes the archive, and it acks a
 //! message only after the transaction holding its effect has committed.
 
+pub mod media;
 pub mod search;
 pub mod store;
 pub mod testing;
@@ -16,6 +17,7 @@ pub use store::{ExportFilter, ExportedArticle, Item, SearchHit, SearchQuery, Sto
 pub struct IndexStage {
     store: Store,
     max_batch: usize,
+    media: Option<media::MediaStore>,
 }
 
 impl IndexStage {
@@ -24,13 +26,24 @@ impl IndexStage {
         IndexStage {
             store,
             max_batch: max_batch.max(1),
+            media: None,
         }
+    }
+
+    /// Keeps fetched media in `media`; without one, media messages are dead-lettered (kept in
+    /// the broker, not dropped) with a reason that names the missing setting.
+    pub fn with_media(mut self, media: media::MediaStore) -> Self {
+        self.media = Some(media);
+        self
     }
 
     pub fn store(&self) -> &Store {
         &self.store
     }
 }
+
+/// The largest medium the indexer inflates (a decompression bomb is refused).
+const MAX_MEDIA_BYTES: u64 = 256 * 1024 * 1024;
 
 fn stage_error(error: StoreError) -> StageError {
     if error.is_retryable() {
@@ -55,6 +68,23 @@ impl Handler for IndexStage {
                 };
                 self.store
                     .store_document(&parsed.fetched, page, article)
+                    .await
+                    .map_err(stage_error)
+            }
+            Message::Media(medium) => {
+                let Some(media) = &self.media else {
+                    return Err(StageError::permanent(anyhow::anyhow!(
+                        "no media store: set media.dir (EPAPER__MEDIA__DIR) on the indexer"
+                    )));
+                };
+                let bytes = medium
+                    .fetched
+                    .body
+                    .decompress(MAX_MEDIA_BYTES)
+                    .map_err(StageError::permanent)?;
+                let stored = media.put(&bytes).await.map_err(StageError::retryable)?;
+                self.store
+                    .store_media(&medium.fetched, &medium.owner_url, &stored)
                     .await
                     .map_err(stage_error)
             }
@@ -103,11 +133,11 @@ impl Handler for IndexStage {
         out: &O,
     ) -> Result<(), StageError> {
         let mut items = Vec::with_capacity(messages.len());
-        // Reports and crawl starts are rare and row-at-a-time; they follow the batch.
+        // Reports, crawl starts and media are handled one at a time after the batch.
         let mut others = Vec::new();
         for message in &messages {
             items.push(match message {
-                Message::CrawlStarted(_) | Message::Failed(_) => {
+                Message::CrawlStarted(_) | Message::Failed(_) | Message::Media(_) => {
                     others.push(message.clone());
                     continue;
                 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use epaper_common::Stage;
 use epaper_common::config::redact_url;
+use epaper_indexer::media::MediaStore;
 use epaper_indexer::{IndexStage, Store};
 use secrecy::ExposeSecret;
 
@@ -17,7 +18,14 @@ async fn main() -> std::process::ExitCode {
             .with_context(|| format!("connecting to {}", redact_url(url)))?;
         tracing::info!(database = %redact_url(url), backend = store.backend(), "connected to the archive");
         // A batch is at most what one consumer holds unacked.
-        Ok(Arc::new(IndexStage::new(store, settings.amqp.prefetch as usize)))
+        let mut stage = IndexStage::new(store, settings.amqp.prefetch as usize);
+        if !settings.media.dir.is_empty() {
+            let media = MediaStore::new(&settings.media.dir)
+                .with_context(|| format!("opening the media store {}", settings.media.dir))?;
+            tracing::info!(dir = %settings.media.dir, "keeping media");
+            stage = stage.with_media(media);
+        }
+        Ok(Arc::new(stage))
     })
     .await
 }

@@ -151,7 +151,10 @@ UPDATE issues SET state = CASE
             + n_article_failures >= n_articles_expected
      AND (SELECT COUNT(*) FROM pages p WHERE p.site = issues.site AND p.issue_date = issues.issue_date)
             + n_page_failures >= n_pages_expected
-    THEN CASE WHEN n_article_failures + n_page_failures > 0 THEN 'partial' ELSE 'complete' END
+     AND (SELECT COUNT(*) FROM media m WHERE m.site = issues.site AND m.issue_date = issues.issue_date)
+            + n_media_failures >= COALESCE(n_media_expected, 0)
+    THEN CASE WHEN n_article_failures + n_page_failures + n_media_failures > 0
+              THEN 'partial' ELSE 'complete' END
     ELSE 'parsing' END,
     updated_at = $3
 WHERE site = $1 AND issue_date = $2";
@@ -421,16 +424,17 @@ impl Store {
                 lock.build().execute(&mut *tx).await?;
             }
             for manifest in &rows.manifests {
-                let n_page_failures = manifest
-                    .failures
-                    .iter()
-                    .filter(|f| f.kind == DocKind::Page)
-                    .count() as i64;
-                let n_article_failures = manifest.failures.len() as i64 - n_page_failures;
+                let count = |wanted: fn(DocKind) -> bool| {
+                    manifest.failures.iter().filter(|f| wanted(f.kind)).count() as i64
+                };
+                let n_page_failures = count(|k| k == DocKind::Page);
+                let n_article_failures = count(|k| k == DocKind::Article);
+                let n_media_failures = count(DocKind::is_media);
                 sqlx::query(
                     "UPDATE issues SET n_pages_expected = $3, n_articles_expected = $4,
                         n_page_failures = $5, n_article_failures = $6,
-                        state = CASE WHEN $7 THEN 'absent' ELSE state END, updated_at = $8
+                        state = CASE WHEN $7 THEN 'absent' ELSE state END, updated_at = $8,
+                        n_media_expected = $9, n_media_failures = $10
                      WHERE site = $1 AND issue_date = $2",
                 )
                 .bind(&manifest.site)
@@ -441,6 +445,8 @@ impl Store {
                 .bind(n_article_failures)
                 .bind(manifest.absent)
                 .bind(now)
+                .bind(manifest.media.len() as i64)
+                .bind(n_media_failures)
                 .execute(&mut *tx)
                 .await?;
                 // The manifest is the truth about fetch failures of this issue: replace them.
@@ -777,11 +783,7 @@ impl Store {
                     url: row.try_get(0)?,
                     site: row.try_get(1)?,
                     issue_date: row.try_get(2)?,
-                    kind: if kind == "page" {
-                        DocKind::Page
-                    } else {
-                        DocKind::Article
-                    },
+                    kind: DocKind::parse(&kind).unwrap_or(DocKind::Article),
                     status: status as u16,
                     content_type: row.try_get(5)?,
                     etag: row.try_get(6)?,
@@ -991,6 +993,95 @@ impl Store {
             .execute(pool)
             .await?;
             Ok(())
+        })
+    }
+}
+
+impl Store {
+    /// Records a stored medium (its bytes already in the media store) and updates its issue.
+    pub async fn store_media(
+        &self,
+        fetched: &FetchedDocument,
+        owner_url: &str,
+        stored: &crate::media::Stored,
+    ) -> Result<(), StoreError> {
+        let now = Utc::now();
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO issues (site, issue_date, state, updated_at) VALUES ($1, $2, 'parsing', $3)
+                 ON CONFLICT (site, issue_date) DO NOTHING",
+            )
+            .bind(&fetched.site)
+            .bind(fetched.issue_date)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if matches!(self, Store::Postgres(_)) {
+                sqlx::query("SELECT 1 FROM issues WHERE site = $1 AND issue_date = $2 FOR UPDATE")
+                    .bind(&fetched.site)
+                    .bind(fetched.issue_date)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(
+                "INSERT INTO media (url, site, issue_date, kind, owner_url, content_type, size,
+                    sha256, fetched_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 ON CONFLICT (url) DO UPDATE SET kind = EXCLUDED.kind, owner_url = EXCLUDED.owner_url,
+                    content_type = EXCLUDED.content_type, size = EXCLUDED.size,
+                    sha256 = EXCLUDED.sha256, fetched_at = EXCLUDED.fetched_at
+                 WHERE media.sha256 IS DISTINCT FROM EXCLUDED.sha256",
+            )
+            .bind(&fetched.url)
+            .bind(&fetched.site)
+            .bind(fetched.issue_date)
+            .bind(fetched.kind.as_str())
+            .bind(owner_url)
+            .bind(&fetched.content_type)
+            .bind(stored.size as i64)
+            .bind(&stored.sha256)
+            .bind(fetched.fetched_at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(RECOMPUTE_STATE)
+                .bind(&fetched.site)
+                .bind(fetched.issue_date)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Media of the archive matching the filter: (url, kind, owner URL, sha256), by URL.
+    pub async fn media(
+        &self,
+        filter: &ExportFilter,
+    ) -> Result<Vec<(String, String, String, String)>, StoreError> {
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(
+                "SELECT url, kind, owner_url, sha256 FROM media
+                 WHERE ($1 IS NULL OR site = $1) AND ($2 IS NULL OR issue_date >= $2)
+                   AND ($3 IS NULL OR issue_date <= $3)
+                 ORDER BY url",
+            )
+            .bind(&filter.site)
+            .bind(filter.from)
+            .bind(filter.to)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok((
+                        row.try_get(0)?,
+                        row.try_get(1)?,
+                        row.try_get(2)?,
+                        row.try_get(3)?,
+                    ))
+                })
+                .collect()
         })
     }
 }

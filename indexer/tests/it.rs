@@ -82,6 +82,7 @@ fn manifest(n_articles: usize, failures: Vec<FetchFailure>) -> IssueManifest {
             .map(|k| format!("{BASE}content_{k}.htm"))
             .collect(),
         failures,
+        media: vec![],
     }
 }
 
@@ -191,6 +192,30 @@ async fn failures_make_partial_and_absence_is_not_a_failure(store: Store) {
     store_article(&store, 0, "第一段。").await;
     assert_eq!(state(&store).await.as_deref(), Some("partial"));
 
+    // Media count too: with every document stored, a PDF that failed keeps the issue partial,
+    // and a missing one keeps it parsing.
+    let day = date().pred_opt().unwrap();
+    let pdf = "http://paper.test/images/01/page.pdf".to_string();
+    let mut with_media = manifest(0, vec![]);
+    with_media.date = day;
+    with_media.pages.clear();
+    with_media.media = vec![pdf.clone()];
+    store.apply_manifest(&with_media).await.unwrap();
+    assert_eq!(
+        store.issue_state("sample", day).await.unwrap().as_deref(),
+        Some("parsing")
+    );
+    with_media.failures = vec![FetchFailure {
+        url: pdf,
+        kind: DocKind::Pdf,
+        reason: "HTML, not a PDF".into(),
+    }];
+    store.apply_manifest(&with_media).await.unwrap();
+    assert_eq!(
+        store.issue_state("sample", day).await.unwrap().as_deref(),
+        Some("partial")
+    );
+
     let absent_day = date().succ_opt().unwrap();
     store
         .apply_manifest(&IssueManifest {
@@ -200,6 +225,7 @@ async fn failures_make_partial_and_absence_is_not_a_failure(store: Store) {
             pages: vec![],
             articles: vec![],
             failures: vec![],
+            media: vec![],
         })
         .await
         .unwrap();
