@@ -94,6 +94,10 @@ pub fn parse(url: &str, bytes: &[u8], content_type: Option<&str>) -> Result<Reco
         }
         (Family::Nbs, DocKind::Page) => Record::Page(nbs::parse_page(html, &parsed_url)),
         (Family::Nbs, DocKind::Article) => Record::Article(nbs::parse_article(html, &parsed_url)),
+        // Detection only ever names pages and articles; media are never parsed.
+        (_, DocKind::Scan | DocKind::Pdf | DocKind::Image) => {
+            return Err(ParseError::UnknownLayout(url.to_string()));
+        }
     };
     // An error page served at an article URL has neither title nor body: not an article.
     if let Record::Article(article) = &record
