@@ -14,6 +14,7 @@ use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
+use crate::html::{absolute, issue_link, paragraphs_of};
 use crate::text::{clean, element_text, non_empty};
 
 macro_rules! selector {
@@ -29,7 +30,6 @@ selector!(AREAS, "area[href], AREA[href]");
 selector!(MAP_IMAGE, "img[usemap]");
 selector!(TITLE_CELL, "td.font01");
 selector!(TITLE_OR_SUB_CELL, "td.font01, td.font02");
-selector!(PARAGRAPHS, "p");
 selector!(IMAGES, "img[src]");
 // The 版 label: 科技日报, 中国纪检监察报, 人民日报 (new), and the unclassed first cell of
 // `div.dNav` in the 大河网 template, which has nothing better.
@@ -84,21 +84,6 @@ impl Properties {
             .find(|(k, v)| k == key && !v.is_empty())
             .map(|(_, v)| v.as_str())
     }
-}
-
-/// Resolves `href` against `base`, dropping the query (`?div=-1`) and fragment.
-fn absolute(base: &Url, href: &str) -> Option<String> {
-    let href = href.trim();
-    if href.is_empty()
-        || href.starts_with('#')
-        || href.to_ascii_lowercase().starts_with("javascript:")
-    {
-        return None;
-    }
-    let mut url = base.join(href).ok()?;
-    url.set_query(None);
-    url.set_fragment(None);
-    Some(url.to_string())
 }
 
 /// Whether `article` can be an article of the page at `page`: on the same host and, when the
@@ -175,12 +160,6 @@ fn printed_label(doc: &Html) -> (Option<String>, Option<String>) {
         .unwrap_or((None, None))
 }
 
-fn issue_link(doc: &Html, base: &Url, label: &str) -> Option<String> {
-    doc.select(&ANCHORS)
-        .filter(|a| element_text(*a).contains(label))
-        .find_map(|a| a.value().attr("href").and_then(|href| absolute(base, href)))
-}
-
 pub fn parse_page(html: &str, url: &Url) -> PageRecord {
     let doc = Html::parse_document(html);
     let props = Properties::read(html);
@@ -253,26 +232,6 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         prev_issue_url: issue_link(&doc, url, "上一期"),
         next_issue_url: issue_link(&doc, url, "下一期"),
     }
-}
-
-/// Leaf paragraphs of a body fragment: an outer `<P>` wrapping inner `<p>`s is not a paragraph
-/// of its own.
-fn paragraphs_of(fragment: &str) -> Vec<String> {
-    let body = Html::parse_fragment(fragment);
-    let leaves: Vec<String> = body
-        .select(&PARAGRAPHS)
-        .filter(|p| p.select(&PARAGRAPHS).nth(1).is_none())
-        .filter_map(|p| non_empty(&element_text(p)))
-        .collect();
-    if !leaves.is_empty() {
-        return leaves;
-    }
-    // No <p> at all: paragraphs are separated by <br>.
-    fragment
-        .split('\n')
-        .flat_map(|line| line.split("<br>"))
-        .filter_map(|chunk| non_empty(&element_text(Html::parse_fragment(chunk).root_element())))
-        .collect()
 }
 
 fn caption_of(img: ElementRef<'_>) -> Option<String> {

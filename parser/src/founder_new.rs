@@ -21,6 +21,7 @@ use scraper::{CaseSensitivity, ElementRef, Html, Selector};
 use url::Url;
 
 use crate::classic::{Properties, split_page_label};
+use crate::html::{absolute, issue_link, paragraphs_of};
 use crate::text::{clean, element_text, non_empty};
 
 macro_rules! selector {
@@ -59,7 +60,6 @@ selector!(SEC, "p.sec");
 selector!(AUTHOR_ELEMENT, "author");
 selector!(GMRB_AUTHOR, ".m-article-author");
 selector!(META_AUTHOR, r#"meta[name="author"]"#);
-selector!(PARAGRAPHS, "p");
 selector!(IMAGES, "img[src]");
 selector!(HTML_TITLE, "title");
 selector!(FIGCAPTION, "figcaption");
@@ -104,22 +104,6 @@ pub fn matches_url(url: &Url) -> Option<DocKind> {
     } else {
         None
     }
-}
-
-/// Resolves `href` against `base`, dropping query and fragment. `#` and `javascript:` links
-/// (the JS-only 上一期/下一期 of this layout) resolve to nothing.
-fn absolute(base: &Url, href: &str) -> Option<String> {
-    let href = href.trim();
-    if href.is_empty()
-        || href.starts_with('#')
-        || href.to_ascii_lowercase().starts_with("javascript:")
-    {
-        return None;
-    }
-    let mut url = base.join(href).ok()?;
-    url.set_query(None);
-    url.set_fragment(None);
-    Some(url.to_string())
 }
 
 fn issue_dir(url: &Url) -> Option<String> {
@@ -252,14 +236,6 @@ fn printed_label(doc: &Html) -> (Option<String>, Option<String>) {
         .unwrap_or((None, None))
 }
 
-/// A link to another issue, only when it is a real link: this layout's 上一期/下一期 are
-/// `<span onClick>` or `href="#"`, which give `None`.
-fn issue_link(doc: &Html, base: &Url, label: &str) -> Option<String> {
-    doc.select(&ANCHORS)
-        .filter(|a| element_text(*a).contains(label))
-        .find_map(|a| a.value().attr("href").and_then(|href| absolute(base, href)))
-}
-
 pub fn parse_page(html: &str, url: &Url) -> PageRecord {
     let doc = Html::parse_document(html);
     let props = Properties::read(html);
@@ -334,24 +310,6 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         prev_issue_url: issue_link(&doc, url, "上一期"),
         next_issue_url: issue_link(&doc, url, "下一期"),
     }
-}
-
-/// Leaf paragraphs of a body fragment; without any `<p>`, lines separated by `<br>`.
-fn paragraphs_of(fragment: &str) -> Vec<String> {
-    let body = Html::parse_fragment(fragment);
-    let leaves: Vec<String> = body
-        .select(&PARAGRAPHS)
-        .filter(|p| p.select(&PARAGRAPHS).nth(1).is_none())
-        .filter_map(|p| non_empty(&element_text(p)))
-        .collect();
-    if !leaves.is_empty() {
-        return leaves;
-    }
-    fragment
-        .split('\n')
-        .flat_map(|line| line.split("<br>"))
-        .filter_map(|chunk| non_empty(&element_text(Html::parse_fragment(chunk).root_element())))
-        .collect()
 }
 
 fn body_container(doc: &Html) -> Option<ElementRef<'_>> {

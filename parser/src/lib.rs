@@ -7,6 +7,7 @@
 pub mod classic;
 pub mod decode;
 pub mod founder_new;
+pub mod html;
 pub mod nbs;
 pub mod service;
 pub mod text;

@@ -24,6 +24,7 @@ use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use crate::classic::split_page_label;
+use crate::html::{absolute, issue_link};
 use crate::text::{clean, element_text, non_empty};
 
 macro_rules! selector {
@@ -101,22 +102,6 @@ pub fn matches_url(url: &Url) -> Option<DocKind> {
     } else {
         None
     }
-}
-
-/// Resolves `href` against `base`, dropping query and fragment; `#` and `javascript:` (the
-/// JS-only 上一期/下一期 links) resolve to nothing.
-fn absolute(base: &Url, href: &str) -> Option<String> {
-    let href = href.trim();
-    if href.is_empty()
-        || href.starts_with('#')
-        || href.to_ascii_lowercase().starts_with("javascript:")
-    {
-        return None;
-    }
-    let mut url = base.join(href).ok()?;
-    url.set_query(None);
-    url.set_fragment(None);
-    Some(url.to_string())
 }
 
 fn own_url(url: &Url) -> String {
@@ -318,14 +303,6 @@ fn page_pdf(doc: &Html, url: &Url, own: &str) -> Option<String> {
         let href = a.value().attr("href")?;
         is_pdf(href).then(|| absolute(url, href)).flatten()
     })
-}
-
-/// A static 上一期/下一期 link, when the page has one; the nbs pages only have `href="#"` with
-/// `onClick="goPrePeriod()"`, which resolves to nothing.
-fn issue_link(doc: &Html, base: &Url, label: &str) -> Option<String> {
-    doc.select(&ANCHORS)
-        .filter(|a| element_text(*a).contains(label))
-        .find_map(|a| a.value().attr("href").and_then(|href| absolute(base, href)))
 }
 
 pub fn parse_page(html: &str, url: &Url) -> PageRecord {

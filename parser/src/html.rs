@@ -1,0 +1,56 @@
+//! HTML helpers every layout family shares: resolving links, finding the issue links by their
+//! label, and reading body paragraphs.
+
+use std::sync::LazyLock;
+
+use scraper::{Html, Selector};
+use url::Url;
+
+use crate::text::{element_text, non_empty};
+
+static ANCHORS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("a[href]").expect("valid selector"));
+static PARAGRAPHS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("p").expect("valid selector"));
+
+/// Resolves `href` against `base`, dropping the query (`?div=-1`) and fragment. `#` and
+/// `javascript:` links (the JS-only 上一期/下一期 of some layouts) resolve to nothing.
+pub fn absolute(base: &Url, href: &str) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty()
+        || href.starts_with('#')
+        || href.to_ascii_lowercase().starts_with("javascript:")
+    {
+        return None;
+    }
+    let mut url = base.join(href).ok()?;
+    url.set_query(None);
+    url.set_fragment(None);
+    Some(url.to_string())
+}
+
+/// The target of the first link whose text holds `label` (上一期, 下一期), if it has a real one.
+pub fn issue_link(doc: &Html, base: &Url, label: &str) -> Option<String> {
+    doc.select(&ANCHORS)
+        .filter(|a| element_text(*a).contains(label))
+        .find_map(|a| a.value().attr("href").and_then(|href| absolute(base, href)))
+}
+
+/// Leaf paragraphs of a body fragment: an outer `<P>` wrapping inner `<p>`s is not a paragraph
+/// of its own. Without any `<p>`, lines separated by `<br>`.
+pub fn paragraphs_of(fragment: &str) -> Vec<String> {
+    let body = Html::parse_fragment(fragment);
+    let leaves: Vec<String> = body
+        .select(&PARAGRAPHS)
+        .filter(|p| p.select(&PARAGRAPHS).nth(1).is_none())
+        .filter_map(|p| non_empty(&element_text(p)))
+        .collect();
+    if !leaves.is_empty() {
+        return leaves;
+    }
+    fragment
+        .split('\n')
+        .flat_map(|line| line.split("<br>"))
+        .filter_map(|chunk| non_empty(&element_text(Html::parse_fragment(chunk).root_element())))
+        .collect()
+}
