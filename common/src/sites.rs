@@ -5,13 +5,8 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Deserialize;
 
-const BUNDLED: &[(&str, &str)] = &[
-    ("sample", include_str!("../../config/sites/sample.toml")),
-    (
-        "gongyishibao",
-        include_str!("../../config/sites/gongyishibao.toml"),
-    ),
-];
+// Every `config/sites/*.toml`, as (file stem, text); written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/sites.rs"));
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -27,12 +22,41 @@ pub struct Profile {
     pub entry: String,
     /// Whether private and loopback addresses may be fetched (only the sample site needs it).
     pub allow_private_hosts: bool,
+    /// Requests a second to one host, spread evenly.
+    #[serde(default = "default_rate")]
+    pub requests_per_second: u32,
+    /// Requests in flight to one host at once.
+    #[serde(default = "default_connections")]
+    pub max_connections: u32,
+    /// Whether robots.txt is honoured; `false` is logged at start.
+    #[serde(default = "default_true")]
+    pub respect_robots: bool,
+    /// Hosts besides the entry's that the site serves from (e.g. an image host).
+    #[serde(default)]
+    pub extra_hosts: Vec<String>,
+}
+
+fn default_rate() -> u32 {
+    2
+}
+
+fn default_connections() -> u32 {
+    2
+}
+
+fn default_true() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum Layout {
+    /// `html/YYYY-MM/DD/node_N.htm`, `content_N.htm`
     FounderClassic,
+    /// `…/layout/YYYYMM/DD/node_NN.html`, `…/content/YYYYMM/DD/content_N.html`
+    FounderNew,
+    /// 人民日报 / 光明日报 `nbs.D110000…_NN.htm`, `nw.D110000…htm`
+    Nbs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +148,25 @@ mod tests {
     #[test]
     fn bundled_profiles_parse_and_fill_entry_urls() {
         let profiles = all();
+        for profile in &profiles {
+            assert!(
+                profile.entry.contains("{yyyy}") && profile.entry.contains("{dd}"),
+                "{}: the entry URL must name the date",
+                profile.id
+            );
+        }
+        let ids: Vec<&str> = profiles.iter().map(|p| p.id.as_str()).collect();
+        for id in [
+            "sample",
+            "gongyishibao",
+            "rmrb",
+            "rmrb-nbs",
+            "gmrb",
+            "kjrb",
+            "hnsb",
+        ] {
+            assert!(ids.contains(&id), "{id} missing from {ids:?}");
+        }
         assert!(profiles.iter().any(|p| p.id == "sample"));
         let gy = get("gongyishibao").unwrap();
         assert_eq!(gy.schedule, Schedule::Weekly(Weekday::Tue));

@@ -7,7 +7,15 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use chrono::Utc;
+use epaper_common::sites::Profile;
+
+use crate::politeness::{Host, Hosts, Robots};
+
+/// The product token robots.txt rules are matched against (the `User-agent:` lines).
+pub const USER_AGENT_TOKEN: &str = "epaper";
 use epaper_common::config::CrawlerSettings;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, ETAG, LAST_MODIFIED, RETRY_AFTER};
@@ -52,6 +60,8 @@ pub struct Fetcher {
     max_body_bytes: u64,
     max_attempts: u32,
     base_backoff: Duration,
+    allowed_hosts: Vec<String>,
+    politeness: Option<(Arc<Hosts>, Profile)>,
 }
 
 enum Attempt {
@@ -66,11 +76,12 @@ enum Attempt {
 impl Fetcher {
     /// `allowed_hosts` bounds redirects: a redirect elsewhere is an error, never a fetch.
     pub fn new(settings: &CrawlerSettings, allowed_hosts: Vec<String>) -> reqwest::Result<Self> {
+        let hosts_for_redirects = allowed_hosts.clone();
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
             let host_ok = attempt
                 .url()
                 .host_str()
-                .is_some_and(|host| allowed_hosts.iter().any(|allowed| allowed == host));
+                .is_some_and(|host| hosts_for_redirects.iter().any(|allowed| allowed == host));
             if attempt.previous().len() >= 5 {
                 attempt.error("too many redirects")
             } else if !host_ok {
@@ -91,7 +102,71 @@ impl Fetcher {
             max_body_bytes: settings.max_body_bytes,
             max_attempts: settings.max_attempts.max(1),
             base_backoff: Duration::from_millis(200),
+            allowed_hosts,
+            politeness: None,
         })
+    }
+
+    /// Applies the site's politeness: per-host rate limit and connection cap (shared through
+    /// `hosts` by every issue of the process), robots.txt, and the private-address rule.
+    pub fn with_politeness(mut self, hosts: Arc<Hosts>, profile: Profile) -> Self {
+        self.politeness = Some((hosts, profile));
+        self
+    }
+
+    /// robots.txt of the host of `url`, fetched once an hour through the same politeness.
+    async fn robots_for(&self, host: &Host, url: &url::Url) -> Robots {
+        let robots_url = format!("{}://{}/robots.txt", url.scheme(), url.authority());
+        host.robots(|| async {
+            let _permit = host.permit().await;
+            match self.client.get(&robots_url).send().await {
+                Ok(response) if response.status().is_success() => {
+                    let body = response.bytes().await.unwrap_or_default();
+                    match texting_robots::Robot::new(USER_AGENT_TOKEN, &body) {
+                        Ok(robot) => Robots::Rules(Arc::new(robot)),
+                        Err(error) => {
+                            tracing::warn!(%robots_url, %error, "unparseable robots.txt; treated as allowing all");
+                            Robots::AllowAll
+                        }
+                    }
+                }
+                Ok(response) if response.status().is_client_error() => Robots::AllowAll,
+                Ok(response) => Robots::DisallowAll(format!("HTTP {}", response.status())),
+                Err(error) => Robots::DisallowAll(error_chain(&error)),
+            }
+        })
+        .await
+    }
+
+    /// Everything that must hold before a request is made; `Ok` carries the host to pace by.
+    async fn admit(&self, url: &str) -> Result<Option<Arc<Host>>, FetchError> {
+        let refused = |reason: String| FetchError::Refused {
+            url: url.to_string(),
+            reason,
+        };
+        let parsed = url::Url::parse(url).map_err(|_| refused("not a URL".into()))?;
+        let host_name = parsed.host_str().unwrap_or_default().to_string();
+        if !self.allowed_hosts.contains(&host_name) {
+            return Err(refused(format!("{host_name} is not a host of this site")));
+        }
+        let Some((hosts, profile)) = &self.politeness else {
+            return Ok(None);
+        };
+        let host = hosts.get(&host_name, profile);
+        host.check_address(
+            &host_name,
+            parsed.port_or_known_default().unwrap_or(80),
+            profile.allow_private_hosts,
+        )
+        .await
+        .map_err(refused)?;
+        if profile.respect_robots {
+            self.robots_for(&host, &parsed)
+                .await
+                .allows(url)
+                .map_err(refused)?;
+        }
+        Ok(Some(host))
     }
 
     /// Shortens the first backoff (tests and benchmarks against a local site).
@@ -102,9 +177,16 @@ impl Fetcher {
 
     #[tracing::instrument(skip(self), fields(attempts))]
     pub async fn fetch(&self, url: &str) -> Result<Fetched, FetchError> {
+        let host = self.admit(url).await?;
         let mut last_reason = String::new();
         for attempt in 1..=self.max_attempts {
-            match self.attempt(url).await {
+            let permit = match &host {
+                Some(host) => Some(host.permit().await),
+                None => None,
+            };
+            let outcome = self.attempt(url).await;
+            drop(permit);
+            match outcome {
                 Attempt::Done(fetched) => {
                     tracing::Span::current().record("attempts", attempt);
                     return Ok(fetched);

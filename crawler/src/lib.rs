@@ -12,6 +12,7 @@
 //!   page only to learn which links to follow).
 
 pub mod fetch;
+pub mod politeness;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use crate::fetch::{FetchError, Fetched, Fetcher};
 
 pub struct CrawlStage {
     settings: CrawlerSettings,
+    hosts: Arc<politeness::Hosts>,
     base_backoff: Option<std::time::Duration>,
 }
 
@@ -37,6 +39,7 @@ impl CrawlStage {
     pub fn new(settings: CrawlerSettings) -> Self {
         CrawlStage {
             settings,
+            hosts: Arc::default(),
             base_backoff: None,
         }
     }
@@ -47,14 +50,18 @@ impl CrawlStage {
         self
     }
 
-    fn fetcher_for(&self, entry: &str) -> Result<Fetcher, StageError> {
+    fn fetcher_for(&self, entry: &str, profile: &sites::Profile) -> Result<Fetcher, StageError> {
         let host = url::Url::parse(entry)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .ok_or_else(|| {
                 StageError::permanent(anyhow::anyhow!("entry URL {entry} has no host"))
             })?;
-        let fetcher = Fetcher::new(&self.settings, vec![host]).map_err(StageError::permanent)?;
+        let mut hosts = vec![host];
+        hosts.extend(profile.extra_hosts.iter().cloned());
+        let fetcher = Fetcher::new(&self.settings, hosts)
+            .map_err(StageError::permanent)?
+            .with_politeness(self.hosts.clone(), profile.clone());
         Ok(match self.base_backoff {
             Some(backoff) => fetcher.with_base_backoff(backoff),
             None => fetcher,
@@ -145,7 +152,7 @@ impl Handler for CrawlStage {
         let entry = profile
             .entry_url(issue.base_url.as_deref(), issue.date)
             .map_err(StageError::permanent)?;
-        let fetcher = self.fetcher_for(&entry)?;
+        let fetcher = self.fetcher_for(&entry, &profile)?;
         out.send(Message::CrawlStarted(IssueRef {
             site: issue.site.clone(),
             date: issue.date,

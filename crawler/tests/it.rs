@@ -72,6 +72,8 @@ impl Recorder {
 enum Reply {
     /// 200 with this HTML.
     Html(String),
+    /// 200 with this plain text (robots.txt).
+    Text(String),
     /// 200 with this HTML, after a pause.
     Slow(Duration, String),
     /// Always this status, with a short body.
@@ -142,12 +144,26 @@ impl Server {
             .unwrap_or(0)
     }
 
+    /// Requests for documents; robots.txt is counted apart (see `hits("/robots.txt")`).
     fn total_hits(&self) -> u32 {
-        self.hits.lock().unwrap().values().sum()
+        self.hits
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(path, _)| *path != ROBOTS)
+            .map(|(_, n)| n)
+            .sum()
     }
 
     fn requested(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self.hits.lock().unwrap().keys().cloned().collect();
+        let mut keys: Vec<String> = self
+            .hits
+            .lock()
+            .unwrap()
+            .keys()
+            .filter(|path| *path != ROBOTS)
+            .cloned()
+            .collect();
         keys.sort();
         keys
     }
@@ -186,6 +202,7 @@ async fn respond(State(state): State<Arc<SiteState>>, uri: Uri) -> Response {
     let html = |body: String| ([(header::CONTENT_TYPE, HTML)], body).into_response();
     match reply {
         Reply::Html(body) => html(body),
+        Reply::Text(body) => ([(header::CONTENT_TYPE, "text/plain")], body).into_response(),
         Reply::Slow(pause, body) => {
             tokio::time::sleep(pause).await;
             html(body)
@@ -396,6 +413,8 @@ fn issue() -> HashMap<String, Reply> {
 }
 
 /// The issue with some documents replaced.
+const ROBOTS: &str = "/robots.txt";
+
 fn issue_with(changes: impl IntoIterator<Item = (&'static str, Reply)>) -> HashMap<String, Reply> {
     let mut routes = issue();
     for (file, reply) in changes {
@@ -549,6 +568,8 @@ async fn a_complete_issue_is_fetched_once_each_and_listed_in_order() {
     for key in &expected {
         assert_eq!(server.hits(key), 1, "{key}");
     }
+    // robots.txt is asked once for the whole issue (here it is missing: everything allowed).
+    assert_eq!(server.hits(ROBOTS), 1);
 }
 
 #[tokio::test]
@@ -932,4 +953,48 @@ async fn an_entry_page_that_keeps_failing_is_a_retryable_error() {
         settings.crawler.max_attempts
     );
     assert_eq!(server.total_hits(), settings.crawler.max_attempts);
+}
+
+#[tokio::test]
+async fn robots_txt_disallowed_articles_are_never_fetched() {
+    let mut routes = issue();
+    routes.insert(
+        ROBOTS.to_string(),
+        Reply::Text("User-agent: *\nDisallow: /html/2024-03/04/content_2.htm\n".into()),
+    );
+    let server = Server::start("127.0.0.1", routes).await;
+    let (fetched, manifest) = split(crawl(&stage(&settings(&[])), &server).await);
+    assert_eq!(
+        server.hits(&path("content_2.htm")),
+        0,
+        "a disallowed URL was fetched"
+    );
+    assert_eq!(manifest.failures.len(), 1, "{:?}", manifest.failures);
+    assert!(manifest.failures[0].url.ends_with("content_2.htm"));
+    assert!(
+        manifest.failures[0].reason.contains("robots.txt"),
+        "{:?}",
+        manifest.failures[0]
+    );
+    assert_eq!(fetched.len(), 3 + 5);
+}
+
+#[tokio::test]
+async fn a_site_that_does_not_allow_private_hosts_never_fetches_one() {
+    // 公益时报's profile does not allow private addresses; pointed at 127.0.0.1 it must refuse
+    // before sending anything.
+    let server = Server::start("127.0.0.1", issue()).await;
+    let out = Recorder::default();
+    let result = stage(&settings(&[]))
+        .handle(crawl_request("gongyishibao", &server, issue_date()), &out)
+        .await;
+    let Err(StageError::Permanent(error)) = result else {
+        panic!("expected a permanent error, got {result:?}");
+    };
+    assert!(error.to_string().contains("private address"), "{error}");
+    assert_eq!(
+        server.total_hits() + server.hits(ROBOTS),
+        0,
+        "a request reached the host"
+    );
 }
