@@ -189,11 +189,14 @@ struct ArticleRow<'a> {
     paragraphs: String,
     images: String,
     content_hash: String,
+    /// What full-text search sees, until [`segment_articles`] turns it into `search_text`.
+    searchable: String,
     search_text: String,
 }
 
-/// A batch turned into rows: hashes, JSON and search text computed once, each URL once (the
-/// last occurrence wins, as it would have one message at a time), issues sorted for locking.
+/// A batch turned into rows: hashes and JSON computed once, each URL once (the last occurrence
+/// wins, as it would have one message at a time), issues sorted for locking. Search text is
+/// segmented later, and only for the articles that are new or changed.
 struct Rows<'a> {
     issues: Vec<(&'a str, NaiveDate)>,
     manifests: Vec<&'a IssueManifest>,
@@ -303,7 +306,6 @@ fn page_row<'a>(page: &'a PageRecord, site: &'a str, date: NaiveDate) -> PageRow
 fn article_row<'a>(article: &'a ArticleRecord, site: &'a str, date: NaiveDate) -> ArticleRow<'a> {
     let paragraphs = serde_json::to_string(&article.paragraphs).expect("strings serialize");
     let images = serde_json::to_string(&article.images).expect("images serialize");
-    let search_text = crate::search::segment(&searchable_text(article));
     let content_hash = hash(&[
         SEARCH_VERSION,
         article.page_no.as_deref().unwrap_or(""),
@@ -322,8 +324,24 @@ fn article_row<'a>(article: &'a ArticleRecord, site: &'a str, date: NaiveDate) -
         paragraphs,
         images,
         content_hash,
-        search_text,
+        searchable: searchable_text(article),
+        search_text: String::new(),
     }
+}
+
+/// Segments the articles' search text on a blocking thread: jieba is CPU work, and the caller
+/// has database round trips to overlap it with.
+fn segment_articles(articles: &mut [ArticleRow<'_>]) -> tokio::task::JoinHandle<Vec<String>> {
+    let texts: Vec<String> = articles
+        .iter_mut()
+        .map(|row| std::mem::take(&mut row.searchable))
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        texts
+            .iter()
+            .map(|text| crate::search::segment(text))
+            .collect()
+    })
 }
 
 impl Store {
@@ -400,7 +418,7 @@ impl Store {
             return Ok(());
         }
         let now = Utc::now();
-        let rows = Rows::prepare(items);
+        let mut rows = Rows::prepare(items);
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let mut touch = sqlx::QueryBuilder::new(
@@ -473,6 +491,31 @@ impl Store {
                     .await?;
                 }
             }
+            // Leave out the articles whose stored hash is already theirs. The upsert below would
+            // write nothing for them, but PostgreSQL computes the generated tsvector of every
+            // proposed row before it finds the conflict: re-ingesting unchanged articles cost
+            // nearly as much as inserting them (BENCHMARKS.md). No other writer can change
+            // these rows before commit: they belong to the issues locked above (SQLite: the
+            // transaction holds the write lock since its first statement).
+            let mut stored = std::collections::HashMap::new();
+            for chunk in rows.articles.chunks(CHUNK) {
+                let mut q = sqlx::QueryBuilder::new(
+                    "SELECT url, content_hash FROM articles WHERE url IN (",
+                );
+                let mut urls = q.separated(", ");
+                for row in chunk {
+                    urls.push_bind(&row.article.url);
+                }
+                q.push(")");
+                for row in q.build().fetch_all(&mut *tx).await? {
+                    let url: String = row.try_get(0)?;
+                    let content_hash: String = row.try_get(1)?;
+                    stored.insert(url, content_hash);
+                }
+            }
+            rows.articles
+                .retain(|row| stored.get(&row.article.url) != Some(&row.content_hash));
+            let segmenting = segment_articles(&mut rows.articles);
             for chunk in rows.raw.chunks(CHUNK) {
                 let mut q = sqlx::QueryBuilder::new(
                     "INSERT INTO raw_documents (url, site, issue_date, kind, status, content_type, etag,
@@ -527,6 +570,13 @@ impl Store {
                      WHERE pages.content_hash IS DISTINCT FROM EXCLUDED.content_hash",
                 );
                 q.build().execute(&mut *tx).await?;
+            }
+            // A blocking task runs to completion once spawned, so the only error is its panic.
+            let search_texts = segmenting
+                .await
+                .unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic()));
+            for (row, search_text) in rows.articles.iter_mut().zip(search_texts) {
+                row.search_text = search_text;
             }
             for chunk in rows.articles.chunks(CHUNK) {
                 let mut q = sqlx::QueryBuilder::new(

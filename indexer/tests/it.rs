@@ -337,6 +337,57 @@ async fn a_batch_commits_many_documents_at_once(store: Store) {
     store.close().await;
 }
 
+async fn found(store: &Store, text: &str) -> Vec<String> {
+    let query = epaper_indexer::SearchQuery {
+        text: text.into(),
+        filter: ExportFilter::default(),
+        limit: 10,
+    };
+    let hits = store.search(&query).await.unwrap();
+    hits.into_iter().map(|hit| hit.url).collect()
+}
+
+/// The search text is written with its article: a redelivered article is still found once, a
+/// changed one by its new words and no longer by its old ones.
+async fn search_follows_changed_articles(store: Store) {
+    let url = article(0, "").url;
+    store_article(&store, 0, "市图书馆延长开放时间。").await;
+    store_article(&store, 1, "地铁新线开通。").await;
+    assert_eq!(found(&store, "图书馆").await, vec![url.clone()]);
+    store_article(&store, 0, "市图书馆延长开放时间。").await;
+    assert_eq!(found(&store, "图书馆").await, vec![url.clone()]);
+    store_article(&store, 0, "全民健身活动启动。").await;
+    assert!(found(&store, "图书馆").await.is_empty());
+    assert_eq!(found(&store, "健身").await, vec![url]);
+    assert_eq!(found(&store, "地铁").await, vec![article(1, "").url]);
+
+    // One batch with an unchanged, a changed and a new article: each gets its own words.
+    let batch = [
+        article(0, "全民健身活动启动。"),
+        article(1, "非物质文化遗产保护。"),
+        article(2, "高校毕业生就业。"),
+    ];
+    let docs: Vec<FetchedDocument> = batch
+        .iter()
+        .map(|a| fetched(&a.url, DocKind::Article, &a.paragraphs[1]))
+        .collect();
+    let items: Vec<epaper_indexer::Item> = docs
+        .iter()
+        .zip(&batch)
+        .map(|(doc, a)| epaper_indexer::Item::Document {
+            fetched: doc,
+            page: None,
+            article: Some(a),
+        })
+        .collect();
+    store.apply(&items).await.unwrap();
+    assert_eq!(found(&store, "健身").await, vec![batch[0].url.clone()]);
+    assert_eq!(found(&store, "遗产").await, vec![batch[1].url.clone()]);
+    assert_eq!(found(&store, "毕业生").await, vec![batch[2].url.clone()]);
+    assert!(found(&store, "地铁").await.is_empty());
+    store.close().await;
+}
+
 async fn postgres() -> (Store, FreshDatabase) {
     let db = FreshDatabase::create().await;
     let store = Store::connect(&db.url, 8).await.unwrap();
@@ -386,4 +437,5 @@ on_both_stores!(
     failures_make_partial_and_absence_is_not_a_failure,
     concurrent_writers_leave_the_right_state,
     a_batch_commits_many_documents_at_once,
+    search_follows_changed_articles,
 );
