@@ -328,34 +328,6 @@ fn items(batch: &[Article]) -> Vec<Item<'_>> {
         .collect()
 }
 
-/// What full-text search sees of an article, as the store builds it.
-fn searchable_text(article: &ArticleRecord) -> String {
-    let mut text = String::new();
-    for value in [
-        &article.pretitle,
-        &article.title,
-        &article.subtitle,
-        &article.author,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        text.push_str(value);
-        text.push('\n');
-    }
-    for paragraph in &article.paragraphs {
-        text.push_str(paragraph);
-        text.push('\n');
-    }
-    for image in &article.images {
-        if let Some(caption) = &image.caption {
-            text.push_str(caption);
-            text.push('\n');
-        }
-    }
-    text
-}
-
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -447,7 +419,7 @@ fn sqlite(c: &mut Criterion) {
 
 fn segment(c: &mut Criterion) {
     let sample = article(0);
-    let text = searchable_text(&sample.article);
+    let text = epaper_indexer::search::searchable_text(&sample.article);
     eprintln!(
         "sample article: {} characters of searchable text ({} bytes), paragraphs {} bytes as \
          JSON, raw page {} bytes ({} compressed)",

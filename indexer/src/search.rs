@@ -8,6 +8,7 @@
 
 use std::sync::LazyLock;
 
+use epaper_common::messages::ArticleRecord;
 use jieba_rs::Jieba;
 
 static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
@@ -31,6 +32,36 @@ fn push_lowercase(out: &mut String, token: &str) {
     } else {
         out.push_str(&token.to_lowercase());
     }
+}
+
+/// What full-text search sees of an article.
+pub fn searchable_text(article: &ArticleRecord) -> String {
+    let mut text = String::new();
+    for value in [
+        &article.pretitle,
+        &article.title,
+        &article.subtitle,
+        &article.author,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        text.push_str(value);
+        text.push('\n');
+    }
+    for paragraph in &article.paragraphs {
+        text.push_str(paragraph);
+        text.push('\n');
+    }
+    for caption in article
+        .images
+        .iter()
+        .filter_map(|image| image.caption.as_ref())
+    {
+        text.push_str(caption);
+        text.push('\n');
+    }
+    text
 }
 
 /// The words of `text`, lowercased, separated by single spaces.

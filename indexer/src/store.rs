@@ -104,36 +104,6 @@ pub struct ExportFilter {
 /// re-parse rewrites every article's search text.
 const SEARCH_VERSION: &str = "search-v1";
 
-/// What full-text search sees of an article.
-fn searchable_text(article: &ArticleRecord) -> String {
-    let mut text = String::new();
-    for value in [
-        &article.pretitle,
-        &article.title,
-        &article.subtitle,
-        &article.author,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        text.push_str(value);
-        text.push('\n');
-    }
-    for paragraph in &article.paragraphs {
-        text.push_str(paragraph);
-        text.push('\n');
-    }
-    for caption in article
-        .images
-        .iter()
-        .filter_map(|image| image.caption.as_ref())
-    {
-        text.push_str(caption);
-        text.push('\n');
-    }
-    text
-}
-
 fn hash(parts: &[&str]) -> String {
     let mut hasher = Sha256::new();
     for part in parts {
@@ -324,7 +294,7 @@ fn article_row<'a>(article: &'a ArticleRecord, site: &'a str, date: NaiveDate) -
         paragraphs,
         images,
         content_hash,
-        searchable: searchable_text(article),
+        searchable: crate::search::searchable_text(article),
         search_text: String::new(),
     }
 }
