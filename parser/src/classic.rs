@@ -14,7 +14,7 @@ use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use crate::html::{absolute, issue_link, paragraphs_of};
+use crate::html::{absolute, issue_link, page_refs, paragraphs_of};
 use crate::text::{clean, element_text, non_empty};
 
 macro_rules! selector {
@@ -130,26 +130,7 @@ pub fn split_page_label(label: &str) -> (Option<String>, Option<String>) {
 }
 
 fn page_list(doc: &Html, base: &Url) -> Vec<PageRef> {
-    let mut pages: Vec<PageRef> = Vec::new();
-    for link in doc.select(&PAGE_LINKS) {
-        let Some(url) = link
-            .value()
-            .attr("href")
-            .and_then(|href| absolute(base, href))
-        else {
-            continue;
-        };
-        if pages.iter().any(|page| page.url == url) {
-            continue;
-        }
-        let (page_no, page_name) = split_page_label(&element_text(link));
-        pages.push(PageRef {
-            page_no,
-            page_name,
-            url,
-        });
-    }
-    pages
+    page_refs(doc.select(&PAGE_LINKS), base)
 }
 
 /// The page label printed on the document itself (`div.banci` and its relatives).

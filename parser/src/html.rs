@@ -3,7 +3,8 @@
 
 use std::sync::LazyLock;
 
-use scraper::{Html, Selector};
+use epaper_common::messages::PageRef;
+use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use crate::text::{element_text, non_empty};
@@ -53,4 +54,29 @@ pub fn paragraphs_of(fragment: &str) -> Vec<String> {
         .flat_map(|line| line.split("<br>"))
         .filter_map(|chunk| non_empty(&element_text(Html::parse_fragment(chunk).root_element())))
         .collect()
+}
+
+/// The pages from its page-list links, in order, each URL once, labels split into
+/// number and name.
+pub fn page_refs<'a>(links: impl IntoIterator<Item = ElementRef<'a>>, base: &Url) -> Vec<PageRef> {
+    let mut pages: Vec<PageRef> = Vec::new();
+    for link in links {
+        let Some(url) = link
+            .value()
+            .attr("href")
+            .and_then(|href| absolute(base, href))
+        else {
+            continue;
+        };
+        if pages.iter().any(|page| page.url == url) {
+            continue;
+        }
+        let (page_no, page_name) = crate::classic::split_page_label(&element_text(link));
+        pages.push(PageRef {
+            page_no,
+            page_name,
+            url,
+        });
+    }
+    pages
 }

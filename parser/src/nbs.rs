@@ -24,7 +24,7 @@ use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use crate::classic::split_page_label;
-use crate::html::{absolute, issue_link};
+use crate::html::{absolute, issue_link, page_refs};
 use crate::text::{clean, element_text, non_empty};
 
 macro_rules! selector {
@@ -237,26 +237,7 @@ fn page_list(doc: &Html, base: &Url) -> Vec<PageRef> {
     if links.is_empty() {
         links = doc.select(&ANY_PAGE_LINKS).collect();
     }
-    let mut pages: Vec<PageRef> = Vec::new();
-    for link in links {
-        let Some(url) = link
-            .value()
-            .attr("href")
-            .and_then(|href| absolute(base, href))
-        else {
-            continue;
-        };
-        if pages.iter().any(|page| page.url == url) {
-            continue;
-        }
-        let (page_no, page_name) = split_page_label(&element_text(link));
-        pages.push(PageRef {
-            page_no,
-            page_name,
-            url,
-        });
-    }
-    pages
+    page_refs(links, base)
 }
 
 /// The 版 label printed on the document (`01版:要闻`), from `div.list_l div.l_t` or the first
