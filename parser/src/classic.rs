@@ -56,11 +56,6 @@ static PROPERTY_FIELD: LazyLock<Regex> = LazyLock::new(|| {
 static ENPCONTENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)<!--\s*enpcontent\s*-->(.*?)<!--\s*/enpcontent\s*-->").expect("valid regex")
 });
-static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:■|●|□)?\s*(?:本报记者|本报通讯员|记者|通讯员|作者[:：])\s*(.+)$")
-        .expect("valid regex")
-});
-
 /// The metadata in `<!--enpproperty ... /enpproperty-->`, which may stand after `</html>`.
 #[derive(Debug, Default)]
 pub struct Properties(Vec<(String, String)>);
@@ -182,9 +177,44 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
             }),
         }
     };
+    // With an image map, the 版's own title list is the list (or table) that holds articles of
+    // the map; boxes of links to other 版 (中国纪检监察报's 今日关注) hold none and are left out.
+    let mapped: Vec<String> = doc
+        .select(&AREAS)
+        .filter_map(|area| absolute(url, area.value().attr("href")?))
+        .collect();
+    let container = |anchor: ElementRef<'_>| {
+        anchor
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .find(|el| {
+                matches!(
+                    el.value().name().to_ascii_lowercase().as_str(),
+                    "ul" | "ol" | "table"
+                )
+            })
+            .map(|el| el.id())
+    };
+    let is_mapped = |anchor: ElementRef<'_>| {
+        anchor
+            .value()
+            .attr("href")
+            .and_then(|href| absolute(url, href))
+            .is_some_and(|target| mapped.contains(&target))
+    };
+    let title_lists: Vec<_> = doc
+        .select(&ANCHORS)
+        .filter(|anchor| is_mapped(*anchor))
+        .filter_map(container)
+        .collect();
     for anchor in doc.select(&ANCHORS) {
-        let href = anchor.value().attr("href").unwrap_or_default();
-        push(href, non_empty(&element_text(anchor)));
+        let own = mapped.is_empty()
+            || is_mapped(anchor)
+            || container(anchor).is_some_and(|list| title_lists.contains(&list));
+        if own {
+            let href = anchor.value().attr("href").unwrap_or_default();
+            push(href, non_empty(&element_text(anchor)));
+        }
     }
     for area in doc.select(&AREAS) {
         push(area.value().attr("href").unwrap_or_default(), None);
@@ -270,18 +300,9 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
         paragraphs = paragraphs_of(&area.inner_html());
     }
 
-    // The byline: the metadata, else a leading `■ 本报记者 …` paragraph, which then leaves the
-    // body.
-    let mut author = props.get("author").map(str::to_string);
-    if let Some(first) = paragraphs.first()
-        && let Some(caps) = BYLINE.captures(first)
-    {
-        let names = clean(&caps[1]);
-        if author.is_none() {
-            author = non_empty(&names);
-        }
-        paragraphs.remove(0);
-    }
+    // The byline: the metadata, else what the body prints (a byline paragraph leaves the body).
+    let mut author = props.get("author").and_then(non_empty);
+    crate::byline::apply(&mut author, &mut paragraphs);
 
     let scope = doc.select(&CONTENT_AREA).next();
     let image_root = scope

@@ -22,7 +22,7 @@ use url::Url;
 
 use crate::classic::{Properties, split_page_label};
 use crate::html::{absolute, issue_link, paragraphs_of};
-use crate::text::{clean, element_text, non_empty};
+use crate::text::{clean, element_text, fold_spaces, non_empty};
 
 macro_rules! selector {
     ($name:ident, $css:expr) => {
@@ -323,7 +323,7 @@ fn body_container(doc: &Html) -> Option<ElementRef<'_>> {
 /// 光明日报 writes `作者：…` in `.m-article-author`; `meta[name=author]` comes last because
 /// templates fill it with the site's name.
 fn author_of(doc: &Html, props: &Properties) -> Option<String> {
-    let strip = |text: &str| non_empty(&AUTHOR_PREFIX.replace(&clean(text), ""));
+    let strip = |text: &str| non_empty(&fold_spaces(&AUTHOR_PREFIX.replace(&clean(text), "")));
     props
         .get("author")
         .and_then(strip)
@@ -400,6 +400,8 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
     {
         paragraphs = paragraphs_of(&body.inner_html());
     }
+    let mut author = author_of(&doc, &props);
+    crate::byline::apply(&mut author, &mut paragraphs);
 
     let image_root = if doc.select(&ARTICLE_SCOPE).next().is_some() {
         scope
@@ -448,7 +450,7 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
         pretitle,
         title,
         subtitle,
-        author: author_of(&doc, &props),
+        author,
         paragraphs,
         images,
     }
@@ -570,7 +572,7 @@ mod tests {
             // its `?div=-1` twin; the footer's notice of another date left out.
             articles: vec![
                 article_ref(Some("全国夏粮收购进度过半"), &content(40000101)),
-                article_ref(Some("科技小院 让田间地头更有“科技范”"), &content(40000102)),
+                article_ref(Some("科技小院  让田间地头更有“科技范”"), &content(40000102)),
                 article_ref(
                     Some("黄河沿岸生态修复取得新进展（美丽中国）"),
                     &content(40000103),
@@ -601,7 +603,7 @@ mod tests {
             page_no: some("02"),
             page_name: some("要闻"),
             pretitle: some("聚焦夏粮生产"),
-            title: some("科技小院 让田间地头更有“科技范”"),
+            title: some("科技小院  让田间地头更有“科技范”"),
             subtitle: some("专家团队常驻村里 农户种地有了“明白人”"),
             // The empty `<author>` of the metadata falls through to `p.sec`, without its date.
             author: some("本报记者 王晓明 李青禾"),
@@ -615,7 +617,7 @@ mod tests {
             images: vec![
                 Image {
                     url: format!("{base}pic/202506/18/b41d2c7e-0a9f-4e3b-8d6c-2f5a1e7b9c30.jpg"),
-                    caption: some("科技小院的专家在麦田里查看墒情。 本报记者 王晓明摄"),
+                    caption: some("科技小院的专家在麦田里查看墒情。 本报记者  王晓明摄"),
                 },
                 Image {
                     url: format!("{base}pic/202506/18/e2c9f0a4-7b13-4d8e-a5f6-3c1b2d4e5f60.jpg"),

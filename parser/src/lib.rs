@@ -4,6 +4,7 @@
 //! function of (URL, bytes, declared content type), so archived raw documents can be parsed again
 //! at any time with the same result.
 
+pub mod byline;
 pub mod classic;
 pub mod decode;
 pub mod founder_new;

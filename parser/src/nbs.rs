@@ -431,7 +431,7 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
     let title = first_heading(scope, &H1);
     let subtitle = first_heading(scope, &H2);
     // 光明日报 has no h4; its byline is `<div class="lai"><span>作者：…</span>`.
-    let author = first_heading(scope, &H4)
+    let mut author = first_heading(scope, &H4)
         .map(|a| AUTHOR_PREFIX.replace(&a, "").into_owned())
         .and_then(|a| non_empty(&a))
         .or_else(|| {
@@ -459,6 +459,7 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
     {
         paragraphs = paragraphs_of(body);
     }
+    crate::byline::apply(&mut author, &mut paragraphs);
 
     // Images of the article only: `div.text_c`, not the 版 thumbnail in the left column.
     let image_root = text_c
