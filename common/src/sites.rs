@@ -164,6 +164,7 @@ mod tests {
             "gmrb",
             "kjrb",
             "hnsb",
+            "zgjjjcb",
         ] {
             assert!(ids.contains(&id), "{id} missing from {ids:?}");
         }
