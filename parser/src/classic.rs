@@ -48,7 +48,7 @@ static PAGE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*第?\s*([A-Za-z]*\d+)\s*版\s*[:：]?\s*(.*)$").expect("valid regex")
 });
 static ENPPROPERTY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<!--\s*enpproperty(.*?)/enpproperty\s*-->").expect("valid regex")
+    Regex::new(r"(?s)<!--\s*(?:enp|mp)property(.*?)/(?:enp|mp)property\s*-->").expect("valid regex")
 });
 static PROPERTY_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)<([A-Za-z][\w-]*)>([^<]*)</([A-Za-z][\w-]*)>").expect("valid regex")
@@ -56,7 +56,8 @@ static PROPERTY_FIELD: LazyLock<Regex> = LazyLock::new(|| {
 static ENPCONTENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)<!--\s*enpcontent\s*-->(.*?)<!--\s*/enpcontent\s*-->").expect("valid regex")
 });
-/// The metadata in `<!--enpproperty ... /enpproperty-->`, which may stand after `</html>`.
+/// The metadata in `<!--enpproperty ... /enpproperty-->` (or `mpproperty`), which may stand
+/// after `</html>`.
 #[derive(Debug, Default)]
 pub struct Properties(Vec<(String, String)>);
 
@@ -73,11 +74,16 @@ impl Properties {
         Properties(fields)
     }
 
+    /// The non-empty value of `key`, or of `founder-<key>`, the name the `mpproperty` block of
+    /// 大河网's template (河南商报) gives the same field.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, v)| k == key && !v.is_empty())
-            .map(|(_, v)| v.as_str())
+        let value = |key: &str| {
+            self.0
+                .iter()
+                .find(|(k, v)| k == key && !v.is_empty())
+                .map(|(_, v)| v.as_str())
+        };
+        value(key).or_else(|| value(&format!("founder-{key}")))
     }
 }
 

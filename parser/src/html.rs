@@ -11,6 +11,8 @@ use crate::text::{element_text, non_empty};
 
 static ANCHORS: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("a[href]").expect("valid selector"));
+static LINE_BREAK: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"(?i)<br\s*/?>").expect("valid regex"));
 static PARAGRAPHS: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("p").expect("valid selector"));
 
@@ -51,7 +53,7 @@ pub fn paragraphs_of(fragment: &str) -> Vec<String> {
     }
     fragment
         .split('\n')
-        .flat_map(|line| line.split("<br>"))
+        .flat_map(|line| LINE_BREAK.split(line))
         .filter_map(|chunk| non_empty(&element_text(Html::parse_fragment(chunk).root_element())))
         .collect()
 }
@@ -79,4 +81,27 @@ pub fn page_refs<'a>(links: impl IntoIterator<Item = ElementRef<'a>>, base: &Url
         });
     }
     pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_without_paragraphs_is_split_at_every_spelling_of_br() {
+        assert_eq!(
+            paragraphs_of(
+                "\u{3000}\u{3000}第一段<BR>\u{3000}\u{3000}第二段<br/>第三段<Br />&nbsp;<br>"
+            ),
+            ["第一段", "第二段", "第三段"]
+        );
+    }
+
+    #[test]
+    fn an_outer_p_wrapping_inner_ps_is_not_a_paragraph_of_its_own() {
+        assert_eq!(
+            paragraphs_of("<P><p>&nbsp;&nbsp;&nbsp;&nbsp;甲</p><p></p><p>乙</p></P>"),
+            ["甲", "乙"]
+        );
+    }
 }

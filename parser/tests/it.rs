@@ -1200,3 +1200,27 @@ mod robustness {
         }
     }
 }
+
+/// 大河网's template writes its metadata as `<!--mpproperty <founder-…>… /mpproperty-->` after
+/// the page; with no title cell and no byline in the body, the fields come from there.
+#[test]
+fn classic_article_reads_the_mpproperty_block_of_the_dahe_template() {
+    let html = "<html><head><title>--大河网</title></head><body>\
+        <div id=ozoom><!--enpcontent--><P><p>&nbsp;&nbsp;&nbsp;&nbsp;正文只有一段。</p></P><!--/enpcontent--></div>\
+        </body></html>\r\n<!--mpproperty <founder-date>\r\n2024-05-18\r\n</founder-date>\r\n\
+        <founder-author>\r\n林晓雨\r\n</founder-author>\r\n<founder-title>春夜听雨\r\n</founder-title>\r\n\
+        <founder-subtitle>城市里的一场小雨</founder-subtitle><founder-introtitle></founder-introtitle>\r\n\
+        <founder-pagenum>A03</founder-pagenum> /mpproperty-->";
+    let got = article(
+        "http://paper.example.cn/sb/html/2024-05/18/content_9001.htm",
+        &utf8_with_bom_and_crlf(html),
+        None,
+    );
+    assert_eq!(got.title.as_deref(), Some("春夜听雨"));
+    assert_eq!(got.subtitle.as_deref(), Some("城市里的一场小雨"));
+    assert_eq!(got.pretitle, None);
+    assert_eq!(got.author.as_deref(), Some("林晓雨"));
+    assert_eq!(got.page_no.as_deref(), Some("A03"));
+    assert_eq!(got.date, date(2024, 5, 18));
+    assert_eq!(got.paragraphs, ["正文只有一段。"]);
+}
