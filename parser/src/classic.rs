@@ -47,14 +47,12 @@ static TEXT_DATE: LazyLock<Regex> = LazyLock::new(|| {
 static PAGE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*第?\s*([A-Za-z]*\d+)\s*版\s*[:：]?\s*(.*)$").expect("valid regex")
 });
-static ENPPROPERTY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<!--\s*(?:enp|mp)property(.*?)/(?:enp|mp)property\s*-->").expect("valid regex")
-});
+static PROPERTY_OPEN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<!--\s*(?:enp|mp)property").expect("valid regex"));
+static PROPERTY_CLOSE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"/(?:enp|mp)property\s*-->").expect("valid regex"));
 static PROPERTY_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)<([A-Za-z][\w-]*)>([^<]*)</([A-Za-z][\w-]*)>").expect("valid regex")
-});
-static ENPCONTENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<!--\s*enpcontent\s*-->(.*?)<!--\s*/enpcontent\s*-->").expect("valid regex")
 });
 /// The metadata in `<!--enpproperty ... /enpproperty-->` (or `mpproperty`), which may stand
 /// after `</html>`.
@@ -63,11 +61,11 @@ pub struct Properties(Vec<(String, String)>);
 
 impl Properties {
     pub fn read(html: &str) -> Properties {
-        let Some(block) = ENPPROPERTY.captures(html) else {
+        let Some(block) = crate::html::between(html, &PROPERTY_OPEN, &PROPERTY_CLOSE) else {
             return Properties::default();
         };
         let fields = PROPERTY_FIELD
-            .captures_iter(&block[1])
+            .captures_iter(block)
             .filter(|caps| caps[1].eq_ignore_ascii_case(&caps[3]))
             .map(|caps| (caps[1].to_ascii_lowercase(), clean(&caps[2])))
             .collect();
@@ -260,7 +258,7 @@ fn caption_of(img: ElementRef<'_>) -> Option<String> {
 }
 
 pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
-    let doc = Html::parse_document(html);
+    let doc = crate::html::article_document(html);
     let props = Properties::read(html);
 
     // td.font02 before td.font01 is the 引题, after it the 副题.
@@ -296,9 +294,8 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
     let pretitle = pretitle.or_else(|| props.get("introtitle").map(str::to_string));
     let subtitle = subtitle.or_else(|| props.get("subtitle").map(str::to_string));
 
-    let mut paragraphs: Vec<String> = ENPCONTENT
-        .captures(html)
-        .map(|caps| paragraphs_of(&caps[1]))
+    let mut paragraphs: Vec<String> = crate::html::enpcontent(html)
+        .map(paragraphs_of)
         .unwrap_or_default();
     if paragraphs.is_empty()
         && let Some(area) = doc.select(&CONTENT_AREA).next()

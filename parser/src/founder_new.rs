@@ -87,10 +87,6 @@ regex!(URL_DATE, r"/(\d{4})(\d{2})/(\d{2})/");
 regex!(TEXT_DATE, r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日");
 // `《 人民日报 》（ 2026年03月10日   第 02 版）` in `p.sec span.date` of an article.
 regex!(DATELINE_PAGE, r"第\s*([A-Za-z]*\d+)\s*版");
-regex!(
-    ENPCONTENT,
-    r"(?s)<!--\s*enpcontent\s*-->(.*?)<!--\s*/enpcontent\s*-->"
-);
 regex!(AUTHOR_PREFIX, r"^作者\s*[:：]\s*");
 
 /// Which kind of document `url` names in this layout, if any. Both need the `YYYYMM/DD`
@@ -366,7 +362,7 @@ fn is_template_image(src: &str) -> bool {
 }
 
 pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
-    let doc = Html::parse_document(html);
+    let doc = crate::html::article_document(html);
     let props = Properties::read(html);
     let body = body_container(&doc);
     // `.article` holds the headings, the byline and the body on 人民日报; where it is missing
@@ -391,9 +387,8 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
         });
     let subtitle = heading(&H2).or_else(|| props.get("subtitle").map(str::to_string));
 
-    let mut paragraphs: Vec<String> = ENPCONTENT
-        .captures(html)
-        .map(|caps| paragraphs_of(&caps[1]))
+    let mut paragraphs: Vec<String> = crate::html::enpcontent(html)
+        .map(paragraphs_of)
         .unwrap_or_default();
     if paragraphs.is_empty()
         && let Some(body) = body

@@ -88,9 +88,6 @@ static LAI_PAGE_NO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([A-Za-z]?\d+)\s*版").expect("valid regex"));
 static AUTHOR_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*作者\s*[:：]\s*").expect("valid regex"));
-static ENPCONTENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<!--\s*enpcontent\s*-->(.*?)<!--\s*/enpcontent\s*-->").expect("valid regex")
-});
 
 /// Which kind of document a URL names in this layout, if any.
 pub fn matches_url(url: &Url) -> Option<DocKind> {
@@ -422,7 +419,7 @@ fn first_heading(scope: ElementRef<'_>, selector: &Selector) -> Option<String> {
 }
 
 pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
-    let doc = Html::parse_document(html);
+    let doc = crate::html::article_document(html);
     let text_c = doc.select(&TEXT_C).next();
     let scope = text_c.unwrap_or_else(|| doc.root_element());
 
@@ -444,9 +441,7 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
         });
 
     // The body: the enpcontent block when the template keeps it, else `#ozoom`, else `div.c_c`.
-    let enpcontent = ENPCONTENT
-        .captures(html)
-        .map(|caps| Html::parse_fragment(&caps[1]));
+    let enpcontent = crate::html::enpcontent(html).map(Html::parse_fragment);
     let mut paragraphs = enpcontent
         .as_ref()
         .map(|fragment| paragraphs_of(fragment.root_element()))
