@@ -1224,3 +1224,43 @@ fn classic_article_reads_the_mpproperty_block_of_the_dahe_template() {
     assert_eq!(got.date, date(2024, 5, 18));
     assert_eq!(got.paragraphs, ["正文只有一段。"]);
 }
+
+/// 中国纪检监察报's 今日关注 box: beside the 版's own title list (`ul.list01`, every item in the
+/// image map) a box of one-row tables links articles of other 版 of the same issue. They are
+/// not this page's articles.
+#[test]
+fn classic_page_leaves_out_a_box_of_links_to_other_pages_articles() {
+    let box_html = r#"<td class="bm06">今日关注</td></tr><tr><td>
+ <table cellspacing=0 cellpadding=0 border=0><tbody> <tr><td class=px12 align=left> <a href=content_7301.htm><div id=mp7301>别版文章一</div></a> </td></tr> </tbody></table>
+ <table cellspacing=0 cellpadding=0 border=0><tbody> <tr><td class=px12 align=left> <a href=content_7302.htm><div id=mp7302>别版文章二</div></a> </td></tr> </tbody></table>
+</td></tr></table>"#;
+    let html = KJB_PAGE.replace(
+        "    <div class=\"box0-right\">",
+        &format!("    <table><tr>{box_html}\n    <div class=\"box0-right\">"),
+    );
+    let record = page(KJB_PAGE_URL, &utf8_with_bom_and_crlf(&html));
+    let ids: Vec<&str> = record
+        .articles
+        .iter()
+        .map(|a| a.url.rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "content_7101.htm",
+            "content_7104.htm",
+            "content_7109.htm",
+            "content_7112.htm"
+        ]
+    );
+    // Without an image map there is nothing to tell the lists apart, and every link counts.
+    let unmapped = without_image_map(&html);
+    let record = page(KJB_PAGE_URL, &utf8_with_bom_and_crlf(&unmapped));
+    assert_eq!(record.articles.len(), 6);
+}
+
+fn without_image_map(html: &str) -> String {
+    let start = html.find("<map name=PagePicMap>").unwrap();
+    let end = html.find("</map>").unwrap() + "</map>".len();
+    format!("{}{}", &html[..start], &html[end..])
+}
