@@ -118,13 +118,14 @@ pub async fn demo(settings: &Settings, db: &Path) -> anyhow::Result<()> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
-    /// One JSON object a line, every field.
+    /// One JSON object a line, every field, with the stored media of the article and its page.
     Jsonl,
-    /// One row an article; paragraphs joined by newlines, images as JSON.
+    /// One row an article; paragraphs joined by newlines, images as JSON, the stored scan and
+    /// PDF of its page as paths under the media directory.
     Csv,
 }
 
-const CSV_HEADER: [&str; 11] = [
+const CSV_HEADER: [&str; 13] = [
     "site",
     "date",
     "page_no",
@@ -136,6 +137,8 @@ const CSV_HEADER: [&str; 11] = [
     "author",
     "paragraphs",
     "images",
+    "page_scan_path",
+    "page_pdf_path",
 ];
 
 pub async fn export(
@@ -166,6 +169,9 @@ pub async fn export(
                     let date = a.date.to_string();
                     let paragraphs = a.paragraphs.join("\n");
                     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+                    let path = |m: &Option<epaper_indexer::store::StoredMedium>| {
+                        m.as_ref().map(|m| m.path.clone()).unwrap_or_default()
+                    };
                     out.write_record([
                         a.site.as_str(),
                         &date,
@@ -178,6 +184,8 @@ pub async fn export(
                         &opt(&a.author),
                         &paragraphs,
                         &images,
+                        &path(&a.page_scan),
+                        &path(&a.page_pdf),
                     ])
                     .map_err(std::io::Error::other)
                 })

@@ -556,6 +556,44 @@ async fn assert_media_kept(dir: &Path, db_url: &str, served: &[(String, Vec<u8>)
     assert_eq!(n_files, distinct.len(), "the same bytes are stored once");
 }
 
+/// `epaper export` gives each article the stored scan and PDF of its page and the stored copy
+/// of each of its images, as paths under the media directory that hold the served bytes.
+fn assert_export_names_stored_media(dir: &Path, db_url: &str, served: &[(String, Vec<u8>)]) {
+    let out =
+        run_ok(Command::new(bin("epaper")).args(["export", "--db", db_url, "--format", "jsonl"]));
+    let served: std::collections::HashMap<&str, &Vec<u8>> =
+        served.iter().map(|(u, b)| (u.as_str(), b)).collect();
+    let check = |medium: &serde_json::Value, what: &str| {
+        let url = medium["url"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{what}: no url in {medium}"));
+        let path = medium["path"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{what}: no path in {medium}"));
+        assert_eq!(
+            std::fs::read(dir.join(path)).ok().as_ref(),
+            served.get(url).copied(),
+            "{what}: {path} does not hold the bytes served at {url}"
+        );
+    };
+    let (mut n_articles, mut n_images) = (0, 0);
+    for line in out.lines() {
+        let article: serde_json::Value = serde_json::from_str(line).unwrap();
+        let url = article["url"].as_str().unwrap();
+        check(&article["page_scan"], &format!("{url} page_scan"));
+        check(&article["page_pdf"], &format!("{url} page_pdf"));
+        for image in article["images"].as_array().unwrap() {
+            check(&image["stored"], &format!("{url} image"));
+            n_images += 1;
+        }
+        n_articles += 1;
+    }
+    assert!(
+        n_articles > 0 && n_images > 0,
+        "{n_articles} articles, {n_images} images"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn embedded_run_keeps_every_scan_pdf_and_image_content_addressed() {
     let site = SampleSite::start(2, "none");
@@ -588,6 +626,7 @@ async fn embedded_run_keeps_every_scan_pdf_and_image_content_addressed() {
     assert!(out.contains("sample: 2 complete"), "{out}");
     let served = served_media(&site.base_url, 2).await;
     assert_media_kept(&media_dir, &db_url, &served).await;
+    assert_export_names_stored_media(&media_dir, &db_url, &served);
     // Again: nothing new is written.
     run(&media_dir);
     assert_media_kept(&media_dir, &db_url, &served).await;

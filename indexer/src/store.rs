@@ -89,7 +89,53 @@ pub struct ExportedArticle {
     pub subtitle: Option<String>,
     pub author: Option<String>,
     pub paragraphs: Vec<String>,
-    pub images: Vec<Image>,
+    /// The article's images, each with its stored copy where the media store holds one.
+    pub images: Vec<ExportedImage>,
+    /// The scan and the PDF of the article's 版, where the media store holds them.
+    pub page_scan: Option<StoredMedium>,
+    pub page_pdf: Option<StoredMedium>,
+}
+
+/// An article image as exported: the parsed fields and, once fetched, where its bytes are.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportedImage {
+    pub url: String,
+    pub caption: Option<String>,
+    pub stored: Option<StoredMedium>,
+}
+
+/// A stored medium: its SHA-256, size, and its path under the media store's root
+/// (`<aa>/<sha256>`, contract 5), which is also its key in an object store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredMedium {
+    pub url: String,
+    pub sha256: String,
+    pub size: i64,
+    pub path: String,
+}
+
+impl StoredMedium {
+    /// Parses the `kind url sha256 size` lines the export query aggregates, by kind.
+    fn parse_lines(lines: Option<&str>) -> Vec<(String, StoredMedium)> {
+        lines
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.split(' ');
+                let (kind, url, sha256, size) =
+                    (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+                Some((
+                    kind.to_string(),
+                    StoredMedium {
+                        url: url.to_string(),
+                        path: format!("{}/{sha256}", sha256.get(..2)?),
+                        sha256: sha256.to_string(),
+                        size: size.parse().ok()?,
+                    },
+                ))
+            })
+            .collect()
+    }
 }
 
 /// Which articles to export.
@@ -653,15 +699,32 @@ impl Store {
         mut sink: impl FnMut(ExportedArticle) -> std::io::Result<()>,
     ) -> Result<u64, ExportError> {
         use futures_util::TryStreamExt;
-        let sql = "SELECT site, issue_date, page_no, page_name, url, pretitle, title, subtitle,
-                author, paragraphs, images
-             FROM articles
-             WHERE ($1 IS NULL OR site = $1) AND ($2 IS NULL OR issue_date >= $2)
-               AND ($3 IS NULL OR issue_date <= $3)
-             ORDER BY site, issue_date, page_no, url";
+        // The media of the article (its images) and of its 版 (scan, PDF) come along as
+        // `kind url sha256 size` lines; URLs hold no spaces or line breaks.
+        let agg = match self {
+            Store::Postgres(_) => {
+                "string_agg(m.kind || ' ' || m.url || ' ' || m.sha256 || ' ' || m.size, E'\\n')"
+            }
+            Store::Sqlite(_) => {
+                "group_concat(m.kind || ' ' || m.url || ' ' || m.sha256 || ' ' || m.size, char(10))"
+            }
+        };
+        let sql = format!(
+            "SELECT a.site, a.issue_date, a.page_no, a.page_name, a.url, a.pretitle, a.title,
+                a.subtitle, a.author, a.paragraphs, a.images,
+                (SELECT {agg} FROM media m WHERE m.owner_url = a.url),
+                (SELECT {agg} FROM media m WHERE m.owner_url = (
+                    SELECT p.url FROM pages p WHERE p.site = a.site AND p.issue_date = a.issue_date
+                      AND p.page_no = a.page_no ORDER BY p.url LIMIT 1))
+             FROM articles a
+             WHERE ($1 IS NULL OR a.site = $1) AND ($2 IS NULL OR a.issue_date >= $2)
+               AND ($3 IS NULL OR a.issue_date <= $3)
+             ORDER BY a.site, a.issue_date, a.page_no, a.url"
+        );
         let mut n = 0u64;
         on_pool!(self, |pool| {
-            let mut rows = sqlx::query(sql)
+            // Safe: the only part put in is one of the two constant aggregates above.
+            let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(&filter.site)
                 .bind(filter.from)
                 .bind(filter.to)
@@ -669,6 +732,18 @@ impl Store {
             while let Some(row) = rows.try_next().await.map_err(StoreError::from)? {
                 let paragraphs: String = row.try_get(9).map_err(StoreError::from)?;
                 let images: String = row.try_get(10).map_err(StoreError::from)?;
+                let images: Vec<Image> =
+                    serde_json::from_str(&images).map_err(ExportError::Corrupt)?;
+                let own_media: Option<String> = row.try_get(11).map_err(StoreError::from)?;
+                let own_media = StoredMedium::parse_lines(own_media.as_deref());
+                let page_media: Option<String> = row.try_get(12).map_err(StoreError::from)?;
+                let page_media = StoredMedium::parse_lines(page_media.as_deref());
+                let page_medium = |kind: &str| {
+                    page_media
+                        .iter()
+                        .find(|(k, _)| k == kind)
+                        .map(|(_, m)| m.clone())
+                };
                 let article = ExportedArticle {
                     site: row.try_get(0).map_err(StoreError::from)?,
                     date: row.try_get(1).map_err(StoreError::from)?,
@@ -680,7 +755,19 @@ impl Store {
                     subtitle: row.try_get(7).map_err(StoreError::from)?,
                     author: row.try_get(8).map_err(StoreError::from)?,
                     paragraphs: serde_json::from_str(&paragraphs).map_err(ExportError::Corrupt)?,
-                    images: serde_json::from_str(&images).map_err(ExportError::Corrupt)?,
+                    images: images
+                        .into_iter()
+                        .map(|image| ExportedImage {
+                            stored: own_media
+                                .iter()
+                                .find(|(_, m)| m.url == image.url)
+                                .map(|(_, m)| m.clone()),
+                            url: image.url,
+                            caption: image.caption,
+                        })
+                        .collect(),
+                    page_scan: page_medium("scan"),
+                    page_pdf: page_medium("pdf"),
                 };
                 sink(article).map_err(ExportError::Io)?;
                 n += 1;

@@ -6,6 +6,8 @@ use epaper_common::messages::{
     ArticleRecord, CompressedBytes, DocKind, FetchFailure, FetchedDocument, Image, IssueManifest,
     PageRecord, PageRef,
 };
+use epaper_indexer::media::MediaStore;
+use epaper_indexer::store::{ExportedImage, StoredMedium};
 use epaper_indexer::testing::{FreshDatabase, random_suffix};
 use epaper_indexer::{ExportFilter, ExportedArticle, Store};
 
@@ -154,7 +156,18 @@ async fn completes_in_any_order_and_redelivery_changes_nothing(store: Store) {
             subtitle: a.subtitle,
             author: a.author,
             paragraphs: a.paragraphs,
-            images: a.images,
+            images: a
+                .images
+                .into_iter()
+                .map(|i| ExportedImage {
+                    url: i.url,
+                    caption: i.caption,
+                    stored: None,
+                })
+                .collect(),
+            // Nothing fetched the media: the export says so rather than guessing.
+            page_scan: None,
+            page_pdf: None,
         }
     });
 
@@ -388,6 +401,77 @@ async fn search_follows_changed_articles(store: Store) {
     store.close().await;
 }
 
+/// The export names, for each article, the stored copies of its images and of its page's scan
+/// and PDF, once they are stored; media of other pages and articles do not leak in.
+async fn export_names_the_stored_media_of_each_article_and_its_page(store: Store) {
+    store_page(&store, 2).await;
+    store_article(&store, 0, "第一段。").await;
+    store_article(&store, 1, "第二段。").await;
+    let root = std::env::temp_dir().join(format!("epaper-export-media-{}", random_suffix()));
+    let media = MediaStore::new(&root).unwrap();
+    let page = page(2);
+    let put = async |url: &str, kind: DocKind, owner: &str, bytes: &[u8]| {
+        let stored = media.put(bytes).await.unwrap();
+        let mut doc = fetched(url, kind, "");
+        doc.body = CompressedBytes::compress(bytes);
+        store.store_media(&doc, owner, &stored).await.unwrap();
+        StoredMedium {
+            url: url.into(),
+            path: format!("{}/{}", &stored.sha256[..2], stored.sha256),
+            sha256: stored.sha256,
+            size: bytes.len() as i64,
+        }
+    };
+    let scan = put(
+        page.image_url.as_deref().unwrap(),
+        DocKind::Scan,
+        &page.url,
+        b"\x89PNG scan",
+    )
+    .await;
+    let pdf = put(
+        page.pdf_url.as_deref().unwrap(),
+        DocKind::Pdf,
+        &page.url,
+        b"%PDF-1.4 page",
+    )
+    .await;
+    let a0 = article(0, "");
+    let image0 = put(
+        &a0.images[0].url,
+        DocKind::Image,
+        &a0.url,
+        b"\x89PNG photo 0",
+    )
+    .await;
+    // A page of another issue date with the same 版 number must not be taken for this one.
+    put(
+        "http://paper.test/images/2024-03/05/01/page.pdf",
+        DocKind::Pdf,
+        "http://paper.test/html/2024-03/05/node_1.htm",
+        b"%PDF other",
+    )
+    .await;
+
+    let rows = exported(&store).await;
+    assert_eq!(rows.len(), 2);
+    for row in &rows {
+        assert_eq!(row.page_scan.as_ref(), Some(&scan), "{}", row.url);
+        assert_eq!(row.page_pdf.as_ref(), Some(&pdf), "{}", row.url);
+    }
+    assert_eq!(rows[0].images[0].stored.as_ref(), Some(&image0));
+    assert_eq!(
+        rows[1].images[0].stored, None,
+        "article 1's image was never fetched"
+    );
+    assert_eq!(
+        std::fs::read(root.join(&image0.path)).unwrap(),
+        b"\x89PNG photo 0",
+        "the exported path is where the bytes are"
+    );
+    let _ = std::fs::remove_dir_all(root);
+}
+
 async fn postgres() -> (Store, FreshDatabase) {
     let db = FreshDatabase::create().await;
     let store = Store::connect(&db.url, 8).await.unwrap();
@@ -438,4 +522,5 @@ on_both_stores!(
     concurrent_writers_leave_the_right_state,
     a_batch_commits_many_documents_at_once,
     search_follows_changed_articles,
+    export_names_the_stored_media_of_each_article_and_its_page,
 );
