@@ -47,7 +47,12 @@ pub struct CrawlerSettings {
     pub user_agent: String,
     pub timeout_secs: u64,
     pub concurrency: usize,
+    /// Largest HTML page or article accepted (bytes).
     pub max_body_bytes: u64,
+    /// Largest page scan, page PDF and article image accepted (bytes).
+    pub max_scan_bytes: u64,
+    pub max_pdf_bytes: u64,
+    pub max_image_bytes: u64,
     pub max_attempts: u32,
     pub fetch_media: bool,
 }

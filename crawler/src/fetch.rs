@@ -10,6 +10,7 @@ use std::time::Duration;
 use std::sync::Arc;
 
 use chrono::Utc;
+use epaper_common::messages::DocKind;
 use epaper_common::sites::Profile;
 
 use crate::politeness::{Host, Hosts, Robots};
@@ -57,7 +58,7 @@ impl FetchError {
 
 pub struct Fetcher {
     client: reqwest::Client,
-    max_body_bytes: u64,
+    limits: SizeLimits,
     max_attempts: u32,
     base_backoff: Duration,
     allowed_hosts: Vec<String>,
@@ -99,7 +100,7 @@ impl Fetcher {
             .build()?;
         Ok(Fetcher {
             client,
-            max_body_bytes: settings.max_body_bytes,
+            limits: SizeLimits::from(settings),
             max_attempts: settings.max_attempts.max(1),
             base_backoff: Duration::from_millis(200),
             allowed_hosts,
@@ -175,8 +176,15 @@ impl Fetcher {
         self
     }
 
-    #[tracing::instrument(skip(self), fields(attempts))]
+    /// Fetches an HTML page or article under `crawler.max_body_bytes`.
     pub async fn fetch(&self, url: &str) -> Result<Fetched, FetchError> {
+        self.fetch_as(url, DocKind::Page).await
+    }
+
+    /// Fetches a document of `kind` under that kind's size limit.
+    #[tracing::instrument(skip(self), fields(attempts))]
+    pub async fn fetch_as(&self, url: &str, kind: DocKind) -> Result<Fetched, FetchError> {
+        let limit = self.limits.of(kind);
         let host = self.admit(url).await?;
         let mut last_reason = String::new();
         for attempt in 1..=self.max_attempts {
@@ -184,7 +192,7 @@ impl Fetcher {
                 Some(host) => Some(host.permit().await),
                 None => None,
             };
-            let outcome = self.attempt(url).await;
+            let outcome = self.attempt(url, limit).await;
             drop(permit);
             match outcome {
                 Attempt::Done(fetched) => {
@@ -210,7 +218,7 @@ impl Fetcher {
         })
     }
 
-    async fn attempt(&self, url: &str) -> Attempt {
+    async fn attempt(&self, url: &str, limit: u64) -> Attempt {
         let mut response = match self.client.get(url).send().await {
             Ok(response) => response,
             Err(error) if error.is_redirect() => {
@@ -253,11 +261,8 @@ impl Fetcher {
                 reason: format!("HTTP {status}"),
             });
         }
-        if response
-            .content_length()
-            .is_some_and(|len| len > self.max_body_bytes)
-        {
-            return Attempt::Fail(self.too_large(url));
+        if response.content_length().is_some_and(|len| len > limit) {
+            return Attempt::Fail(too_large(url, limit));
         }
         let header = |name| {
             response
@@ -275,8 +280,8 @@ impl Fetcher {
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
-                    if body.len() as u64 + chunk.len() as u64 > self.max_body_bytes {
-                        return Attempt::Fail(self.too_large(url));
+                    if body.len() as u64 + chunk.len() as u64 > limit {
+                        return Attempt::Fail(too_large(url, limit));
                     }
                     body.extend_from_slice(&chunk);
                 }
@@ -309,11 +314,41 @@ impl Fetcher {
             body,
         })
     }
+}
 
-    fn too_large(&self, url: &str) -> FetchError {
-        FetchError::Refused {
-            url: url.to_string(),
-            reason: format!("response larger than {} bytes", self.max_body_bytes),
+fn too_large(url: &str, limit: u64) -> FetchError {
+    FetchError::Refused {
+        url: url.to_string(),
+        reason: format!("response larger than {limit} bytes"),
+    }
+}
+
+/// The largest response accepted, per kind of document (`crawler.max_*_bytes`). A response over
+/// its limit is refused as it streams in, never held whole.
+#[derive(Debug, Clone, Copy)]
+struct SizeLimits {
+    html: u64,
+    scan: u64,
+    pdf: u64,
+    image: u64,
+}
+
+impl SizeLimits {
+    fn from(settings: &CrawlerSettings) -> SizeLimits {
+        SizeLimits {
+            html: settings.max_body_bytes,
+            scan: settings.max_scan_bytes,
+            pdf: settings.max_pdf_bytes,
+            image: settings.max_image_bytes,
+        }
+    }
+
+    fn of(self, kind: DocKind) -> u64 {
+        match kind {
+            DocKind::Page | DocKind::Article => self.html,
+            DocKind::Scan => self.scan,
+            DocKind::Pdf => self.pdf,
+            DocKind::Image => self.image,
         }
     }
 }

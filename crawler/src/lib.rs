@@ -111,6 +111,25 @@ fn images_of(fetched: &Fetched) -> Vec<String> {
     }
 }
 
+/// Pixels a PNG may claim: a large newspaper scan is about 4,000 × 6,000 (24 M). A small file
+/// that declares billions of pixels would exhaust whoever decodes it (a viewer, a thumbnailer).
+const MAX_PIXELS: u64 = 200_000_000;
+
+/// Refuses a PNG whose header declares more than [`MAX_PIXELS`] (a decompression bomb).
+fn pixel_bomb(body: &[u8]) -> Result<(), String> {
+    if body.len() >= 24 && body.starts_with(b"\x89PNG\r\n\x1a\n") && &body[12..16] == b"IHDR" {
+        let dimension =
+            |at: usize| u64::from(u32::from_be_bytes(body[at..at + 4].try_into().unwrap()));
+        let (width, height) = (dimension(16), dimension(20));
+        if width * height > MAX_PIXELS {
+            return Err(format!(
+                "a PNG of {width} × {height} pixels, over the {MAX_PIXELS}-pixel limit"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Checks that the bytes are what the URL promised: an HTML error page served as `.pdf` is a
 /// failure, not a PDF.
 fn verify_media(kind: DocKind, body: &[u8]) -> Result<(), String> {
@@ -126,7 +145,7 @@ fn verify_media(kind: DocKind, body: &[u8]) -> Result<(), String> {
         DocKind::Page | DocKind::Article => true,
     };
     if ok {
-        return Ok(());
+        return pixel_bomb(body);
     }
     let head = String::from_utf8_lossy(&body[..body.len().min(64)]).to_lowercase();
     let looks_like = if head.contains("<html") || head.contains("<!doctype") {
@@ -277,7 +296,7 @@ impl Handler for CrawlStage {
             .map(|(kind, url, owner)| {
                 let fetcher = &fetcher;
                 async move {
-                    let result = fetcher.fetch(&url).await;
+                    let result = fetcher.fetch_as(&url, kind).await;
                     (kind, url, owner, result)
                 }
             })
@@ -331,5 +350,19 @@ mod tests {
             "{error}"
         );
         assert!(verify_media(DocKind::Scan, b"%PDF-1.4").is_err());
+    }
+
+    #[test]
+    fn a_png_declaring_too_many_pixels_is_refused() {
+        let png = |width: u32, height: u32| {
+            let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+            bytes.extend_from_slice(&width.to_be_bytes());
+            bytes.extend_from_slice(&height.to_be_bytes());
+            bytes.extend_from_slice(&[8, 2, 0, 0, 0]);
+            bytes
+        };
+        assert!(verify_media(DocKind::Scan, &png(4_000, 6_000)).is_ok());
+        let error = verify_media(DocKind::Image, &png(100_000, 100_000)).unwrap_err();
+        assert!(error.contains("100000 × 100000"), "{error}");
     }
 }

@@ -19,7 +19,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use epaper_common::config::Settings;
 use epaper_common::error::StageError;
-use epaper_common::messages::{CrawlIssue, DocKind, FetchedDocument, IssueManifest, Message};
+use epaper_common::messages::{
+    CrawlIssue, DocKind, FetchedDocument, FetchedMedia, IssueManifest, Message,
+};
 use epaper_common::transport::{Handler, Outbox};
 use epaper_crawler::CrawlStage;
 use epaper_crawler::fetch::{FetchError, Fetcher};
@@ -996,5 +998,75 @@ async fn a_site_that_does_not_allow_private_hosts_never_fetches_one() {
         server.total_hits() + server.hits(ROBOTS),
         0,
         "a request reached the host"
+    );
+}
+
+/// Media have size limits of their own (`crawler.max_scan_bytes`, `max_pdf_bytes`,
+/// `max_image_bytes`): a scan over its limit is a failure of kind `scan` while the HTML pages,
+/// larger than that limit, are fetched under theirs; a scan within it is handed on.
+#[tokio::test]
+async fn media_are_held_to_the_size_limit_of_their_kind() {
+    let jpeg = |len: usize| {
+        let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+        bytes.resize(len, 0x42);
+        bytes
+    };
+    let run = |limit: &'static str, scan: Vec<u8>| async move {
+        let server = Server::start(
+            "127.0.0.1",
+            issue_with([("page.jpg", Reply::Chunked(vec![scan]))]),
+        )
+        .await;
+        let settings = settings(&[
+            ("EPAPER__CRAWLER__FETCH_MEDIA", "true"),
+            ("EPAPER__CRAWLER__MAX_SCAN_BYTES", limit),
+        ]);
+        let messages = crawl(&stage(&settings), &server).await;
+        let media: Vec<FetchedMedia> = messages
+            .iter()
+            .filter_map(|m| match m {
+                Message::Media(media) => Some(media.clone()),
+                _ => None,
+            })
+            .collect();
+        let Some(Message::Manifest(manifest)) = messages.last().cloned() else {
+            panic!("no manifest last")
+        };
+        (server, media, manifest)
+    };
+
+    let (server, media, manifest) = run("300", jpeg(500)).await;
+    assert!(media.is_empty(), "an oversized scan is not handed on");
+    let scan = server.url("page.jpg");
+    let failure = manifest
+        .failures
+        .iter()
+        .find(|f| f.url == scan)
+        .expect("scan failure");
+    assert_eq!(failure.kind, DocKind::Scan);
+    assert!(
+        failure.reason.contains("larger than 300 bytes"),
+        "{}",
+        failure.reason
+    );
+    let Reply::Html(node_1) = &issue()[&path("node_1.htm")] else {
+        panic!("node_1 is plain HTML")
+    };
+    assert!(node_1.len() > 300, "the pages are over the scan limit");
+    assert_eq!(manifest.pages.len(), 3);
+    assert_eq!(
+        manifest.failures.len(),
+        1,
+        "only the scan failed: {:?}",
+        manifest.failures
+    );
+
+    let (_, media, manifest) = run("300", jpeg(200)).await;
+    assert!(manifest.failures.is_empty(), "{:?}", manifest.failures);
+    assert_eq!(media.len(), 1);
+    assert_eq!(media[0].fetched.kind, DocKind::Scan);
+    assert_eq!(
+        media[0].fetched.body.decompress(1 << 20).unwrap(),
+        jpeg(200)
     );
 }
