@@ -498,24 +498,51 @@ async fn embedded_run_stores_the_same_set_in_sqlite() {
     let _ = std::fs::remove_file(&db_path);
 }
 
-/// Every page scan, PDF and article image the site serves, with its bytes.
+/// Every page scan, PDF and article image the site serves, as `/manifest.json` lists them, with
+/// their bytes. The manifest's lists are checked against the generated paper first.
 async fn served_media(base_url: &str, n_issues: usize) -> Vec<(String, Vec<u8>)> {
-    let paper = epaper::sample::paper(n_issues);
+    let manifest = reqwest::get(format!("{base_url}manifest.json"))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
     let mut urls = Vec::new();
-    for issue in &paper.issues {
-        for page in &issue.pages {
-            urls.push(issue.scan_url(page));
-            urls.push(issue.pdf_url(page));
-            urls.extend(
-                page.articles
-                    .iter()
-                    .flat_map(|a| a.images.iter().map(|i| i.file.clone())),
-            );
-        }
+    for page in manifest["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["pages"].as_array().unwrap())
+    {
+        urls.push(page["image_url"].as_str().unwrap().to_string());
+        urls.push(page["pdf_url"].as_str().unwrap().to_string());
+        urls.extend(
+            page["images"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u.as_str().unwrap().to_string()),
+        );
     }
+    let paper = epaper::sample::paper(n_issues);
+    let generated: usize = paper
+        .issues
+        .iter()
+        .flat_map(|i| &i.pages)
+        .map(|p| 2 + p.articles.iter().map(|a| a.images.len()).sum::<usize>())
+        .sum();
+    assert_eq!(
+        urls.len(),
+        generated,
+        "the manifest lists every medium the paper has"
+    );
+    assert!(
+        urls.len() > 2 * paper.issues.len() * paper.issues[0].pages.len(),
+        "some articles have images"
+    );
     let mut media = Vec::new();
     for url in urls {
-        let url = format!("{base_url}{url}");
         let bytes = reqwest::get(&url)
             .await
             .unwrap()

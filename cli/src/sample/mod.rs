@@ -46,6 +46,8 @@ struct ManifestPage {
     image_url: String,
     pdf_url: String,
     articles: Vec<String>,
+    /// The images of this page's articles (issue 10: every medium is in the ground truth).
+    images: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -118,6 +120,12 @@ impl Site {
                         .articles
                         .iter()
                         .map(|a| format!("{base_url}{}", issue.article_url(a)))
+                        .collect(),
+                    images: page
+                        .articles
+                        .iter()
+                        .flat_map(|a| a.images.iter())
+                        .map(|image| format!("{base_url}{}", image.file))
                         .collect(),
                 });
             }
