@@ -60,8 +60,16 @@ pub struct CrawlerSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MediaSettings {
-    /// Where the indexer keeps media, content-addressed; empty means no media store.
+    /// Where the indexer keeps media, content-addressed: a directory, or `s3://bucket/prefix`
+    /// for S3-compatible object storage; empty means no media store.
     pub dir: String,
+    /// For `s3://`: the endpoint of an S3-compatible service (MinIO, Ceph …); empty is AWS.
+    pub s3_endpoint: String,
+    /// For `s3://`: the region; empty takes `AWS_REGION` or `us-east-1`.
+    pub s3_region: String,
+    /// For `s3://`: credentials; empty takes `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`.
+    pub s3_access_key_id: String,
+    pub s3_secret_access_key: SecretString,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -19,10 +19,8 @@ async fn main() -> std::process::ExitCode {
         tracing::info!(database = %redact_url(url), backend = store.backend(), "connected to the archive");
         // A batch is at most what one consumer holds unacked.
         let mut stage = IndexStage::new(store, settings.amqp.prefetch as usize);
-        if !settings.media.dir.is_empty() {
-            let media = MediaStore::new(&settings.media.dir)
-                .with_context(|| format!("opening the media store {}", settings.media.dir))?;
-            tracing::info!(dir = %settings.media.dir, "keeping media");
+        if let Some(media) = MediaStore::from_settings(&settings.media)? {
+            tracing::info!(store = %media.describe(), "keeping media");
             stage = stage.with_media(media);
         }
         Ok(Arc::new(stage))

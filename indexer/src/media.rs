@@ -1,62 +1,210 @@
-//! The media store: page scans, PDFs and article images as files named by their SHA-256,
-//! `<root>/<aa>/<sha256>` with `aa` the first two hex digits (contract 5 of the design brief).
+//! The media store: page scans, PDFs and article images named by their SHA-256, under the key
+//! `<aa>/<sha256>` with `aa` the first two hex digits (contract 5 of the design brief). Two
+//! backends behind one interface:
+//! - a directory, `<root>/<aa>/<sha256>`, for the embedded mode and for services sharing a
+//!   volume;
+//! - S3-compatible object storage (`s3://bucket/prefix`, through the `object_store` crate), for
+//!   services that share no file system.
 //!
-//! Invariants: the same bytes are stored once, however many URLs serve them; a file is written
-//! to a temporary name and renamed into place, so a reader (or a crash) never sees half a file.
+//! Invariants: the same bytes are stored once, however many URLs serve them; an object appears
+//! whole or not at all (a file is written to a temporary name and renamed into place; an S3 PUT
+//! is atomic), so a reader or a crash never sees half of one.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 
+use epaper_common::config::MediaSettings;
+use object_store::aws::AmazonS3Builder;
+use object_store::{ObjectStore, PutPayload};
+use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
 #[derive(Debug, Clone)]
 pub struct MediaStore {
-    root: PathBuf,
+    backend: Backend,
 }
 
-/// Where a stored object lives and what it is.
+#[derive(Debug, Clone)]
+enum Backend {
+    Dir(PathBuf),
+    Object {
+        store: Arc<dyn ObjectStore>,
+        /// `s3://bucket/prefix`, without a trailing slash, for messages.
+        url: String,
+        prefix: String,
+    },
+}
+
+/// What was stored and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored {
     pub sha256: String,
     pub size: u64,
-    pub path: PathBuf,
+    /// The key under the store's root: `<aa>/<sha256>`.
+    pub key: String,
+    /// Where it is: a file path, or `s3://bucket/prefix/<aa>/<sha256>`.
+    pub location: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    #[error("media store {0}: {1}")]
+    Io(String, #[source] std::io::Error),
+    #[error("media store {0}: {1}")]
+    Object(String, #[source] object_store::Error),
+    #[error("media store {0:?}: {1}")]
+    Config(String, String),
+}
+
+/// The key of an object with this SHA-256 (hex).
+pub fn key_of(sha256: &str) -> String {
+    format!("{}/{sha256}", &sha256[..2])
 }
 
 impl MediaStore {
-    pub fn new(root: impl Into<PathBuf>) -> std::io::Result<MediaStore> {
+    /// A store in the directory `root`, created if missing.
+    pub fn new(root: impl Into<PathBuf>) -> Result<MediaStore, MediaError> {
         let root = root.into();
-        std::fs::create_dir_all(&root)?;
-        Ok(MediaStore { root })
+        std::fs::create_dir_all(&root)
+            .map_err(|e| MediaError::Io(root.display().to_string(), e))?;
+        Ok(MediaStore {
+            backend: Backend::Dir(root),
+        })
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
+    /// The store `[media]` configures: none when `dir` is empty, object storage when it is an
+    /// `s3://bucket/prefix` URL, else a directory.
+    pub fn from_settings(settings: &MediaSettings) -> Result<Option<MediaStore>, MediaError> {
+        let target = settings.dir.trim();
+        if target.is_empty() {
+            return Ok(None);
+        }
+        let Some(rest) = target.strip_prefix("s3://") else {
+            return MediaStore::new(target).map(Some);
+        };
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(MediaError::Config(target.into(), "no bucket named".into()));
+        }
+        // AWS_* variables first (the usual way to hand a container its credentials), then
+        // whatever `[media]` sets explicitly.
+        let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+        if !settings.s3_endpoint.is_empty() {
+            builder = builder
+                .with_endpoint(&settings.s3_endpoint)
+                .with_allow_http(settings.s3_endpoint.starts_with("http://"));
+        }
+        if !settings.s3_region.is_empty() {
+            builder = builder.with_region(&settings.s3_region);
+        }
+        if !settings.s3_access_key_id.is_empty() {
+            builder = builder
+                .with_access_key_id(&settings.s3_access_key_id)
+                .with_secret_access_key(settings.s3_secret_access_key.expose_secret());
+        }
+        let store = builder
+            .build()
+            .map_err(|e| MediaError::Config(target.into(), e.to_string()))?;
+        Ok(Some(MediaStore {
+            backend: Backend::Object {
+                store: Arc::new(store),
+                url: target.trim_end_matches('/').to_string(),
+                prefix: prefix.trim_matches('/').to_string(),
+            },
+        }))
     }
 
-    pub fn path_of(&self, sha256: &str) -> PathBuf {
-        self.root.join(&sha256[..2]).join(sha256)
+    /// Where the store is, for logs: a directory or an `s3://` URL (never credentials).
+    pub fn describe(&self) -> String {
+        match &self.backend {
+            Backend::Dir(root) => root.display().to_string(),
+            Backend::Object { url, .. } => url.clone(),
+        }
+    }
+
+    fn object_path(prefix: &str, key: &str) -> object_store::path::Path {
+        if prefix.is_empty() {
+            object_store::path::Path::from(key)
+        } else {
+            object_store::path::Path::from(format!("{prefix}/{key}"))
+        }
     }
 
     /// Stores `bytes` unless an object with the same hash is already there.
-    pub async fn put(&self, bytes: &[u8]) -> std::io::Result<Stored> {
+    pub async fn put(&self, bytes: &[u8]) -> Result<Stored, MediaError> {
         let sha256 = format!("{:x}", Sha256::digest(bytes));
-        let path = self.path_of(&sha256);
-        let stored = Stored {
-            sha256: sha256.clone(),
-            size: bytes.len() as u64,
-            path: path.clone(),
-        };
-        if tokio::fs::metadata(&path)
-            .await
-            .is_ok_and(|m| m.len() == bytes.len() as u64)
-        {
-            return Ok(stored);
+        let key = key_of(&sha256);
+        let size = bytes.len() as u64;
+        match &self.backend {
+            Backend::Dir(root) => {
+                let path = root.join(&key);
+                let io = |e| MediaError::Io(path.display().to_string(), e);
+                let stored = Stored {
+                    sha256: sha256.clone(),
+                    size,
+                    key,
+                    location: path.display().to_string(),
+                };
+                if tokio::fs::metadata(&path)
+                    .await
+                    .is_ok_and(|m| m.len() == size)
+                {
+                    return Ok(stored);
+                }
+                let dir = path.parent().expect("objects live in a subdirectory");
+                tokio::fs::create_dir_all(dir).await.map_err(io)?;
+                let temporary = dir.join(format!(".{sha256}.{}.tmp", std::process::id()));
+                tokio::fs::write(&temporary, bytes).await.map_err(io)?;
+                tokio::fs::rename(&temporary, &path).await.map_err(io)?;
+                Ok(stored)
+            }
+            Backend::Object { store, url, prefix } => {
+                let path = Self::object_path(prefix, &key);
+                let stored = Stored {
+                    sha256,
+                    size,
+                    location: format!("{url}/{key}"),
+                    key,
+                };
+                let error = |e| MediaError::Object(stored.location.clone(), e);
+                match store.head(&path).await {
+                    Ok(meta) if meta.size == size => return Ok(stored),
+                    Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
+                    Err(e) => return Err(error(e)),
+                }
+                store
+                    .put(&path, PutPayload::from(bytes.to_vec()))
+                    .await
+                    .map_err(error)?;
+                Ok(stored)
+            }
         }
-        let dir = path.parent().expect("objects live in a subdirectory");
-        tokio::fs::create_dir_all(dir).await?;
-        let temporary = dir.join(format!(".{sha256}.{}.tmp", std::process::id()));
-        tokio::fs::write(&temporary, bytes).await?;
-        tokio::fs::rename(&temporary, &path).await?;
-        Ok(stored)
+    }
+
+    /// The bytes stored under `sha256`, if any.
+    pub async fn get(&self, sha256: &str) -> Result<Option<Vec<u8>>, MediaError> {
+        let key = key_of(sha256);
+        match &self.backend {
+            Backend::Dir(root) => {
+                let path = root.join(&key);
+                match tokio::fs::read(&path).await {
+                    Ok(bytes) => Ok(Some(bytes)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(MediaError::Io(path.display().to_string(), e)),
+                }
+            }
+            Backend::Object { store, url, prefix } => {
+                match store.get(&Self::object_path(prefix, &key)).await {
+                    Ok(result) => result
+                        .bytes()
+                        .await
+                        .map(|b| Some(b.to_vec()))
+                        .map_err(|e| MediaError::Object(format!("{url}/{key}"), e)),
+                    Err(object_store::Error::NotFound { .. }) => Ok(None),
+                    Err(e) => Err(MediaError::Object(format!("{url}/{key}"), e)),
+                }
+            }
+        }
     }
 }
 
@@ -71,11 +219,16 @@ mod tests {
         let a = store.put(b"%PDF-1.4 one").await.unwrap();
         let b = store.put(b"%PDF-1.4 one").await.unwrap();
         assert_eq!(a, b);
-        assert_eq!(a.path, root.join(&a.sha256[..2]).join(&a.sha256));
-        assert_eq!(std::fs::read(&a.path).unwrap(), b"%PDF-1.4 one");
-        let files: Vec<_> = std::fs::read_dir(a.path.parent().unwrap())
-            .unwrap()
-            .collect();
+        let path = root.join(&a.sha256[..2]).join(&a.sha256);
+        assert_eq!(a.location, path.display().to_string());
+        assert_eq!(a.key, format!("{}/{}", &a.sha256[..2], a.sha256));
+        assert_eq!(std::fs::read(&path).unwrap(), b"%PDF-1.4 one");
+        assert_eq!(
+            store.get(&a.sha256).await.unwrap().unwrap(),
+            b"%PDF-1.4 one"
+        );
+        assert_eq!(store.get(&"0".repeat(64)).await.unwrap(), None);
+        let files: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(files.len(), 1, "no temporary files left behind");
         let _ = std::fs::remove_dir_all(root);
     }
