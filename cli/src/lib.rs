@@ -5,5 +5,6 @@
 //! operators and tests, not part of any stage.
 
 pub mod commands;
+pub mod console;
 pub mod embedded;
 pub mod sample;

@@ -162,6 +162,24 @@ enum Command {
     },
     /// List the site profiles.
     Sites,
+    /// Serve the web console: issue calendars, the reader, search, failures with replay.
+    Console {
+        /// Defaults to database.url of the configuration.
+        #[arg(long)]
+        db: Option<String>,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// The media store the indexer writes (a directory or s3://bucket/prefix); defaults to
+        /// media.dir of the configuration.
+        #[arg(long)]
+        media_dir: Option<String>,
+        /// An archive alone (the embedded mode): no backlogs, no replay.
+        #[arg(long)]
+        no_broker: bool,
+        /// For replays of sites whose profile has no base URL (the sample site).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -286,6 +304,32 @@ async fn main() -> ExitCode {
             all_days,
         } => commands::enqueue(&settings, &site, base_url, from, to, all_days).await,
         Command::Status { json } => commands::status(&settings, json).await,
+        Command::Console {
+            db,
+            addr,
+            media_dir,
+            no_broker,
+            base_url,
+        } => {
+            let db_url = db.unwrap_or_else(|| settings.database.url.expose_secret().to_string());
+            let mut media_settings = settings.media.clone();
+            if let Some(dir) = media_dir {
+                media_settings.dir = dir;
+            }
+            match epaper_indexer::media::MediaStore::from_settings(&media_settings) {
+                Ok(media) => {
+                    let options = epaper::console::ConsoleOptions {
+                        db_url,
+                        addr,
+                        media,
+                        broker: !no_broker,
+                        base_url,
+                    };
+                    epaper::console::serve(&settings, options).await
+                }
+                Err(error) => Err(error.into()),
+            }
+        }
         Command::Sites => {
             commands::list_sites();
             Ok(())

@@ -12,7 +12,10 @@ use epaper_common::error::StageError;
 use epaper_common::messages::{Message, Record, Stage};
 use epaper_common::transport::{Handler, Outbox};
 
-pub use store::{ExportFilter, ExportedArticle, Item, SearchHit, SearchQuery, Store, StoreError};
+pub use store::{
+    ExportFilter, ExportedArticle, IssueRow, Item, SearchHit, SearchQuery, Store, StoreError,
+    StoredPage,
+};
 
 pub struct IndexStage {
     store: Store,

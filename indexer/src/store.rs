@@ -1192,3 +1192,103 @@ impl Store {
         })
     }
 }
+
+/// An issue as the console's calendar shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IssueRow {
+    pub site: String,
+    pub date: NaiveDate,
+    pub state: String,
+    pub n_pages_expected: Option<i64>,
+    pub n_articles_expected: Option<i64>,
+}
+
+/// A stored page (版) of an issue, in issue order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredPage {
+    pub url: String,
+    pub page_no: Option<String>,
+    pub page_name: Option<String>,
+    pub image_url: Option<String>,
+    pub pdf_url: Option<String>,
+    /// The SHA-256 of the stored scan and PDF, where the media store holds them.
+    pub scan_sha256: Option<String>,
+    pub pdf_sha256: Option<String>,
+}
+
+impl Store {
+    /// Every issue of `site` (or of every site), newest first.
+    pub async fn issue_list(&self, site: Option<&str>) -> Result<Vec<IssueRow>, StoreError> {
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(
+                "SELECT site, issue_date, state, n_pages_expected, n_articles_expected FROM issues
+                 WHERE ($1 IS NULL OR site = $1) ORDER BY site, issue_date DESC",
+            )
+            .bind(site)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(IssueRow {
+                        site: row.try_get(0)?,
+                        date: row.try_get(1)?,
+                        state: row.try_get(2)?,
+                        n_pages_expected: row.try_get(3)?,
+                        n_articles_expected: row.try_get(4)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// The stored pages of one issue, in issue order, with their stored scan and PDF.
+    pub async fn pages_of(
+        &self,
+        site: &str,
+        date: NaiveDate,
+    ) -> Result<Vec<StoredPage>, StoreError> {
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(
+                "SELECT p.url, p.page_no, p.page_name, p.image_url, p.pdf_url,
+                        (SELECT m.sha256 FROM media m WHERE m.url = p.image_url),
+                        (SELECT m.sha256 FROM media m WHERE m.url = p.pdf_url)
+                 FROM pages p WHERE p.site = $1 AND p.issue_date = $2
+                 ORDER BY p.page_idx, p.page_no, p.url",
+            )
+            .bind(site)
+            .bind(date)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(StoredPage {
+                        url: row.try_get(0)?,
+                        page_no: row.try_get(1)?,
+                        page_name: row.try_get(2)?,
+                        image_url: row.try_get(3)?,
+                        pdf_url: row.try_get(4)?,
+                        scan_sha256: row.try_get(5)?,
+                        pdf_sha256: row.try_get(6)?,
+                    })
+                })
+                .collect()
+        })
+    }
+}
+
+impl Store {
+    /// The issue an article belongs to, by its URL.
+    pub async fn article_issue(
+        &self,
+        url: &str,
+    ) -> Result<Option<(String, NaiveDate)>, StoreError> {
+        on_pool!(self, |pool| {
+            let row = sqlx::query("SELECT site, issue_date FROM articles WHERE url = $1")
+                .bind(url)
+                .fetch_optional(pool)
+                .await?;
+            row.map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+                .transpose()
+        })
+    }
+}
