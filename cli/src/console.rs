@@ -189,7 +189,7 @@ table.cal td,table.cal th{width:2.2em;height:1.8em;text-align:center;font-size:9
 td.complete{background:#4caf50} td.partial{background:#ffc107} td.failed{background:#e53935}
 td.absent{background:#bdbdbd} td.queued,td.crawling,td.parsing{background:#90caf9}
 td.complete a,td.failed a{color:#fff} .legend span{padding:0 .5em;margin-right:.5em}
-.page{border-top:1px solid #ccc;padding:.5em 0} .page img{max-width:18em;float:left;margin-right:1em}
+.page{border-top:1px solid #ccc;padding:.5em 0} .page img.scan{width:12em;float:left;margin-right:1em;border:1px solid #ccc}
 .page:after{content:'';display:block;clear:both} .error{color:#b00} .flash{background:#e3f2fd;padding:.5em}
 .hit{margin-bottom:1em} .snippet{color:#444}";
 

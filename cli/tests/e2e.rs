@@ -735,3 +735,332 @@ fn parse_prints_contract_json_and_refuses_unknown_layouts() {
     assert!(stderr.contains("neither a page nor an article"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The web console in a real browser: Debian's chromium, driven over WebDriver (chromedriver)
+// ---------------------------------------------------------------------------------------------
+
+/// A WebDriver session on a headless chromium; the driver is killed on drop.
+struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    http: reqwest::Client,
+}
+
+impl Browser {
+    async fn start() -> Browser {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is not installed: apt-get install chromium chromium-driver (.ci/run does)");
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while http.get(format!("{base}/status")).send().await.is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not answer");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let capabilities = serde_json::json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1280,1600"]
+            }
+        }}});
+        let mut browser = Browser {
+            driver,
+            base,
+            session: String::new(),
+            http,
+        };
+        let created = browser.call("POST", "/session", capabilities).await;
+        browser.session = created["sessionId"]
+            .as_str()
+            .expect("a session")
+            .to_string();
+        browser
+    }
+
+    async fn call(&self, method: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let url = if path == "/session" {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/session/{}{path}", self.base, self.session)
+        };
+        let request = match method {
+            "GET" => self.http.get(&url),
+            "DELETE" => self.http.delete(&url),
+            _ => self
+                .http
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(body.to_string()),
+        };
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let value: serde_json::Value =
+            serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+        assert!(status.is_success(), "{method} {path}: {status} {value}");
+        value["value"].clone()
+    }
+
+    async fn open(&self, url: &str) {
+        self.call("POST", "/url", serde_json::json!({ "url": url }))
+            .await;
+    }
+
+    async fn find_all(&self, css: &str) -> Vec<String> {
+        let found = self
+            .call(
+                "POST",
+                "/elements",
+                serde_json::json!({"using": "css selector", "value": css}),
+            )
+            .await;
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                e.as_object()
+                    .unwrap()
+                    .values()
+                    .next()
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    /// The first element matching `css`, waiting up to 10 s for the page to show it.
+    async fn find(&self, css: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(first) = self.find_all(css).await.into_iter().next() {
+                return first;
+            }
+            if Instant::now() > deadline {
+                let url = self.call("GET", "/url", serde_json::Value::Null).await;
+                let source = self.call("GET", "/source", serde_json::Value::Null).await;
+                let source = source.as_str().unwrap_or_default();
+                let tail: String = source
+                    .chars()
+                    .rev()
+                    .take(1500)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                panic!("no element matches {css} on {url}: …{tail}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn text(&self, element: &str) -> String {
+        self.call(
+            "GET",
+            &format!("/element/{element}/text"),
+            serde_json::Value::Null,
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .to_string()
+    }
+
+    async fn attribute(&self, element: &str, name: &str) -> Option<String> {
+        self.call(
+            "GET",
+            &format!("/element/{element}/attribute/{name}"),
+            serde_json::Value::Null,
+        )
+        .await
+        .as_str()
+        .map(str::to_string)
+    }
+
+    async fn click(&self, element: &str) {
+        self.call(
+            "POST",
+            &format!("/element/{element}/click"),
+            serde_json::json!({}),
+        )
+        .await;
+    }
+
+    async fn type_into(&self, element: &str, text: &str) {
+        self.call(
+            "POST",
+            &format!("/element/{element}/value"),
+            serde_json::json!({ "text": text }),
+        )
+        .await;
+    }
+
+    async fn screenshot(&self, path: &Path) {
+        use base64::Engine as _;
+        let png = self
+            .call("GET", "/screenshot", serde_json::Value::Null)
+            .await;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(png.as_str().unwrap())
+            .unwrap();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// The console over a populated PostgreSQL archive, in a real browser: the calendar shows each
+/// complete issue, search finds an article and opens it, the reader shows the stored scans, and
+/// the replay button sends the issue back to the crawl queue.
+#[tokio::test(flavor = "multi_thread")]
+async fn console_in_a_browser_shows_the_archive_and_replays_an_issue() {
+    let site = SampleSite::start(2, "none");
+    let (dates, _) = site.manifest().await;
+    let db = FreshDatabase::create().await;
+    let suffix = random_suffix();
+    let media_dir = std::env::temp_dir().join(format!("epaper-console-media-{suffix}"));
+    run_ok(
+        Command::new(bin("epaper"))
+            .args(["run", "--site", "sample", "--base-url", &site.base_url])
+            .args([
+                "--from",
+                &dates[0],
+                "--to",
+                &dates[1],
+                "--db",
+                &db.url,
+                "--media-dir",
+            ])
+            .arg(&media_dir),
+    );
+    let articles = export_all(&db.url).await;
+    let prefix = format!("console-{suffix}");
+
+    let mut console = Command::new(bin("epaper"))
+        .args([
+            "console",
+            "--addr",
+            "127.0.0.1:0",
+            "--db",
+            &db.url,
+            "--media-dir",
+        ])
+        .arg(&media_dir)
+        .args(["--base-url", &site.base_url])
+        .env("EPAPER__AMQP__URL", amqp_url())
+        .env("EPAPER__AMQP__QUEUE_PREFIX", &prefix)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(console.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "first line was {line:?}"
+    );
+
+    let browser = Browser::start().await;
+    // The calendar: one green cell per complete issue, on the right days.
+    browser.open(&url).await;
+    let mut days = Vec::new();
+    for cell in browser.find_all("td.complete").await {
+        days.push(browser.attribute(&cell, "data-date").await.unwrap());
+    }
+    days.sort();
+    assert_eq!(days, dates);
+
+    // Search for the first article's title, open the hit, read its body.
+    let first = &articles[0];
+    let title = first.title.clone().unwrap();
+    let search_box = browser.find("#search-box").await;
+    browser.type_into(&search_box, &title).await;
+    browser.click(&browser.find("#search-button").await).await;
+    let count = browser.text(&browser.find("#hit-count").await).await;
+    assert_ne!(count, "0 hits", "searching for {title}");
+    let mut opened = false;
+    for hit in browser.find_all("a.hit-title").await {
+        if browser.text(&hit).await == title {
+            browser.click(&hit).await;
+            opened = true;
+            break;
+        }
+    }
+    assert!(opened, "{title} is among the hits");
+    let body = browser.text(&browser.find("#article-body").await).await;
+    assert!(body.contains(&first.paragraphs[0]), "{body}");
+
+    // The reader: every page with its stored scan, served by the console.
+    browser
+        .open(&format!("{url}issue/sample/{}", dates[0]))
+        .await;
+    let scans = browser.find_all("img.scan").await;
+    assert_eq!(scans.len(), 4, "one scan per page");
+    let src = browser.attribute(&scans[0], "src").await.unwrap();
+    assert!(src.contains("/media/"), "{src}");
+    let scan = reqwest::get(format!("{}{}", url.trim_end_matches('/'), src))
+        .await
+        .unwrap();
+    assert_eq!(scan.headers()["content-type"], "image/png");
+    browser
+        .screenshot(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/console-reader.png"))
+        .await;
+
+    // Replay: the issue goes back to the crawl queue and shows as queued.
+    browser.click(&browser.find("button.replay").await).await;
+    assert_eq!(
+        browser.text(&browser.find("#issue-state").await).await,
+        "queued"
+    );
+    assert!(
+        browser
+            .text(&browser.find("#flash").await)
+            .await
+            .contains("sent back")
+    );
+    let store = Store::connect(&db.url, 1).await.unwrap();
+    let day = chrono::NaiveDate::parse_from_str(&dates[0], "%Y-%m-%d").unwrap();
+    assert_eq!(
+        store.issue_state("sample", day).await.unwrap().as_deref(),
+        Some("queued")
+    );
+    store.close().await;
+    let mut settings =
+        Settings::load_with_env(None, [("EPAPER__AMQP__URL".to_string(), amqp_url())]).unwrap();
+    settings.amqp.queue_prefix = prefix.clone();
+    let broker = Broker::connect(&settings.amqp).await.unwrap();
+    let crawl = broker.topology.work_queue(epaper_common::Stage::Crawl);
+    let (ready, _) = broker.queue_counts(&crawl).await.unwrap();
+    assert_eq!(ready, 1, "the replayed issue waits in {crawl}");
+    broker.delete_topology().await.unwrap();
+    broker.close().await;
+
+    browser.call("DELETE", "", serde_json::Value::Null).await;
+    drop(browser);
+    let _ = console.kill();
+    let _ = console.wait();
+    let _ = std::fs::remove_dir_all(&media_dir);
+}
