@@ -231,6 +231,79 @@ fn assert_same_set(rows: &[ExportedArticle], want: &BTreeSet<String>) {
     );
 }
 
+/// The address a service logged as `http listening` (JSON logs), waiting for the line.
+fn http_addr_in(log: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if let Some(line) = text.lines().find(|l| l.contains("http listening")) {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            return value["addr"].as_str().unwrap().to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} logs no http address:\n{text}",
+            log.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Every running service answers `/healthz` and `/readyz`, and its `/metrics` counts the work
+/// it did under the documented names.
+async fn assert_service_endpoints(logs: &Path, names: &[&str]) {
+    for (k, name) in names.iter().enumerate() {
+        let addr = http_addr_in(&logs.join(format!("{name}-{k}.log")));
+        let get = |path: &str| {
+            let url = format!("http://{addr}{path}");
+            async move {
+                let response = reqwest::get(&url).await.unwrap();
+                let status = response.status().as_u16();
+                (
+                    status,
+                    String::from_utf8(response.bytes().await.unwrap().to_vec()).unwrap(),
+                )
+            }
+        };
+        assert_eq!(get("/healthz").await.0, 200, "{name} /healthz");
+        assert_eq!(
+            get("/readyz").await,
+            (200, "ready\n".to_string()),
+            "{name} /readyz"
+        );
+        let (status, metrics) = get("/metrics").await;
+        assert_eq!(status, 200, "{name} /metrics");
+        let stage = match *name {
+            "epaper-crawler" => "crawl",
+            "epaper-parser" => "parse",
+            _ => "index",
+        };
+        let ok = format!("epaper_messages_total{{stage=\"{stage}\",outcome=\"ok\"}}");
+        let handled = format!("epaper_handler_seconds_bucket{{stage=\"{stage}\"");
+        if name != &"epaper-indexer" || k == 2 || metrics.contains(&ok) {
+            // The second indexer may have lost every race for messages; the others worked.
+            assert!(metrics.contains(&ok), "{name}: no {ok} in\n{metrics}");
+            assert!(
+                metrics.contains(&handled),
+                "{name}: no {handled} in\n{metrics}"
+            );
+        }
+        if stage == "crawl" {
+            for family in [
+                "epaper_fetches_total{status=\"200\"}",
+                "epaper_fetch_bytes_total",
+                "epaper_fetch_seconds_bucket",
+                "epaper_politeness_wait_seconds_bucket",
+            ] {
+                assert!(
+                    metrics.contains(family),
+                    "{name}: no {family} in\n{metrics}"
+                );
+            }
+        }
+    }
+}
+
 fn run_ok(command: &mut Command) -> String {
     let out = command.output().unwrap();
     assert!(
@@ -272,6 +345,7 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
         ("EPAPER__AMQP__URL", amqp_url()),
         ("EPAPER__AMQP__QUEUE_PREFIX", prefix.clone()),
         ("EPAPER__SERVICE__SHUTDOWN_GRACE_SECS", "10".into()),
+        ("EPAPER__SERVICE__HTTP_ADDR", "127.0.0.1:0".into()),
         ("EPAPER__TELEMETRY__FORMAT", "json".into()),
         ("EPAPER__CRAWLER__FETCH_MEDIA", "true".into()),
         (
@@ -342,6 +416,10 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
         states,
         vec![("sample".to_string(), "complete".to_string(), 2)]
     );
+    assert_service_endpoints(&logs, &names).await;
+    // The archive as it stands once both issues are complete, media included (the article set
+    // above can be whole before the last scan is stored).
+    let rows = export_all(&db.url).await;
 
     // A poison message goes to the dead-letter queue; the parser keeps running.
     let mut settings =

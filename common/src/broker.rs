@@ -321,8 +321,14 @@ impl Broker {
                 continue;
             }
             let n = decoded.len();
-            match handler.handle_batch(messages, publisher).await {
+            let started = std::time::Instant::now();
+            let handled = handler.handle_batch(messages, publisher).await;
+            metrics::histogram!("epaper_handler_seconds", "stage" => stage.as_str())
+                .record(started.elapsed().as_secs_f64());
+            match handled {
                 Ok(()) => {
+                    metrics::counter!("epaper_messages_total", "stage" => stage.as_str(), "outcome" => "ok")
+                        .increment(n as u64);
                     let acked = if all_settled {
                         let last = decoded.last().expect("not empty");
                         last.ack(BasicAckOptions { multiple: true })
@@ -351,8 +357,13 @@ impl Broker {
         }
     }
 
-    pub async fn close(self) {
+    pub async fn close(&self) {
         let _ = self.connection.close(200, "bye".into()).await;
+    }
+
+    /// Whether the connection to the broker is up (for `/readyz`).
+    pub fn is_connected(&self) -> bool {
+        self.connection.status().connected()
     }
 }
 
@@ -369,6 +380,8 @@ async fn settle<H: Handler>(
         Ok(message) => message,
         Err(error) => {
             tracing::warn!(%error, stage = stage.as_str(), "undecodable message, dead-lettering");
+            metrics::counter!("epaper_messages_total", "stage" => stage.as_str(), "outcome" => "dead_letter")
+                .increment(1);
             dead_letter(
                 delivery,
                 publisher,
@@ -382,7 +395,23 @@ async fn settle<H: Handler>(
         }
     };
     let label = message.describe();
-    match handler.handle(message.clone(), publisher).await {
+    let started = std::time::Instant::now();
+    let handled = handler.handle(message.clone(), publisher).await;
+    metrics::histogram!("epaper_handler_seconds", "stage" => stage.as_str())
+        .record(started.elapsed().as_secs_f64());
+    let outcome = match &handled {
+        Ok(()) => "ok",
+        Err(StageError::Permanent(_)) => "dead_letter",
+        Err(StageError::Retryable(_))
+            if delivery_count(&delivery) + 1 >= topology.delivery_limit =>
+        {
+            "dead_letter"
+        }
+        Err(StageError::Retryable(_)) => "retry",
+    };
+    metrics::counter!("epaper_messages_total", "stage" => stage.as_str(), "outcome" => outcome)
+        .increment(1);
+    match handled {
         Ok(()) => {
             if let Err(error) = delivery.ack(BasicAckOptions::default()).await {
                 tracing::warn!(%error, message = %label, "ack failed; the message will be redelivered");

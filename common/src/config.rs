@@ -91,6 +91,9 @@ pub enum LogFormat {
 #[serde(deny_unknown_fields)]
 pub struct ServiceSettings {
     pub shutdown_grace_secs: u64,
+    /// Where `/metrics`, `/healthz` and `/readyz` are served; empty is the stage's default
+    /// (`0.0.0.0:9101` crawler, `:9102` parser, `:9103` indexer); `127.0.0.1:0` picks a port.
+    pub http_addr: String,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -4,6 +4,7 @@
 pub mod broker;
 pub mod config;
 pub mod error;
+pub mod http;
 pub mod messages;
 pub mod service;
 pub mod shutdown;

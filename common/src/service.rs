@@ -6,6 +6,7 @@
 //! messages are redelivered), 2 for bad flags or configuration.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -45,12 +46,22 @@ where
         }
     };
     crate::telemetry::init(&settings.telemetry);
+    let http_addr = match settings.service.http_addr.trim() {
+        "" => crate::http::default_addr(stage),
+        text => match text.parse() {
+            Ok(addr) => addr,
+            Err(error) => {
+                eprintln!("error: service.http_addr {text:?}: {error}");
+                return ExitCode::from(2);
+            }
+        },
+    };
     tracing::info!(
         stage = stage.as_str(),
         version = env!("CARGO_PKG_VERSION"),
         "starting"
     );
-    match run(stage, settings, build).await {
+    match run(stage, settings, http_addr, build).await {
         Ok(()) => {
             tracing::info!(stage = stage.as_str(), "stopped cleanly");
             ExitCode::SUCCESS
@@ -62,7 +73,12 @@ where
     }
 }
 
-async fn run<H, F, Fut>(stage: Stage, settings: Settings, build: F) -> anyhow::Result<()>
+async fn run<H, F, Fut>(
+    stage: Stage,
+    settings: Settings,
+    http_addr: SocketAddr,
+    build: F,
+) -> anyhow::Result<()>
 where
     H: Handler + 'static,
     F: FnOnce(Settings) -> Fut,
@@ -70,12 +86,53 @@ where
 {
     let shutdown = crate::shutdown::on_signals();
     let grace = Duration::from_secs(settings.service.shutdown_grace_secs);
-    let broker = connect_with_retry(&settings, &shutdown).await?;
+    let metrics = crate::http::install_recorder();
+    let broker = Arc::new(connect_with_retry(&settings, &shutdown).await?);
     broker.declare_topology().await?;
     let handler = build(settings).await?;
+    let readiness = ServiceReadiness {
+        broker: broker.clone(),
+        handler: handler.clone(),
+    };
+    crate::http::serve(http_addr, metrics, readiness).await;
+    let gauges = tokio::spawn(queue_gauges(broker.clone(), stage));
     let outcome = broker.run_consumer(stage, handler, shutdown, grace).await;
+    gauges.abort();
     broker.close().await;
     Ok(outcome?)
+}
+
+/// Ready while the broker connection is up and the handler says it can work.
+struct ServiceReadiness<H> {
+    broker: Arc<Broker>,
+    handler: Arc<H>,
+}
+
+impl<H: Handler + 'static> crate::http::Readiness for ServiceReadiness<H> {
+    async fn check(&self) -> Result<(), String> {
+        if !self.broker.is_connected() {
+            return Err("the broker connection is down".into());
+        }
+        self.handler.ready().await
+    }
+}
+
+/// Refreshes the backlog gauges of the stage's queues every 10 s.
+async fn queue_gauges(broker: Arc<Broker>, stage: Stage) {
+    let work = broker.topology.work_queue(stage);
+    let dead = broker.topology.dead_letter_queue(stage);
+    let mut tick = tokio::time::interval(Duration::from_secs(10));
+    loop {
+        tick.tick().await;
+        if let Ok((ready, consumers)) = broker.queue_counts(&work).await {
+            metrics::gauge!("epaper_queue_ready", "queue" => work.clone()).set(f64::from(ready));
+            metrics::gauge!("epaper_queue_consumers", "queue" => work.clone())
+                .set(f64::from(consumers));
+        }
+        if let Ok((waiting, _)) = broker.queue_counts(&dead).await {
+            metrics::gauge!("epaper_dead_letters", "queue" => dead.clone()).set(f64::from(waiting));
+        }
+    }
 }
 
 /// Containers start in any order: keep trying the broker for a while before giving up.

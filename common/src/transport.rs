@@ -29,6 +29,11 @@ pub trait Handler: Send + Sync {
         out: &O,
     ) -> impl Future<Output = Result<(), StageError>> + Send;
 
+    /// Whether the handler can work now (for `/readyz`): the indexer checks its database.
+    fn ready(&self) -> impl Future<Output = Result<(), String>> + Send {
+        async { Ok(()) }
+    }
+
     /// The most messages this handler takes at once. Above 1, transports hand it batches
     /// through [`Handler::handle_batch`] (the indexer commits a batch in one transaction).
     fn max_batch(&self) -> usize {

@@ -188,12 +188,20 @@ impl Fetcher {
         let host = self.admit(url).await?;
         let mut last_reason = String::new();
         for attempt in 1..=self.max_attempts {
+            let waited = std::time::Instant::now();
             let permit = match &host {
                 Some(host) => Some(host.permit().await),
                 None => None,
             };
+            metrics::histogram!("epaper_politeness_wait_seconds")
+                .record(waited.elapsed().as_secs_f64());
+            let started = std::time::Instant::now();
             let outcome = self.attempt(url, limit).await;
             drop(permit);
+            metrics::histogram!("epaper_fetch_seconds").record(started.elapsed().as_secs_f64());
+            if let Attempt::Done(fetched) = &outcome {
+                metrics::counter!("epaper_fetch_bytes_total").increment(fetched.body.len() as u64);
+            }
             match outcome {
                 Attempt::Done(fetched) => {
                     tracing::Span::current().record("attempts", attempt);
@@ -230,6 +238,7 @@ impl Fetcher {
                 });
             }
             Err(error) => {
+                metrics::counter!("epaper_fetches_total", "status" => "error").increment(1);
                 return Attempt::Retry {
                     reason: error_chain(&error),
                     wait: None,
@@ -237,6 +246,8 @@ impl Fetcher {
             }
         };
         let status = response.status();
+        metrics::counter!("epaper_fetches_total", "status" => status.as_str().to_string())
+            .increment(1);
         if status == StatusCode::NOT_FOUND || status == StatusCode::GONE {
             return Attempt::Fail(FetchError::NotFound {
                 url: url.to_string(),

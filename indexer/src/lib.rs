@@ -57,6 +57,13 @@ fn stage_error(error: StoreError) -> StageError {
 }
 
 impl Handler for IndexStage {
+    async fn ready(&self) -> Result<(), String> {
+        self.store
+            .ping()
+            .await
+            .map_err(|error| format!("the archive database does not answer: {error}"))
+    }
+
     async fn handle<O: Outbox>(&self, message: Message, _out: &O) -> Result<(), StageError> {
         match message {
             Message::Manifest(manifest) => self

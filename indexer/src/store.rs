@@ -1292,3 +1292,13 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// One round trip to the database (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_pool!(self, |pool| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+            Ok(())
+        })
+    }
+}
