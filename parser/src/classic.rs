@@ -45,7 +45,7 @@ static TEXT_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").expect("valid regex")
 });
 static PAGE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*第?\s*([A-Za-z]*\d+)\s*版\s*[:：]?\s*(.*)$").expect("valid regex")
+    Regex::new(r"^\s*第?\s*([A-Za-z]*\d+)\s*(?:版\s*[:：]?|[:：])\s*(.*)$").expect("valid regex")
 });
 static PROPERTY_OPEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<!--\s*(?:enp|mp)property").expect("valid regex"));
@@ -118,8 +118,8 @@ fn date_of(url: &Url, props: &Properties, doc: &Html) -> Option<NaiveDate> {
         .and_then(|caps| ymd(&caps[1], &caps[2], &caps[3]))
 }
 
-/// Splits a label such as `第01版：要闻` into (`01`, `要闻`) and `第 A01 版 综 合` into
-/// (`A01`, `综 合`).
+/// Splits a label such as `第01版：要闻` into (`01`, `要闻`), `第 A01 版 综 合` into
+/// (`A01`, `综 合`) and `A01： 头版` (江西日报's hidden page menu) into (`A01`, `头版`).
 pub fn split_page_label(label: &str) -> (Option<String>, Option<String>) {
     let label = clean(label);
     match PAGE_LABEL.captures(&label) {

@@ -147,10 +147,15 @@ pub fn page_refs<'a>(links: impl IntoIterator<Item = ElementRef<'a>>, base: &Url
         else {
             continue;
         };
-        if pages.iter().any(|page| page.url == url) {
+        let (page_no, page_name) = crate::classic::split_page_label(&element_text(link));
+        // A page listed twice (a hidden menu and the visible list) keeps the first label that
+        // names its number.
+        if let Some(seen) = pages.iter_mut().find(|page| page.url == url) {
+            if seen.page_no.is_none() && page_no.is_some() {
+                (seen.page_no, seen.page_name) = (page_no, page_name);
+            }
             continue;
         }
-        let (page_no, page_name) = crate::classic::split_page_label(&element_text(link));
         pages.push(PageRef {
             page_no,
             page_name,

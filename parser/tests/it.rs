@@ -1264,3 +1264,30 @@ fn without_image_map(html: &str) -> String {
     let end = html.find("</map>").unwrap() + "</map>".len();
     format!("{}{}", &html[..start], &html[end..])
 }
+
+/// 江西日报's template lists the pages twice: a hidden menu labelled `A01： 头版` (no 第, no
+/// 版) and the visible list `第A01版：头版`. Both spellings give the number and the name.
+#[test]
+fn classic_page_reads_page_labels_without_di_and_ban() {
+    let html = KJB_PAGE.replace(
+        "<div class=\"bmname\">",
+        "<DIV id=pgn style=display:none><UL><Li>&nbsp;<a id=pageLink href=node_2.htm>A01： 要闻</a></Li>\
+         <Li>&nbsp;<a id=pageLink href=node_3.htm>A02： 综 合</a></Li></UL></DIV><div class=\"bmname\">",
+    );
+    let record = page(KJB_PAGE_URL, &utf8_with_bom_and_crlf(&html));
+    let base = "http://paper.example.cn/kjb/html/2023-03/22/";
+    assert_eq!(
+        record.pages[0],
+        page_ref("A01", "要闻", &format!("{base}node_2.htm"))
+    );
+    assert_eq!(
+        record.pages[1],
+        page_ref("A02", "综 合", &format!("{base}node_3.htm"))
+    );
+    assert_eq!(record.pages.len(), 4);
+    assert_eq!(record.page_no.as_deref(), Some("A01"));
+    assert_eq!(
+        epaper_parser::classic::split_page_label("B03： 学与思"),
+        (Some("B03".into()), Some("学与思".into()))
+    );
+}
