@@ -8,7 +8,9 @@
 //!   message is an error, never a silent loss;
 //! - a message that can never succeed (undecodable, or a permanent handler error) is published to
 //!   the stage's dead-letter queue with its reason in headers, then acked; a retryable error is
-//!   requeued, and the quorum queue's delivery limit dead-letters it when retries run out;
+//!   published to the next delay tier (`<prefix>.<stage>.delay.<n>`, whose TTL sends it back to
+//!   the work queue), then acked; after the last tier it is dead-lettered; the quorum queue's
+//!   delivery limit stays as the backstop against crash loops;
 //! - declaring the topology twice is harmless.
 //!
 //! On a lost connection the consumer loop returns an error and the service exits non-zero: the
@@ -39,6 +41,8 @@ use crate::transport::{Handler, Outbox};
 pub struct Topology {
     pub prefix: String,
     pub delivery_limit: u32,
+    /// The TTL of each delay tier, in milliseconds (tier 1 first).
+    pub retry_delays_ms: Vec<u64>,
 }
 
 impl Topology {
@@ -46,7 +50,30 @@ impl Topology {
         Topology {
             prefix: settings.queue_prefix.clone(),
             delivery_limit: settings.delivery_limit,
+            retry_delays_ms: settings
+                .retry_delays_secs
+                .iter()
+                .map(|secs| (secs.max(0.0) * 1000.0).round() as u64)
+                .collect(),
         }
+    }
+
+    /// The queue where a message waits before its `tier`-th retry (1-based).
+    pub fn delay_queue(&self, stage: Stage, tier: usize) -> String {
+        format!("{}.{}.delay.{tier}", self.prefix, stage.as_str())
+    }
+
+    /// Every queue of the topology: work, dead-letter and delay queues of each stage.
+    pub fn all_queues(&self) -> Vec<String> {
+        let mut queues = Vec::new();
+        for stage in Stage::ALL {
+            queues.push(self.work_queue(stage));
+            queues.push(self.dead_letter_queue(stage));
+            for tier in 1..=self.retry_delays_ms.len() {
+                queues.push(self.delay_queue(stage, tier));
+            }
+        }
+        queues
     }
 
     pub fn work_queue(&self, stage: Stage) -> String {
@@ -77,6 +104,35 @@ impl Topology {
             channel
                 .queue_declare(self.work_queue(stage).as_str().into(), durable(), args)
                 .await?;
+            // Delay tiers: quorum queues whose messages expire after the tier's TTL and are
+            // dead-lettered back to the work queue through the default exchange. At-least-once
+            // dead-lettering (3.10+, needs `reject-publish` overflow) keeps a message safe
+            // across a broker restart between expiry and arrival in the work queue.
+            for (k, ttl_ms) in self.retry_delays_ms.iter().enumerate() {
+                let mut args = FieldTable::default();
+                args.insert("x-queue-type".into(), long_string("quorum"));
+                args.insert(
+                    "x-message-ttl".into(),
+                    AMQPValue::LongLongInt(*ttl_ms as i64),
+                );
+                args.insert("x-dead-letter-exchange".into(), long_string(""));
+                args.insert(
+                    "x-dead-letter-routing-key".into(),
+                    long_string(&self.work_queue(stage)),
+                );
+                args.insert(
+                    "x-dead-letter-strategy".into(),
+                    long_string("at-least-once"),
+                );
+                args.insert("x-overflow".into(), long_string("reject-publish"));
+                channel
+                    .queue_declare(
+                        self.delay_queue(stage, k + 1).as_str().into(),
+                        durable(),
+                        args,
+                    )
+                    .await?;
+            }
         }
         Ok(())
     }
@@ -305,6 +361,7 @@ impl Broker {
                     }
                     Err(error) => {
                         tracing::warn!(%error, stage = stage.as_str(), "undecodable message, dead-lettering");
+                        let history = FailureHistory::of(&delivery);
                         all_settled &= dead_letter(
                             delivery,
                             publisher,
@@ -312,6 +369,7 @@ impl Broker {
                             &dlq,
                             "permanent",
                             &error.to_string(),
+                            &history,
                         )
                         .await;
                     }
@@ -382,6 +440,7 @@ async fn settle<H: Handler>(
             tracing::warn!(%error, stage = stage.as_str(), "undecodable message, dead-lettering");
             metrics::counter!("epaper_messages_total", "stage" => stage.as_str(), "outcome" => "dead_letter")
                 .increment(1);
+            let history = FailureHistory::of(&delivery);
             dead_letter(
                 delivery,
                 publisher,
@@ -389,12 +448,14 @@ async fn settle<H: Handler>(
                 &dlq,
                 "permanent",
                 &error.to_string(),
+                &history,
             )
             .await;
             return;
         }
     };
     let label = message.describe();
+    let history = FailureHistory::of(&delivery);
     let started = std::time::Instant::now();
     let handled = handler.handle(message.clone(), publisher).await;
     metrics::histogram!("epaper_handler_seconds", "stage" => stage.as_str())
@@ -403,7 +464,8 @@ async fn settle<H: Handler>(
         Ok(()) => "ok",
         Err(StageError::Permanent(_)) => "dead_letter",
         Err(StageError::Retryable(_))
-            if delivery_count(&delivery) + 1 >= topology.delivery_limit =>
+            if delivery_count(&delivery) + 1 >= topology.delivery_limit
+                || history.attempts as usize >= topology.retry_delays_ms.len() =>
         {
             "dead_letter"
         }
@@ -420,33 +482,136 @@ async fn settle<H: Handler>(
         Err(StageError::Permanent(error)) => {
             let reason = format!("{error:#}");
             tracing::warn!(error = %reason, message = %label, "permanent failure, dead-lettering");
-            if dead_letter(delivery, publisher, stage, &dlq, "permanent", &reason).await {
+            if dead_letter(
+                delivery,
+                publisher,
+                stage,
+                &dlq,
+                "permanent",
+                &reason,
+                &history,
+            )
+            .await
+            {
                 report(publisher, &message, stage, "permanent", &reason).await;
             }
         }
         Err(StageError::Retryable(error)) => {
             let reason = format!("{error:#}");
             let n_delivered = delivery_count(&delivery) + 1;
-            if n_delivered >= topology.delivery_limit {
-                // Retries ran out: dead-letter it ourselves, with the reason, before the
-                // broker's delivery limit would do so without one.
-                tracing::warn!(error = %reason, message = %label, n_delivered, "retries exhausted, dead-lettering");
-                if dead_letter(delivery, publisher, stage, &dlq, "retryable", &reason).await {
+            let tier = history.attempts as usize + 1;
+            if n_delivered >= topology.delivery_limit || tier > topology.retry_delays_ms.len() {
+                // The delay tiers are used up (or the broker redelivered it too often, a crash
+                // loop): dead-letter it ourselves, with the reason, before the quorum queue's
+                // delivery limit would do so without one.
+                tracing::warn!(error = %reason, message = %label, attempts = history.attempts + 1, n_delivered, "retries exhausted, dead-lettering");
+                if dead_letter(
+                    delivery,
+                    publisher,
+                    stage,
+                    &dlq,
+                    "retryable",
+                    &reason,
+                    &history,
+                )
+                .await
+                {
                     report(publisher, &message, stage, "retryable", &reason).await;
                 }
                 return;
             }
-            // Back off before requeueing so a failing dependency is not hammered.
-            let backoff = Duration::from_millis(250 * 2u64.pow(n_delivered.min(6)));
-            tracing::warn!(error = %reason, message = %label, n_delivered, ?backoff, "retryable failure, requeueing");
-            tokio::time::sleep(backoff).await;
-            let _ = delivery
-                .nack(BasicNackOptions {
-                    requeue: true,
-                    ..BasicNackOptions::default()
-                })
-                .await;
+            // To the next delay tier, confirmed, and only then ack the original: a crash in
+            // between duplicates the message (harmless, stages are idempotent), never loses it.
+            let delay_queue = topology.delay_queue(stage, tier);
+            let headers = history.headers(stage, "retryable", &reason);
+            match publisher
+                .publish_raw(&delay_queue, &delivery.data, headers)
+                .await
+            {
+                Ok(()) => {
+                    tracing::warn!(error = %reason, message = %label, attempt = tier, queue = %delay_queue, "retryable failure, delayed");
+                    if let Err(error) = delivery.ack(BasicAckOptions::default()).await {
+                        tracing::warn!(%error, message = %label, "ack failed; the message will be redelivered");
+                    }
+                }
+                Err(publish_error) => {
+                    // The delay queue is unreachable: back off, then requeue; the quorum
+                    // queue's delivery limit bounds how often this can happen.
+                    let backoff = Duration::from_millis(250 * 2u64.pow(n_delivered.min(6)));
+                    tracing::warn!(error = %reason, %publish_error, message = %label, n_delivered, ?backoff, "cannot delay a retryable failure, requeueing");
+                    tokio::time::sleep(backoff).await;
+                    let _ = delivery
+                        .nack(BasicNackOptions {
+                            requeue: true,
+                            ..BasicNackOptions::default()
+                        })
+                        .await;
+                }
+            }
         }
+    }
+}
+
+/// What the `x-epaper-*` headers of a delivery say about its earlier failures.
+#[derive(Debug, Clone)]
+struct FailureHistory {
+    /// Retries already made (the delay tiers it went through).
+    attempts: u32,
+    /// RFC 3339 time of the first failure; now when it had none.
+    first_failed_at: String,
+}
+
+impl FailureHistory {
+    fn of(delivery: &lapin::message::Delivery) -> FailureHistory {
+        let headers = delivery.properties.headers().as_ref();
+        let get = |name: &str| headers.and_then(|h| h.inner().get(name).cloned());
+        let attempts = get(HEADER_ATTEMPTS).and_then(amqp_u32).unwrap_or(0);
+        let first_failed_at = get(HEADER_FIRST_FAILED_AT)
+            .and_then(|value| match value {
+                AMQPValue::LongString(s) => Some(s.to_string()),
+                _ => None,
+            })
+            .unwrap_or_else(|| chrono::Utc::now().to_rfc3339());
+        FailureHistory {
+            attempts,
+            first_failed_at,
+        }
+    }
+
+    /// Headers of the message after this failure: one more attempt made.
+    fn headers(&self, stage: Stage, kind: &str, reason: &str) -> FieldTable {
+        let mut headers = FieldTable::default();
+        headers.insert("x-epaper-stage".into(), long_string(stage.as_str()));
+        headers.insert("x-epaper-error-kind".into(), long_string(kind));
+        headers.insert("x-epaper-reason".into(), long_string(reason));
+        headers.insert(
+            HEADER_ATTEMPTS.into(),
+            AMQPValue::LongLongInt(self.attempts as i64 + 1),
+        );
+        headers.insert(
+            HEADER_FIRST_FAILED_AT.into(),
+            long_string(&self.first_failed_at),
+        );
+        headers.insert(
+            "x-epaper-failed-at".into(),
+            long_string(&chrono::Utc::now().to_rfc3339()),
+        );
+        headers
+    }
+}
+
+/// Header names a dead letter or a delayed retry carries.
+pub const HEADER_ATTEMPTS: &str = "x-epaper-attempts";
+pub const HEADER_FIRST_FAILED_AT: &str = "x-epaper-first-failed-at";
+
+fn amqp_u32(value: AMQPValue) -> Option<u32> {
+    match value {
+        AMQPValue::LongLongInt(n) => Some(n as u32),
+        AMQPValue::LongInt(n) => Some(n as u32),
+        AMQPValue::LongUInt(n) => Some(n),
+        AMQPValue::ShortInt(n) => Some(n as u32),
+        AMQPValue::ShortUInt(n) => Some(n as u32),
+        _ => None,
     }
 }
 
@@ -466,13 +631,7 @@ fn delivery_count(delivery: &lapin::message::Delivery) -> u32 {
         .headers()
         .as_ref()
         .and_then(|headers| headers.inner().get("x-delivery-count").cloned())
-        .and_then(|value| match value {
-            AMQPValue::LongLongInt(n) => Some(n as u32),
-            AMQPValue::LongInt(n) => Some(n as u32),
-            AMQPValue::LongUInt(n) => Some(n),
-            AMQPValue::ShortInt(n) => Some(n as u32),
-            _ => None,
-        })
+        .and_then(amqp_u32)
         .unwrap_or(0)
 }
 
@@ -483,15 +642,9 @@ async fn dead_letter(
     dlq: &str,
     kind: &str,
     reason: &str,
+    history: &FailureHistory,
 ) -> bool {
-    let mut headers = FieldTable::default();
-    headers.insert("x-epaper-stage".into(), long_string(stage.as_str()));
-    headers.insert("x-epaper-error-kind".into(), long_string(kind));
-    headers.insert("x-epaper-reason".into(), long_string(reason));
-    headers.insert(
-        "x-epaper-failed-at".into(),
-        long_string(&chrono::Utc::now().to_rfc3339()),
-    );
+    let headers = history.headers(stage, kind, reason);
     match publisher.publish_raw(dlq, &delivery.data, headers).await {
         Ok(()) => {
             let _ = delivery.ack(BasicAckOptions::default()).await;
@@ -569,18 +722,13 @@ impl Broker {
     /// retired deployment, never for normal operation.
     pub async fn delete_topology(&self) -> Result<(), BrokerError> {
         let channel = self.connection.create_channel().await?;
-        for stage in Stage::ALL {
-            for queue in [
-                self.topology.work_queue(stage),
-                self.topology.dead_letter_queue(stage),
-            ] {
-                channel
-                    .queue_delete(
-                        queue.as_str().into(),
-                        lapin::options::QueueDeleteOptions::default(),
-                    )
-                    .await?;
-            }
+        for queue in self.topology.all_queues() {
+            channel
+                .queue_delete(
+                    queue.as_str().into(),
+                    lapin::options::QueueDeleteOptions::default(),
+                )
+                .await?;
         }
         let _ = channel.close(200, "topology deleted".into()).await;
         Ok(())

@@ -32,6 +32,9 @@ pub struct AmqpSettings {
     pub queue_prefix: String,
     pub prefetch: u16,
     pub delivery_limit: u32,
+    /// Delay tiers of a retryable failure, in seconds: the n-th retry waits in
+    /// `<prefix>.<stage>.delay.<n>` for the n-th value, then returns to the work queue.
+    pub retry_delays_secs: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -141,6 +144,8 @@ impl Settings {
                 .prefix_separator("__")
                 .separator("__")
                 .try_parsing(true)
+                .list_separator(",")
+                .with_list_parse_key("amqp.retry_delays_secs")
                 .source(Some(vars)),
         );
         Ok(builder.build()?.try_deserialize()?)

@@ -1,0 +1,266 @@
+//! The retry topology against the real RabbitMQ (127.0.0.1:5672, or `EPAPER_TEST_AMQP`), on
+//! randomly prefixed queues: retryable failures go through the delay tiers and then to the
+//! dead-letter queue with their history in headers; permanent and undecodable ones go there at
+//! once; every decodable dead letter is reported to the index stage.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use epaper_common::broker::{Broker, HEADER_ATTEMPTS, HEADER_FIRST_FAILED_AT};
+use epaper_common::config::Settings;
+use epaper_common::error::StageError;
+use epaper_common::messages::{CrawlIssue, Message, Stage};
+use epaper_common::shutdown::Shutdown;
+use epaper_common::transport::{Handler, Outbox};
+use lapin::types::AMQPValue;
+
+/// Fails the first `fail_times` deliveries of each message (or always), with the given kind.
+struct Flaky {
+    fail_times: u32,
+    permanent: bool,
+    calls: AtomicU32,
+}
+
+impl Handler for Flaky {
+    async fn handle<O: Outbox>(&self, _message: Message, _out: &O) -> Result<(), StageError> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        if n < self.fail_times {
+            let error = anyhow::anyhow!("flaky failure {}", n + 1);
+            return Err(if self.permanent {
+                StageError::permanent(error)
+            } else {
+                StageError::retryable(error)
+            });
+        }
+        Ok(())
+    }
+}
+
+fn settings(prefix: &str) -> Settings {
+    let url = std::env::var("EPAPER_TEST_AMQP")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into());
+    Settings::load_with_env(
+        None,
+        [
+            ("EPAPER__AMQP__URL".to_string(), url),
+            ("EPAPER__AMQP__QUEUE_PREFIX".to_string(), prefix.to_string()),
+            (
+                "EPAPER__AMQP__RETRY_DELAYS_SECS".to_string(),
+                "0.2,0.4,0.6".to_string(),
+            ),
+            ("EPAPER__AMQP__DELIVERY_LIMIT".to_string(), "20".to_string()),
+        ],
+    )
+    .unwrap()
+}
+
+fn prefix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("test_broker_{}_{nanos}", std::process::id())
+}
+
+fn crawl_issue() -> Message {
+    Message::CrawlIssue(CrawlIssue {
+        site: "sample".into(),
+        base_url: None,
+        date: "2024-03-01".parse().unwrap(),
+    })
+}
+
+async fn wait_for(broker: &Broker, queue: &str, n: u32, within: Duration) -> u32 {
+    let deadline = Instant::now() + within;
+    loop {
+        let (ready, _) = broker.queue_counts(queue).await.unwrap();
+        if ready >= n || Instant::now() > deadline {
+            return ready;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Takes one message from `queue`: its body and its headers as strings.
+async fn take(broker_settings: &Settings, queue: &str) -> (Vec<u8>, HashMap<String, String>) {
+    let connection = lapin::Connection::connect(
+        secrecy::ExposeSecret::expose_secret(&broker_settings.amqp.url),
+        lapin::ConnectionProperties::default(),
+    )
+    .await
+    .unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    let message = channel
+        .basic_get(
+            queue.into(),
+            lapin::options::BasicGetOptions { no_ack: true },
+        )
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("{queue} is empty"));
+    let headers = message
+        .delivery
+        .properties
+        .headers()
+        .as_ref()
+        .map(|h| {
+            h.inner()
+                .iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        AMQPValue::LongString(s) => s.to_string(),
+                        AMQPValue::LongLongInt(n) => n.to_string(),
+                        AMQPValue::LongInt(n) => n.to_string(),
+                        other => format!("{other:?}"),
+                    };
+                    (k.to_string(), v)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let _ = connection.close(200, "taken".into()).await;
+    (message.delivery.data.clone(), headers)
+}
+
+/// Runs a consumer of `stage` with `handler` until `done` returns, then stops it.
+async fn with_consumer<H: Handler + 'static, F: std::future::Future<Output = ()>>(
+    broker: &Broker,
+    stage: Stage,
+    handler: Arc<H>,
+    done: F,
+) {
+    let shutdown = Shutdown::new();
+    let consuming = broker.run_consumer(stage, handler, shutdown.clone(), Duration::from_secs(5));
+    tokio::pin!(consuming);
+    tokio::select! {
+        outcome = &mut consuming => panic!("consumer stopped early: {outcome:?}"),
+        () = done => {}
+    }
+    shutdown.cancel();
+    consuming.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
+    let prefix = prefix();
+    let settings = settings(&prefix);
+    let broker = Broker::connect(&settings.amqp).await.unwrap();
+    broker.declare_topology().await.unwrap();
+    // Declaring again with the same arguments is harmless.
+    broker.declare_topology().await.unwrap();
+    let publisher = broker.publisher().await.unwrap();
+
+    // Fails twice, then succeeds: it comes back through tiers 1 and 2, and nothing is
+    // dead-lettered.
+    let handler = Arc::new(Flaky {
+        fail_times: 2,
+        permanent: false,
+        calls: AtomicU32::new(0),
+    });
+    publisher.publish(&crawl_issue()).await.unwrap();
+    let started = Instant::now();
+    let h = handler.clone();
+    with_consumer(&broker, Stage::Crawl, handler.clone(), async move {
+        while h.calls.load(Ordering::SeqCst) < 3 && started.elapsed() < Duration::from_secs(20) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    })
+    .await;
+    assert_eq!(handler.calls.load(Ordering::SeqCst), 3);
+    // It waited in tier 1 (0.2 s) and tier 2 (0.4 s).
+    assert!(started.elapsed() >= Duration::from_millis(600));
+    for queue in [
+        format!("{prefix}.crawl"),
+        format!("{prefix}.crawl.dlq"),
+        format!("{prefix}.crawl.delay.1"),
+        format!("{prefix}.crawl.delay.2"),
+        format!("{prefix}.crawl.delay.3"),
+        format!("{prefix}.index"),
+    ] {
+        assert_eq!(broker.queue_counts(&queue).await.unwrap().0, 0, "{queue}");
+    }
+
+    // Always fails: the first delivery and one per tier, then the dead-letter queue with its
+    // history, and a failure report to the index stage.
+    let handler = Arc::new(Flaky {
+        fail_times: u32::MAX,
+        permanent: false,
+        calls: AtomicU32::new(0),
+    });
+    publisher.publish(&crawl_issue()).await.unwrap();
+    let dlq = format!("{prefix}.crawl.dlq");
+    with_consumer(&broker, Stage::Crawl, handler.clone(), async {
+        assert_eq!(wait_for(&broker, &dlq, 1, Duration::from_secs(20)).await, 1);
+    })
+    .await;
+    assert_eq!(handler.calls.load(Ordering::SeqCst), 4);
+    let (body, headers) = take(&settings, &dlq).await;
+    assert_eq!(Message::decode(&body).unwrap(), crawl_issue());
+    assert_eq!(headers[HEADER_ATTEMPTS], "4", "{headers:?}");
+    assert_eq!(headers["x-epaper-stage"], "crawl");
+    assert_eq!(headers["x-epaper-error-kind"], "retryable");
+    assert_eq!(headers["x-epaper-reason"], "flaky failure 4");
+    let first: chrono::DateTime<chrono::Utc> = headers[HEADER_FIRST_FAILED_AT].parse().unwrap();
+    let last: chrono::DateTime<chrono::Utc> = headers["x-epaper-failed-at"].parse().unwrap();
+    assert!(
+        last - first >= chrono::Duration::milliseconds(1200),
+        "{first} .. {last}"
+    );
+    let (report, _) = take(&settings, &format!("{prefix}.index")).await;
+    match Message::decode(&report).unwrap() {
+        Message::Failed(failure) => {
+            assert_eq!(failure.stage, Stage::Crawl);
+            assert_eq!(failure.kind, "retryable");
+            assert_eq!(failure.reason, "flaky failure 4");
+        }
+        other => panic!("not a failure report: {other:?}"),
+    }
+
+    // Permanent: straight to the dead-letter queue, one attempt. Undecodable: the same, with no
+    // report (there is nothing to name).
+    let handler = Arc::new(Flaky {
+        fail_times: u32::MAX,
+        permanent: true,
+        calls: AtomicU32::new(0),
+    });
+    publisher.publish(&crawl_issue()).await.unwrap();
+    publisher
+        .publish_raw(&format!("{prefix}.crawl"), b"{garbage", Default::default())
+        .await
+        .unwrap();
+    with_consumer(&broker, Stage::Crawl, handler.clone(), async {
+        assert_eq!(wait_for(&broker, &dlq, 2, Duration::from_secs(10)).await, 2);
+    })
+    .await;
+    assert_eq!(handler.calls.load(Ordering::SeqCst), 1);
+    let mut kinds = Vec::new();
+    for _ in 0..2 {
+        let (body, headers) = take(&settings, &dlq).await;
+        assert_eq!(headers[HEADER_ATTEMPTS], "1", "{headers:?}");
+        assert_eq!(headers["x-epaper-error-kind"], "permanent");
+        kinds.push(Message::decode(&body).is_ok());
+    }
+    kinds.sort();
+    assert_eq!(kinds, vec![false, true]);
+    assert_eq!(
+        broker
+            .queue_counts(&format!("{prefix}.index"))
+            .await
+            .unwrap()
+            .0,
+        1,
+        "one report, for the decodable message"
+    );
+
+    broker.delete_topology().await.unwrap();
+    for queue in broker.topology.all_queues() {
+        assert!(
+            broker.queue_counts(&queue).await.is_err(),
+            "{queue} still exists"
+        );
+    }
+    broker.close().await;
+}
