@@ -1142,3 +1142,105 @@ async fn console_in_a_browser_shows_the_archive_and_replays_an_issue() {
     let _ = console.wait();
     let _ = std::fs::remove_dir_all(&media_dir);
 }
+
+/// A TCP relay to PostgreSQL that can be cut: the indexer's database "stops answering".
+struct CuttableRelay {
+    port: u16,
+    tasks: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl CuttableRelay {
+    async fn start(upstream: &'static str) -> CuttableRelay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let tasks = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let registry = tasks.clone();
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let relay = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                registry.lock().unwrap().push(relay);
+            }
+        });
+        tasks.lock().unwrap().push(accept);
+        CuttableRelay { port, tasks }
+    }
+
+    /// Stops accepting and closes every relayed connection.
+    fn cut(&self) {
+        for task in self.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
+}
+
+/// The indexer's `/readyz` answers 200 while its database answers and 503 with a reason once
+/// it does not, while `/healthz` stays 200.
+#[tokio::test(flavor = "multi_thread")]
+async fn indexer_is_unready_while_its_database_does_not_answer() {
+    let db = FreshDatabase::create().await;
+    let relay = CuttableRelay::start("127.0.0.1:5432").await;
+    let relayed_url = format!("postgresql://postgres@127.0.0.1:{}/{}", relay.port, db.name);
+    let prefix = format!("test_{}", random_suffix());
+    let logs = std::env::temp_dir().join(format!("epaper-e2e-{prefix}"));
+    std::fs::create_dir_all(&logs).unwrap();
+    let env: HashMap<&str, String> = HashMap::from([
+        ("EPAPER__DATABASE__URL", relayed_url),
+        ("EPAPER__AMQP__URL", amqp_url()),
+        ("EPAPER__AMQP__QUEUE_PREFIX", prefix.clone()),
+        ("EPAPER__SERVICE__HTTP_ADDR", "127.0.0.1:0".into()),
+        ("EPAPER__SERVICE__SHUTDOWN_GRACE_SECS", "5".into()),
+        ("EPAPER__TELEMETRY__FORMAT", "json".into()),
+    ]);
+    let log = logs.join("epaper-indexer-0.log");
+    let mut indexer = Command::new(bin("epaper-indexer"))
+        .envs(&env)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let addr = http_addr_in(&log);
+    let get = |path: &str| {
+        let url = format!("http://{addr}{path}");
+        async move {
+            let response = reqwest::get(&url).await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap())
+        }
+    };
+    assert_eq!(get("/readyz").await, (200, "ready\n".to_string()));
+    assert_eq!(get("/healthz").await.0, 200);
+    let metrics = get("/metrics").await;
+    assert_eq!(metrics.0, 200);
+
+    relay.cut();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut ready = get("/readyz").await;
+    while ready.0 == 200 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        ready = get("/readyz").await;
+    }
+    assert_eq!(ready.0, 503, "{ready:?}");
+    assert!(ready.1.starts_with("not ready: "), "{ready:?}");
+    assert_eq!(
+        get("/healthz").await.0,
+        200,
+        "liveness does not follow the database"
+    );
+
+    let status = terminate(&mut indexer);
+    assert!(
+        status.success(),
+        "indexer exited with {status}; logs in {}",
+        log.display()
+    );
+    let settings =
+        Settings::load_with_env(None, env.iter().map(|(k, v)| (k.to_string(), v.clone()))).unwrap();
+    let broker = Broker::connect(&settings.amqp).await.unwrap();
+    broker.delete_topology().await.unwrap();
+    broker.close().await;
+    db.drop_it().await;
+}

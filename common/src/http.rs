@@ -110,8 +110,15 @@ async fn render<R: Readiness>(State(endpoint): State<Arc<Endpoint<R>>>) -> impl 
     }
 }
 
+/// A readiness check that takes longer than this counts as failed: a database that accepts
+/// connections but never answers must turn the service unready, not hang the probe.
+const READY_TIMEOUT: Duration = Duration::from_secs(5);
+
 async fn ready<R: Readiness>(State(endpoint): State<Arc<Endpoint<R>>>) -> impl IntoResponse {
-    match endpoint.readiness.check().await {
+    let checked = tokio::time::timeout(READY_TIMEOUT, endpoint.readiness.check())
+        .await
+        .unwrap_or_else(|_| Err(format!("no answer within {READY_TIMEOUT:?}")));
+    match checked {
         Ok(()) => (StatusCode::OK, "ready\n".to_string()),
         Err(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
