@@ -12,9 +12,9 @@ use epaper_common::messages::{CrawlIssue, Message, Stage};
 use epaper_common::sites;
 use epaper_indexer::{ExportFilter, SearchQuery, Store};
 use secrecy::ExposeSecret;
-use serde::Serialize;
 
 use crate::embedded::{self, RunOptions};
+use crate::progress;
 use crate::sample::{self, Faults};
 
 /// `epaper parse --url URL FILE`: contract 1.
@@ -147,12 +147,14 @@ pub async fn export(
     format: ExportFormat,
 ) -> anyhow::Result<()> {
     let store = Store::connect(db_url, 2).await?;
+    let bar = progress::spinner("articles exported");
     let stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let n = match format {
         ExportFormat::Jsonl => {
             let mut out = stdout;
             let n = store
                 .export(&filter, |article| {
+                    bar.inc(1);
                     serde_json::to_writer(&mut out, &article)?;
                     out.write_all(b"\n")
                 })
@@ -165,6 +167,7 @@ pub async fn export(
             out.write_record(CSV_HEADER)?;
             let n = store
                 .export(&filter, |a| {
+                    bar.inc(1);
                     let images = serde_json::to_string(&a.images)?;
                     let date = a.date.to_string();
                     let paragraphs = a.paragraphs.join("\n");
@@ -194,6 +197,7 @@ pub async fn export(
             n
         }
     };
+    bar.finish_and_clear();
     tracing::info!(n_articles = n, "exported");
     store.close().await;
     Ok(())
@@ -205,8 +209,10 @@ pub async fn export(
 pub async fn reparse(db_url: &str, filter: ExportFilter) -> anyhow::Result<()> {
     let store = Store::connect(db_url, 2).await?;
     let (mut n_ok, mut n_failed) = (0u64, 0u64);
+    let bar = progress::spinner("raw documents re-parsed");
     let n = store
         .raw_documents(&filter, async |fetched| {
+            bar.inc(1);
             let parsed = fetched
                 .body
                 .decompress(epaper_parser::service::MAX_DOCUMENT_BYTES)
@@ -241,6 +247,7 @@ pub async fn reparse(db_url: &str, filter: ExportFilter) -> anyhow::Result<()> {
             Ok(())
         })
         .await?;
+    bar.finish_and_clear();
     store.close().await;
     println!("{n} raw documents re-parsed: {n_ok} stored, {n_failed} failed");
     Ok(())
@@ -309,7 +316,10 @@ pub async fn replay(
                     (waiting as u64).min(limit)
                 );
             } else {
-                let n = broker.replay_dead_letters(stage, limit).await?;
+                let bar = progress::spinner(&format!("moving dead letters from {dlq}"));
+                let n = broker.replay_dead_letters(stage, limit).await;
+                bar.finish_and_clear();
+                let n = n?;
                 println!(
                     "{n} dead letters moved from {dlq} to {}",
                     broker.topology.work_queue(stage)
@@ -336,6 +346,7 @@ pub async fn replay(
                 );
             } else {
                 let publisher = broker.publisher().await?;
+                let bar = progress::bar(issues.len() as u64, "issues sent back to the crawler");
                 for (site, date) in &issues {
                     publisher
                         .publish(&Message::CrawlIssue(CrawlIssue {
@@ -345,7 +356,9 @@ pub async fn replay(
                         }))
                         .await?;
                     store.mark_requeued(site, *date).await?;
+                    bar.inc(1);
                 }
+                bar.finish_and_clear();
                 println!(
                     "{} issues ({}) sent back to the crawler",
                     issues.len(),
@@ -402,6 +415,7 @@ pub async fn enqueue(
             None
         }
     };
+    let bar = progress::bar(dates.len() as u64, "issues enqueued");
     for date in &dates {
         if let Some(store) = &store
             && let Err(error) = store.mark_queued(site, *date).await
@@ -415,72 +429,11 @@ pub async fn enqueue(
                 date: *date,
             }))
             .await?;
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     println!("{} issues of {site} enqueued ({from} to {to})", dates.len());
     broker.close().await;
-    Ok(())
-}
-
-#[derive(Serialize)]
-struct QueueStatus {
-    name: String,
-    ready: u32,
-    /// Passive declares cannot see unacked messages; `unacked_known` says so.
-    unacked: u32,
-    unacked_known: bool,
-    consumers: u32,
-}
-
-/// `epaper status`: queue backlogs and issue states (contract 2 for `--json`).
-pub async fn status(settings: &Settings, json: bool) -> anyhow::Result<()> {
-    let broker = Broker::connect(&settings.amqp).await?;
-    let mut queues = Vec::new();
-    for stage in Stage::ALL {
-        for name in [
-            broker.topology.work_queue(stage),
-            broker.topology.dead_letter_queue(stage),
-        ] {
-            let (ready, consumers) = broker
-                .queue_counts(&name)
-                .await
-                .with_context(|| format!("queue {name} not found; run `epaper migrate` first"))?;
-            queues.push(QueueStatus {
-                name,
-                ready,
-                unacked: 0,
-                unacked_known: false,
-                consumers,
-            });
-        }
-    }
-    broker.close().await;
-    let mut issues: std::collections::BTreeMap<String, std::collections::BTreeMap<String, i64>> =
-        Default::default();
-    match Store::connect(settings.database.url.expose_secret(), 1).await {
-        Ok(store) => {
-            for (site, state, n) in store.issue_states().await? {
-                issues.entry(site).or_default().insert(state, n);
-            }
-            store.close().await;
-        }
-        Err(error) => tracing::warn!(%error, "archive not reachable; issue states unknown"),
-    }
-    if json {
-        println!(
-            "{}",
-            serde_json::json!({ "queues": queues, "issues": issues })
-        );
-    } else {
-        println!("{:<28} {:>8} {:>10}", "queue", "ready", "consumers");
-        for q in &queues {
-            println!("{:<28} {:>8} {:>10}", q.name, q.ready, q.consumers);
-        }
-        println!("(unacked counts need the RabbitMQ management API, not enabled here)");
-        for (site, states) in &issues {
-            let line: Vec<String> = states.iter().map(|(s, n)| format!("{n} {s}")).collect();
-            println!("{site}: {}", line.join(", "));
-        }
-    }
     Ok(())
 }
 

@@ -148,7 +148,32 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     tracing::info!(site = %options.site, n_issues = dates.len(), "issues queued");
+    // On a terminal, a bar of the issues that reached a final state, read from the archive.
+    let bar = crate::progress::bar(dates.len() as u64, "issues done");
+    let watcher = (!bar.is_hidden()).then(|| {
+        let (store, bar) = (store.clone(), bar.clone());
+        let filter = epaper_indexer::ExportFilter {
+            site: Some(options.site.clone()),
+            from: Some(options.from),
+            to: Some(options.to),
+        };
+        let done: Vec<String> = ["complete", "partial", "failed", "absent"]
+            .map(String::from)
+            .to_vec();
+        tokio::spawn(async move {
+            loop {
+                if let Ok(issues) = store.issues_in_states(&filter, &done).await {
+                    bar.set_position(issues.len() as u64);
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        })
+    });
     queues.wait_idle().await;
+    if let Some(watcher) = watcher {
+        watcher.abort();
+    }
+    bar.finish_and_clear();
     workers.abort_all();
     let states = store.issue_states().await?;
     store.close().await;

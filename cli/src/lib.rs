@@ -7,4 +7,6 @@
 pub mod commands;
 pub mod console;
 pub mod embedded;
+pub mod progress;
 pub mod sample;
+pub mod status;

@@ -155,10 +155,13 @@ enum Command {
         #[arg(long)]
         all_days: bool,
     },
-    /// Queue backlogs and issue states.
+    /// Queue backlogs (ready, unacked, consumers, rates, dead letters) and issue states.
     Status {
         #[arg(long)]
         json: bool,
+        /// Redraw every SECS seconds (default 2) until Ctrl-C; with --json, one object a line.
+        #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "2")]
+        watch: Option<u64>,
     },
     /// List the site profiles.
     Sites,
@@ -303,7 +306,7 @@ async fn main() -> ExitCode {
             to,
             all_days,
         } => commands::enqueue(&settings, &site, base_url, from, to, all_days).await,
-        Command::Status { json } => commands::status(&settings, json).await,
+        Command::Status { json, watch } => epaper::status::status(&settings, json, watch).await,
         Command::Console {
             db,
             addr,

@@ -1143,6 +1143,157 @@ async fn console_in_a_browser_shows_the_archive_and_replays_an_issue() {
     let _ = std::fs::remove_dir_all(&media_dir);
 }
 
+/// The JSON of `epaper status --json`.
+fn status_json(env: &HashMap<&str, String>) -> serde_json::Value {
+    let out = run_ok(
+        Command::new(bin("epaper"))
+            .args(["status", "--json"])
+            .envs(env),
+    );
+    serde_json::from_str(&out).unwrap_or_else(|error| panic!("{error}: {out}"))
+}
+
+fn queue_in<'a>(status: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    status["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["name"] == name)
+        .unwrap_or_else(|| panic!("no queue {name} in {status}"))
+}
+
+/// `epaper status` reads true backlogs from the management API: a consumer holding two
+/// deliveries unacked shows as 2 unacked, 1 ready, 1 consumer. Without the API it falls back to
+/// passive declares and says it cannot see unacked messages.
+#[tokio::test(flavor = "multi_thread")]
+async fn status_shows_unacked_messages_through_the_management_api() {
+    let db = FreshDatabase::create().await;
+    let prefix = format!("test_{}", random_suffix());
+    let mut env: HashMap<&str, String> = HashMap::from([
+        ("EPAPER__DATABASE__URL", db.url.clone()),
+        ("EPAPER__AMQP__URL", amqp_url()),
+        ("EPAPER__AMQP__QUEUE_PREFIX", prefix.clone()),
+        ("EPAPER__TELEMETRY__FORMAT", "json".into()),
+    ]);
+    run_ok(Command::new(bin("epaper")).arg("migrate").envs(&env));
+    let store = Store::connect(&db.url, 1).await.unwrap();
+    let date: chrono::NaiveDate = "2024-03-05".parse().unwrap();
+    store.mark_queued("sample", date).await.unwrap();
+    let settings =
+        Settings::load_with_env(None, env.iter().map(|(k, v)| (k.to_string(), v.clone()))).unwrap();
+    let broker = Broker::connect(&settings.amqp).await.unwrap();
+    let publisher = broker.publisher().await.unwrap();
+    let crawl = format!("{prefix}.crawl");
+    for k in 0..3 {
+        publisher
+            .publish_raw(&crawl, format!("held {k}").as_bytes(), Default::default())
+            .await
+            .unwrap();
+    }
+
+    // A consumer that takes two deliveries and never acks them.
+    use futures_util::StreamExt;
+    let connection =
+        lapin::Connection::connect(&amqp_url(), lapin::ConnectionProperties::default())
+            .await
+            .unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    channel
+        .basic_qos(2, lapin::options::BasicQosOptions::default())
+        .await
+        .unwrap();
+    let mut consumer = channel
+        .basic_consume(
+            crawl.as_str().into(),
+            "holder".into(),
+            lapin::options::BasicConsumeOptions::default(),
+            lapin::types::FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        held.push(consumer.next().await.unwrap().unwrap());
+    }
+
+    // The management API refreshes its numbers every few seconds.
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let counts = |status: &serde_json::Value| {
+        let q = queue_in(status, &crawl);
+        (
+            q["ready"].as_u64(),
+            q["unacked"].as_u64(),
+            q["consumers"].as_u64(),
+        )
+    };
+    let mut status = status_json(&env);
+    while counts(&status) != (Some(1), Some(2), Some(1)) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        status = status_json(&env);
+    }
+    assert_eq!(counts(&status), (Some(1), Some(2), Some(1)), "{status}");
+    assert_eq!(status["source"], "management_api", "{status}");
+    assert_eq!(queue_in(&status, &crawl)["unacked_known"], true);
+    assert_eq!(queue_in(&status, &crawl)["dead_letters"], 0);
+    assert!(
+        queue_in(&status, &crawl)["publish_rate"].is_f64(),
+        "{status}"
+    );
+    // Contract 2: every queue has its four keys; issue states per site.
+    for q in status["queues"].as_array().unwrap() {
+        for key in ["name", "ready", "unacked", "consumers"] {
+            assert!(!q[key].is_null(), "{key} missing in {q}");
+        }
+    }
+    assert_eq!(status["issues"]["sample"]["queued"], 1, "{status}");
+    assert_eq!(status["oldest_unfinished"]["site"], "sample", "{status}");
+    assert_eq!(
+        status["oldest_unfinished"]["date"], "2024-03-05",
+        "{status}"
+    );
+    assert_eq!(status["oldest_unfinished"]["state"], "queued", "{status}");
+
+    // The text form names the API without its password.
+    let text = run_ok(Command::new(bin("epaper")).arg("status").envs(&env));
+    assert!(text.contains("management API"), "{text}");
+    assert!(text.contains("guest:***@127.0.0.1:15672"), "{text}");
+    assert!(!text.contains("guest:guest"), "{text}");
+    assert!(
+        text.contains("oldest unfinished: sample 2024-03-05 (queued"),
+        "{text}"
+    );
+
+    // Without the API: passive declares, which see ready messages and consumers only.
+    env.insert(
+        "EPAPER__AMQP__MANAGEMENT_URL",
+        "http://guest:hunter2@127.0.0.1:1".into(),
+    );
+    let status = status_json(&env);
+    assert_eq!(status["source"], "passive_declare", "{status}");
+    let q = queue_in(&status, &crawl);
+    assert_eq!(
+        (q["ready"].as_u64(), q["consumers"].as_u64()),
+        (Some(1), Some(1)),
+        "{status}"
+    );
+    assert_eq!(q["unacked_known"], false, "{status}");
+    assert!(
+        status["cannot_see"]
+            .as_array()
+            .unwrap()
+            .contains(&"unacked".into()),
+        "{status}"
+    );
+    assert!(!status.to_string().contains("hunter2"), "{status}");
+
+    drop(held);
+    let _ = connection.close(200, "bye".into()).await;
+    store.close().await;
+    broker.delete_topology().await.unwrap();
+    broker.close().await;
+    db.drop_it().await;
+}
+
 /// A TCP relay to PostgreSQL that can be cut: the indexer's database "stops answering".
 struct CuttableRelay {
     port: u16,

@@ -29,6 +29,9 @@ pub struct Settings {
 #[serde(deny_unknown_fields)]
 pub struct AmqpSettings {
     pub url: SecretString,
+    /// The RabbitMQ management HTTP API (`epaper status` reads unacked counts and rates there;
+    /// it falls back to passive declares when the API does not answer).
+    pub management_url: SecretString,
     pub queue_prefix: String,
     pub prefetch: u16,
     pub delivery_limit: u32,

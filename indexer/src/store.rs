@@ -15,7 +15,7 @@
 
 use std::str::FromStr;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use epaper_common::messages::{
     ArticleRecord, DocKind, FetchedDocument, Image, IssueManifest, PageRecord,
 };
@@ -1299,6 +1299,41 @@ impl Store {
         on_pool!(self, |pool| {
             sqlx::query("SELECT 1").execute(pool).await?;
             Ok(())
+        })
+    }
+}
+
+/// The issue that has waited longest without finishing (for `epaper status`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnfinishedIssue {
+    pub site: String,
+    pub date: NaiveDate,
+    pub state: String,
+    /// When its state last changed (a document stored, a manifest in).
+    pub since: DateTime<Utc>,
+}
+
+impl Store {
+    /// The queued, crawling or parsing issue whose state changed longest ago: where work is
+    /// stuck, if anywhere.
+    pub async fn oldest_unfinished(&self) -> Result<Option<UnfinishedIssue>, StoreError> {
+        on_pool!(self, |pool| {
+            let row = sqlx::query(
+                "SELECT site, issue_date, state, updated_at FROM issues
+                 WHERE state IN ('queued', 'crawling', 'parsing')
+                 ORDER BY updated_at, issue_date, site LIMIT 1",
+            )
+            .fetch_optional(pool)
+            .await?;
+            row.map(|row| {
+                Ok(UnfinishedIssue {
+                    site: row.try_get(0)?,
+                    date: row.try_get(1)?,
+                    state: row.try_get(2)?,
+                    since: row.try_get(3)?,
+                })
+            })
+            .transpose()
         })
     }
 }
