@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# Container smoke test: the service images built and run for real, without a registry.
+#
+#  1. a Debian bookworm base image from the apt mirror (debootstrap --variant=minbase, then
+#     `podman import`); cached as localhost/epaper-base:bookworm, built only when missing;
+#  2. release binaries built on the host (cargo build --release; EPAPER_SMOKE_TARGET_DIR lets CI
+#     keep them between runs), and one runtime image per binary from deploy/Dockerfile.runtime;
+#  3. the three service containers on the host network against the host's RabbitMQ and
+#     PostgreSQL, in a fresh database and a fresh vhost with a random queue prefix;
+#  4. the sample site and `epaper migrate` / `epaper enqueue` from the CLI image; then wait until
+#     the issue is `complete` and compare the stored articles with the site's /manifest.json;
+#  5. /healthz, /readyz and /metrics of each service, non-root user, clean exit on SIGTERM.
+#
+# Needs root (podman, apt-get), PostgreSQL on 127.0.0.1:5432 (postgres, trust) and RabbitMQ on
+# 127.0.0.1:5672 (guest/guest, rabbitmqctl on this machine). Removes what it made on exit except
+# the cached base image and the images (rebuilt cheaply; `podman rmi` them to reclaim space).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DATE=2024-03-04
+BASE_IMAGE=${EPAPER_SMOKE_BASE_IMAGE:-localhost/epaper-base:bookworm}
+TARGET_DIR=${EPAPER_SMOKE_TARGET_DIR:-${CARGO_TARGET_DIR:-target}}
+TIMEOUT_SECS=${EPAPER_SMOKE_TIMEOUT_SECS:-180}
+RUN_ID=$(tr -dc 'a-z0-9' </dev/urandom | head -c 8 || true)
+PREFIX="smoke_${RUN_ID}"
+VHOST="epaper-smoke-${RUN_ID}"
+DB="epaper_smoke_${RUN_ID}"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/epaper-smoke.XXXXXX")
+T0=$(date +%s)
+
+log() { printf '[smoke %3ds] %s\n' "$(($(date +%s) - T0))" "$*"; }
+fail() { log "FAIL: $*"; exit 1; }
+
+# podman without systemd or a tuned kernel: runc, and ulimits that a rootful container may set.
+cat >"$WORK/containers.conf" <<'EOF'
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+EOF
+export CONTAINERS_CONF="$WORK/containers.conf"
+
+containers=()
+cleanup() {
+  local status=$?
+  set +e
+  if [ $status -ne 0 ]; then
+    for c in "${containers[@]}"; do
+      echo "---- last log lines of $c"
+      podman logs --tail 25 "$c" 2>&1
+    done
+  fi
+  for c in "${containers[@]}"; do podman rm -f -t 5 "$c" >/dev/null 2>&1; done
+  rabbitmqctl -q delete_vhost "$VHOST" >/dev/null 2>&1
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
+  rm -rf "$WORK"
+  exit $status
+}
+trap cleanup EXIT
+
+# ---- tools -------------------------------------------------------------------------------
+need=()
+for tool in podman:podman buildah:buildah debootstrap:debootstrap runc:runc \
+            fuse-overlayfs:fuse-overlayfs slirp4netns:slirp4netns newuidmap:uidmap; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# ---- 1. base image -----------------------------------------------------------------------
+if podman image exists "$BASE_IMAGE"; then
+  log "base image $BASE_IMAGE cached"
+else
+  # The mirror apt uses: the first URIs line of a deb822 source, or the first deb line.
+  mirror=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | grep -v security | awk '{print $2; exit}')
+  [ -n "$mirror" ] || mirror=$(grep -hs '^deb ' /etc/apt/sources.list | grep -v security | awk '{print $2; exit}')
+  [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+  log "building $BASE_IMAGE: debootstrap minbase bookworm from $mirror"
+  rootfs="$WORK/rootfs"
+  debootstrap --variant=minbase --include=ca-certificates bookworm "$rootfs" "$mirror" \
+    >"$WORK/debootstrap.log" 2>&1 || { tail -20 "$WORK/debootstrap.log"; fail "debootstrap"; }
+  # What a runtime image does not need: docs, man pages, apt's lists and downloaded packages.
+  rm -rf "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* \
+         "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/*
+  tar -C "$rootfs" -c . | podman import --change 'CMD ["/bin/bash"]' - "$BASE_IMAGE" >/dev/null
+  rm -rf "$rootfs"
+fi
+
+# ---- 2. binaries and runtime images ------------------------------------------------------
+log "cargo build --release (target dir $TARGET_DIR)"
+CARGO_TARGET_DIR="$TARGET_DIR" cargo build --release --locked --quiet \
+  -p epaper-crawler -p epaper-parser -p epaper-indexer -p epaper
+ctx="$WORK/context"
+mkdir -p "$ctx"
+declare -A PORT_OF=([epaper-crawler]=9101 [epaper-parser]=9102 [epaper-indexer]=9103 [epaper]=9101)
+for bin in epaper-crawler epaper-parser epaper-indexer epaper; do
+  cp "$TARGET_DIR/release/$bin" "$ctx/"
+done
+for bin in epaper-crawler epaper-parser epaper-indexer epaper; do
+  log "image localhost/$bin:smoke"
+  podman build --quiet --isolation=chroot -f deploy/Dockerfile.runtime \
+    --build-arg BASE="$BASE_IMAGE" --build-arg BIN="$bin" --build-arg PORT="${PORT_OF[$bin]}" \
+    -t "localhost/$bin:smoke" "$ctx" >/dev/null
+done
+rm -rf "$ctx"
+
+# ---- 3. fresh database and vhost ---------------------------------------------------------
+rabbitmqctl -q add_vhost "$VHOST" >/dev/null
+rabbitmqctl -q set_permissions -p "$VHOST" guest '.*' '.*' '.*' >/dev/null
+psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $DB" >/dev/null
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+env_args=(
+  -e "EPAPER__AMQP__URL=amqp://guest:guest@127.0.0.1:5672/$VHOST"
+  -e "EPAPER__AMQP__QUEUE_PREFIX=$PREFIX"
+  -e "EPAPER__DATABASE__URL=postgresql://postgres@127.0.0.1:5432/$DB"
+)
+cli() { podman run --rm --network host "${env_args[@]}" localhost/epaper:smoke "$@"; }
+
+log "epaper migrate (vhost $VHOST, prefix $PREFIX, database $DB)"
+cli migrate
+
+declare -A HTTP_OF=()
+for bin in epaper-crawler epaper-parser epaper-indexer; do
+  port=$(free_port)
+  HTTP_OF[$bin]=$port
+  name="epaper-smoke-$RUN_ID-${bin#epaper-}"
+  podman run -d --name "$name" --network host "${env_args[@]}" \
+    -e "EPAPER__SERVICE__HTTP_ADDR=127.0.0.1:$port" "localhost/$bin:smoke" >/dev/null
+  containers+=("$name")
+  user=$(podman inspect --format '{{.Config.User}}' "$name")
+  case "$user" in ""|0|0:*|root|root:*) fail "$name runs as root ($user)";; esac
+done
+
+# ---- 4. the sample site, enqueue, wait ---------------------------------------------------
+site_port=$(free_port)
+site="epaper-smoke-$RUN_ID-sample"
+podman run -d --name "$site" --network host localhost/epaper:smoke \
+  sample-site --addr "127.0.0.1:$site_port" --issues 1 >/dev/null
+containers+=("$site")
+base_url=""
+for _ in $(seq 1 50); do
+  base_url=$(podman logs "$site" 2>/dev/null | grep -m1 '^http' || true)
+  [ -n "$base_url" ] && break
+  sleep 0.2
+done
+[ -n "$base_url" ] || fail "the sample site printed no base URL"
+curl -fsS "${base_url%/}/manifest.json" >"$WORK/manifest.json"
+log "sample site at $base_url"
+
+for bin in epaper-crawler epaper-parser epaper-indexer; do
+  port=${HTTP_OF[$bin]}
+  for _ in $(seq 1 60); do
+    curl -fs -o /dev/null "http://127.0.0.1:$port/readyz" && break
+    sleep 0.5
+  done
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail "$bin /healthz"
+  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || fail "$bin /readyz"
+done
+log "all three services ready"
+
+cli enqueue --site sample --base-url "$base_url" --from "$DATE" --to "$DATE"
+state=""
+deadline=$(($(date +%s) + TIMEOUT_SECS))
+while [ "$(date +%s)" -lt "$deadline" ]; do
+  state=$(psql -h 127.0.0.1 -U postgres -d "$DB" -Atqc \
+    "SELECT state FROM issues WHERE site = 'sample' AND issue_date = '$DATE'")
+  case "$state" in complete|partial|failed|absent) break;; esac
+  sleep 1
+done
+log "issue sample $DATE: ${state:-missing}"
+[ "$state" = complete ] || fail "issue state ${state:-missing}, expected complete"
+
+# What was stored against what the site serves, URL for URL.
+cli export --db "postgresql://postgres@127.0.0.1:5432/$DB" --format jsonl >"$WORK/export.jsonl"
+python3 - "$WORK/manifest.json" "$WORK/export.jsonl" "$DATE" <<'EOF'
+import json, sys
+manifest, export, date = sys.argv[1:]
+issue = next(i for i in json.load(open(manifest))["issues"] if i["date"] == date)
+expected = {u for page in issue["pages"] for u in page["articles"]}
+rows = [json.loads(line) for line in open(export) if line.strip()]
+stored = {r["url"] for r in rows if r["date"] == date and r["site"] == "sample"}
+empty = [r["url"] for r in rows if not r.get("title") or not r.get("paragraphs")]
+print(f"manifest {len(expected)} articles on {len(issue['pages'])} pages; stored {len(stored)}")
+if stored != expected:
+    print("missing:", sorted(expected - stored)[:5], "unexpected:", sorted(stored - expected)[:5])
+    sys.exit(1)
+if empty:
+    print("articles without title or paragraphs:", empty[:5])
+    sys.exit(1)
+EOF
+n_pages=$(psql -h 127.0.0.1 -U postgres -d "$DB" -Atqc "SELECT count(*) FROM pages WHERE issue_date = '$DATE'")
+n_manifest_pages=$(python3 -c 'import json,sys; print(len(next(i for i in json.load(open(sys.argv[1]))["issues"] if i["date"]==sys.argv[2])["pages"]))' "$WORK/manifest.json" "$DATE")
+[ "$n_pages" = "$n_manifest_pages" ] || fail "pages stored $n_pages, manifest $n_manifest_pages"
+
+# ---- 5. metrics, then SIGTERM ------------------------------------------------------------
+declare -A STAGE_OF=([epaper-crawler]=crawl [epaper-parser]=parse [epaper-indexer]=index)
+for bin in epaper-crawler epaper-parser epaper-indexer; do
+  stage=${STAGE_OF[$bin]}
+  metrics=$(curl -fsS "http://127.0.0.1:${HTTP_OF[$bin]}/metrics")
+  grep -q "^epaper_messages_total{stage=\"$stage\",outcome=\"ok\"} [1-9]" <<<"$metrics" \
+    || fail "$bin /metrics has no ok messages of stage $stage"
+done
+grep -q '^epaper_fetches_total{status="200"} [1-9]' \
+  <<<"$(curl -fsS "http://127.0.0.1:${HTTP_OF[epaper-crawler]}/metrics")" \
+  || fail "crawler /metrics has no epaper_fetches_total{status=\"200\"}"
+log "metrics show the work of every stage"
+
+for c in "${containers[@]:0:3}"; do
+  podman stop -t 30 "$c" >/dev/null
+  code=$(podman inspect --format '{{.State.ExitCode}}' "$c")
+  [ "$code" = 0 ] || fail "$c exited $code after SIGTERM"
+done
+log "services stopped cleanly on SIGTERM"
+log "PASS"
