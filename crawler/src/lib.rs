@@ -5,7 +5,8 @@
 //! - the pages of an issue come from the page list of its entry page, never from a guessed
 //!   `node_1`; the articles from each page's title list and image map, each once;
 //! - a 404 on the entry page means the paper has no issue that day: a manifest with
-//!   `absent = true`, not a failure;
+//!   `absent = true`, not a failure; so does an entry that redirects to a page that is not an
+//!   e-paper page (a "no issue today" notice);
 //! - a document that fails after its retries is named in the manifest's failures, so the indexer
 //!   can tell a complete issue from a partial one; nothing is silently skipped;
 //! - the stage only fetches; it hands on raw bytes and leaves decoding to the parser (it parses a
@@ -198,6 +199,14 @@ impl Handler for CrawlStage {
             Err(error) => return Err(StageError::permanent(error)),
         };
         let Some((page_urls, _, _)) = links_of(&entry_doc) else {
+            if entry_doc.url != entry {
+                // Papers without an issue that day often redirect the entry to a "not found"
+                // page served as 200: no issue, not a broken one.
+                tracing::info!(site = %issue.site, issue_date = %issue.date, landed = %entry_doc.url,
+                    "entry redirected to a page that is not an e-paper page: no issue on this date");
+                manifest.absent = true;
+                return out.send(Message::Manifest(manifest)).await;
+            }
             return Err(StageError::permanent(anyhow::anyhow!(
                 "entry {entry} is not an e-paper page"
             )));

@@ -601,6 +601,38 @@ async fn a_date_without_an_issue_gives_an_absent_manifest() {
 }
 
 #[tokio::test]
+async fn an_entry_redirected_to_a_not_found_notice_is_an_absent_issue() {
+    let mut routes = issue();
+    routes.insert(
+        "/html/2024-03/05/node_1.htm".to_string(),
+        Reply::Redirect("/notfound.htm".to_string()),
+    );
+    routes.insert(
+        "/notfound.htm".to_string(),
+        Reply::Html("<html><body>对不起，该日无报纸</body></html>".to_string()),
+    );
+    let server = Server::start("127.0.0.1", routes).await;
+    let settings = settings(&[]);
+    let out = Recorder::default();
+    let next_day = issue_date().succ_opt().unwrap();
+    stage(&settings)
+        .handle(crawl_request("sample", &server, next_day), &out)
+        .await
+        .expect("an off day is not an error");
+    let messages = out.take_after_start();
+    assert_eq!(messages.len(), 1, "only a manifest: {messages:?}");
+    let Message::Manifest(manifest) = &messages[0] else {
+        panic!("expected a manifest, got {}", messages[0].describe());
+    };
+    assert!(manifest.absent);
+    assert!(manifest.failures.is_empty() && manifest.pages.is_empty());
+    assert_eq!(
+        server.requested(),
+        vec!["/html/2024-03/05/node_1.htm", "/notfound.htm"]
+    );
+}
+
+#[tokio::test]
 async fn transient_faults_are_retried_and_retry_after_is_honoured() {
     let server = Server::start(
         "127.0.0.1",

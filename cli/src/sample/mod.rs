@@ -5,6 +5,14 @@
 //! With `--faults transient` it injects, deterministically per URL and on the first request of
 //! that URL only, faults a correct crawler recovers from: 503 bursts, 429 with `Retry-After`,
 //! slow responses and truncated bodies. The manifest itself is never faulted.
+//!
+//! `--faults permanent` serves the transient faults too, and in the first issue faults no retry
+//! can cure: a page and an article that 404 forever, a redirect loop, a redirect to another host
+//! (a second listener on 127.0.0.2 that counts the requests it gets, at `/offsite-requests` of
+//! the main host), a body over the default `crawler.max_body_bytes`, and two articles in GBK
+//! (one declaring it, one declaring nothing). The two days after the last issue are off days:
+//! the first entry 404s, the second redirects to a not-found page. `/manifest.json` says all of
+//! this under `permanent`, so that tests compare what was stored with what was expected.
 
 pub mod generate;
 pub mod render;
@@ -24,6 +32,8 @@ pub use generate::{Paper, paper};
 pub enum Faults {
     None,
     Transient,
+    /// The transient faults and the permanent ones of the first issue, plus two off days.
+    Permanent,
 }
 
 struct Resource {
@@ -31,11 +41,49 @@ struct Resource {
     body: Vec<u8>,
 }
 
+/// Answers no retry can change (`--faults permanent`).
+enum Special {
+    /// 302 to this location.
+    Redirect(String),
+    /// A 200 HTML body of this many bytes.
+    Oversized(usize),
+}
+
+/// Bigger than the default `crawler.max_body_bytes` (16 MiB).
+pub const OVERSIZED_BYTES: usize = 17 << 20;
+
 pub struct Site {
     base_url: String,
     resources: HashMap<String, Resource>,
     faults: Faults,
     hits: Mutex<HashMap<String, u32>>,
+    specials: HashMap<String, Special>,
+    offsite_requests: std::sync::atomic::AtomicU32,
+}
+
+/// A document the crawler can never get (`--faults permanent`).
+#[derive(Serialize)]
+struct ManifestFailure {
+    url: String,
+    /// `page` or `article`.
+    kind: &'static str,
+    /// `not_found`, `redirect_loop`, `offsite_redirect` or `oversized`.
+    fault: &'static str,
+}
+
+#[derive(Serialize)]
+struct ManifestPermanent {
+    /// Dates with no issue: the entry 404s, or redirects to a not-found page.
+    absent_dates: Vec<String>,
+    /// Issues with a failure: the rest of their documents are served.
+    partial_dates: Vec<String>,
+    failures: Vec<ManifestFailure>,
+    /// Articles listed only on a page that is never served: no crawler can know of them.
+    unreachable_articles: Vec<String>,
+    /// Articles served in GBK, with and without a declared charset.
+    gbk_articles: Vec<String>,
+    /// The other host an article redirects to; it must get no request.
+    offsite_base_url: String,
 }
 
 #[derive(Serialize)]
@@ -59,14 +107,29 @@ struct ManifestIssue {
 #[derive(Serialize)]
 struct Manifest {
     issues: Vec<ManifestIssue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permanent: Option<ManifestPermanent>,
 }
 
 impl Site {
     /// Renders every document of the paper up front; `base_url` ends with `/`.
     pub fn new(paper: &Paper, base_url: String, faults: Faults) -> Site {
+        Site::with_offsite(paper, base_url, faults, "http://127.0.0.2:9/".to_string())
+    }
+
+    /// [`Site::new`]; an off-site redirect (`--faults permanent`) goes to `offsite_base_url`.
+    pub fn with_offsite(
+        paper: &Paper,
+        base_url: String,
+        faults: Faults,
+        offsite_base_url: String,
+    ) -> Site {
         let mut resources = HashMap::new();
         let html = "text/html; charset=utf-8";
-        let mut manifest = Manifest { issues: Vec::new() };
+        let mut manifest = Manifest {
+            issues: Vec::new(),
+            permanent: None,
+        };
         for (issue_idx, issue) in paper.issues.iter().enumerate() {
             let mut pages = Vec::new();
             for (page_idx, page) in issue.pages.iter().enumerate() {
@@ -134,6 +197,16 @@ impl Site {
                 pages,
             });
         }
+        let mut specials = HashMap::new();
+        if faults == Faults::Permanent {
+            manifest.permanent = Some(permanent_faults(
+                paper,
+                &base_url,
+                &offsite_base_url,
+                &mut resources,
+                &mut specials,
+            ));
+        }
         resources.insert(
             "manifest.json".to_string(),
             Resource {
@@ -153,7 +226,19 @@ impl Site {
             resources,
             faults,
             hits: Mutex::new(HashMap::new()),
+            specials,
+            offsite_requests: Default::default(),
         }
+    }
+
+    /// Answers a request that reached the off-site listener: counted, and a 404.
+    pub fn respond_offsite(&self) -> Response<Body> {
+        self.offsite_requests
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .body(Body::from("off-site"))
+            .expect("valid response")
     }
 
     pub fn base_url(&self) -> &str {
@@ -180,6 +265,30 @@ impl Site {
 
     pub async fn respond(&self, uri: &Uri) -> Response<Body> {
         let path = uri.path().trim_start_matches('/').to_string();
+        if self.faults == Faults::Permanent && path == "offsite-requests" {
+            let n = self
+                .offsite_requests
+                .load(std::sync::atomic::Ordering::SeqCst);
+            return Response::new(Body::from(n.to_string()));
+        }
+        match self.specials.get(&path) {
+            Some(Special::Redirect(location)) => {
+                return Response::builder()
+                    .status(StatusCode::FOUND)
+                    .header(header::LOCATION, location.as_str())
+                    .body(Body::empty())
+                    .expect("valid response");
+            }
+            Some(Special::Oversized(n)) => {
+                let mut body = b"<html><body>".to_vec();
+                body.resize(*n, b' ');
+                return Response::builder()
+                    .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+                    .body(Body::from(body))
+                    .expect("valid response");
+            }
+            None => {}
+        }
         let Some(resource) = self.resources.get(&path) else {
             return Response::builder()
                 .status(StatusCode::NOT_FOUND)
@@ -222,6 +331,114 @@ impl Site {
     }
 }
 
+/// Applies the permanent faults to the first issue of `paper` (its pages by index, when it has
+/// them) and adds two off days after the last issue; returns what the manifest says of them.
+fn permanent_faults(
+    paper: &Paper,
+    base_url: &str,
+    offsite_base_url: &str,
+    resources: &mut HashMap<String, Resource>,
+    specials: &mut HashMap<String, Special>,
+) -> ManifestPermanent {
+    let mut out = ManifestPermanent {
+        absent_dates: Vec::new(),
+        partial_dates: Vec::new(),
+        failures: Vec::new(),
+        unreachable_articles: Vec::new(),
+        gbk_articles: Vec::new(),
+        offsite_base_url: offsite_base_url.to_string(),
+    };
+    let Some(issue) = paper.issues.first() else {
+        return out;
+    };
+    let article = |page: usize, k: usize| {
+        issue
+            .pages
+            .get(page)
+            .and_then(|p| p.articles.get(k))
+            .map(|a| issue.article_url(a))
+    };
+    let mut fail = |path: String, kind, fault| {
+        out.failures.push(ManifestFailure {
+            url: format!("{base_url}{path}"),
+            kind,
+            fault,
+        })
+    };
+    // The last page (never the entry page) 404s forever, and with it its articles are unknown.
+    if issue.pages.len() > 1 {
+        let page = issue.pages.last().expect("pages");
+        resources.remove(&issue.page_url(page));
+        fail(issue.page_url(page), "page", "not_found");
+        for a in &page.articles {
+            out.unreachable_articles
+                .push(format!("{base_url}{}", issue.article_url(a)));
+        }
+    }
+    if let Some(path) = article(0, 0) {
+        resources.remove(&path);
+        fail(path, "article", "not_found");
+    }
+    if let Some(path) = article(0, 1) {
+        specials.insert(path.clone(), Special::Redirect(format!("/{path}")));
+        fail(path, "article", "redirect_loop");
+    }
+    if let Some(path) = article(1, 0) {
+        specials.insert(
+            path.clone(),
+            Special::Redirect(format!("{offsite_base_url}{path}")),
+        );
+        fail(path, "article", "offsite_redirect");
+    }
+    if let Some(path) = article(1, 1) {
+        specials.insert(path.clone(), Special::Oversized(OVERSIZED_BYTES));
+        fail(path, "article", "oversized");
+    }
+    for (k, declared) in [(0, true), (1, false)] {
+        let Some(path) = article(2, k) else { continue };
+        let Some(resource) = resources.get_mut(&path) else {
+            continue;
+        };
+        let text = String::from_utf8(resource.body.clone()).expect("rendered as UTF-8");
+        let text = if declared {
+            text.replace("charset=utf-8", "charset=gbk")
+        } else {
+            text.replace("; charset=utf-8", "")
+        };
+        let (bytes, _, unmappable) = encoding_rs::GBK.encode(&text);
+        assert!(!unmappable, "the sample text is all in GBK");
+        resource.body = bytes.into_owned();
+        resource.content_type = if declared {
+            "text/html; charset=gbk"
+        } else {
+            "text/html"
+        };
+        out.gbk_articles.push(format!("{base_url}{path}"));
+    }
+    if !out.failures.is_empty() {
+        out.partial_dates.push(issue.date.to_string());
+    }
+    let last = paper.issues.last().expect("an issue").date;
+    let (off, redirected) = (last + chrono::Days::new(1), last + chrono::Days::new(2));
+    let entry = |date: chrono::NaiveDate| date.format("html/%Y-%m/%d/node_1.htm").to_string();
+    resources.remove(&entry(off));
+    specials.insert(
+        entry(redirected),
+        Special::Redirect("/notfound.htm".to_string()),
+    );
+    resources.insert(
+        "notfound.htm".to_string(),
+        Resource {
+            content_type: "text/html; charset=utf-8",
+            body: "<html><head><title>提示</title></head><body>对不起，该日无报纸</body></html>"
+                .as_bytes()
+                .to_vec(),
+        },
+    );
+    out.absent_dates = vec![off.to_string(), redirected.to_string()];
+    out
+}
+
 /// Binds `addr` (port 0 picks a free one) and returns the bound address with the server future.
 pub async fn bind(
     addr: SocketAddr,
@@ -234,10 +451,45 @@ pub async fn bind(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let base_url = format!("http://{local}/");
-    let site = Arc::new(Site::new(&paper(n_issues), base_url.clone(), faults));
+    // The other host of the off-site redirect: another loopback address, never in a profile.
+    let offsite = if faults == Faults::Permanent {
+        let at = SocketAddr::from(([127, 0, 0, 2], 0));
+        Some(tokio::net::TcpListener::bind(at).await?)
+    } else {
+        None
+    };
+    let offsite_base_url = match &offsite {
+        Some(listener) => format!("http://{}/", listener.local_addr()?),
+        None => "http://127.0.0.2:9/".to_string(),
+    };
+    let site = Arc::new(Site::with_offsite(
+        &paper(n_issues),
+        base_url.clone(),
+        faults,
+        offsite_base_url,
+    ));
+    let offsite_app = {
+        let site = site.clone();
+        axum::Router::new().fallback(move || {
+            let site = site.clone();
+            async move { site.respond_offsite() }
+        })
+    };
     let app = axum::Router::new().fallback(move |uri: Uri| {
         let site = site.clone();
         async move { site.respond(&uri).await }
     });
-    Ok((base_url, async move { axum::serve(listener, app).await }))
+    Ok((base_url, async move {
+        use std::future::IntoFuture;
+        match offsite {
+            Some(offsite) => {
+                tokio::try_join!(
+                    axum::serve(listener, app).into_future(),
+                    axum::serve(offsite, offsite_app).into_future()
+                )?;
+                Ok(())
+            }
+            None => axum::serve(listener, app).await,
+        }
+    }))
 }

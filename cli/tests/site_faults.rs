@@ -1,0 +1,201 @@
+//! The real crawler, parser and indexer (the embedded mode, SQLite) against the sample site with
+//! `--faults permanent`: what is stored, what is recorded as failed, what is never fetched, all
+//! compared with what the site's `/manifest.json` says it serves.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use epaper::embedded::{self, RunOptions};
+use epaper::sample::{self, Faults, generate};
+use epaper_common::config::Settings;
+use epaper_indexer::Store;
+use epaper_indexer::store::ExportFilter;
+
+async fn serve(n_issues: usize) -> String {
+    let (base_url, server) = sample::bind(([127, 0, 0, 1], 0).into(), n_issues, Faults::Permanent)
+        .await
+        .expect("binds the sample site");
+    tokio::spawn(server);
+    base_url
+}
+
+fn strings(value: &serde_json::Value) -> BTreeSet<String> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn permanent_faults_are_failures_per_url_off_days_are_absent_and_gbk_is_decoded() {
+    let n_issues = 2;
+    let base_url = serve(n_issues).await;
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &reqwest::get(format!("{base_url}manifest.json"))
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let permanent = &manifest["permanent"];
+    let absent = strings(&permanent["absent_dates"]);
+    let partial = strings(&permanent["partial_dates"]);
+    let unreachable = strings(&permanent["unreachable_articles"]);
+    let gbk = strings(&permanent["gbk_articles"]);
+    let broken: BTreeMap<String, String> = permanent["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["url"].as_str().unwrap().to_string(),
+                f["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(absent.len(), 2);
+    assert_eq!(broken.len(), 5, "{broken:?}");
+    assert_eq!(gbk.len(), 2);
+    let served: BTreeSet<String> = manifest["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["pages"].as_array().unwrap())
+        .flat_map(|p| strings(&p["articles"]))
+        .collect();
+    let want: BTreeSet<String> = served
+        .iter()
+        .filter(|url| !broken.contains_key(*url) && !unreachable.contains(*url))
+        .cloned()
+        .collect();
+
+    let from: NaiveDate = manifest["issues"][0]["date"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let to: NaiveDate = absent.iter().max().unwrap().parse().unwrap();
+    let db_path = std::env::temp_dir().join(format!(
+        "epaper-faults-{}-{}.db",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap()
+    ));
+    let db_url = format!("sqlite://{}", db_path.display());
+    let settings = Settings::load(None).unwrap();
+    let summary = embedded::run(
+        &settings,
+        RunOptions {
+            site: "sample".into(),
+            base_url: Some(base_url.clone()),
+            from,
+            to,
+            db_url: db_url.clone(),
+            all_days: false,
+            media_dir: None,
+        },
+    )
+    .await
+    .expect("the run ends");
+    assert_eq!(summary.n_issues, n_issues + 2);
+
+    let store = Store::connect(&db_url, 1).await.unwrap();
+    for date in from.iter_days().take_while(|d| *d <= to) {
+        let state = store.issue_state("sample", date).await.unwrap();
+        let expected = if absent.contains(&date.to_string()) {
+            "absent"
+        } else if partial.contains(&date.to_string()) {
+            "partial"
+        } else {
+            "complete"
+        };
+        assert_eq!(state.as_deref(), Some(expected), "issue of {date}");
+    }
+
+    // Each broken URL is one failure row of the crawl stage, with its kind; nothing else failed.
+    let failures = store.failures(&ExportFilter::default()).await.unwrap();
+    let recorded: BTreeMap<String, String> = failures
+        .iter()
+        .map(|f| (f.url.clone(), f.kind.clone()))
+        .collect();
+    assert_eq!(recorded, broken, "{failures:#?}");
+    assert_eq!(failures.len(), broken.len(), "{failures:#?}");
+    assert!(failures.iter().all(|f| f.stage == "crawl"), "{failures:#?}");
+    let reason = |fault: &str| {
+        let url = permanent["failures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["fault"] == fault)
+            .unwrap()["url"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        failures
+            .iter()
+            .find(|f| f.url == url)
+            .unwrap()
+            .reason
+            .clone()
+    };
+    assert!(reason("offsite_redirect").contains("another host"));
+    assert!(reason("oversized").contains("larger than"));
+    assert!(reason("redirect_loop").contains("redirect"));
+    assert!(reason("not_found").contains("404"));
+
+    // The other host was never asked for anything.
+    let offsite = reqwest::get(format!("{base_url}offsite-requests"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(offsite, "0");
+    assert!(
+        permanent["offsite_base_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.2:")
+    );
+
+    // Every other article is stored once, the GBK ones with the generator's own text.
+    let mut rows = Vec::new();
+    store
+        .export(&ExportFilter::default(), |row| {
+            rows.push(row);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let stored: Vec<String> = rows.iter().map(|r| r.url.clone()).collect();
+    assert_eq!(stored.len(), want.len());
+    assert_eq!(stored.into_iter().collect::<BTreeSet<_>>(), want);
+    let paper = generate::paper(n_issues);
+    for url in &gbk {
+        let id: u32 = url
+            .rsplit("content_")
+            .next()
+            .unwrap()
+            .trim_end_matches(".htm")
+            .parse()
+            .unwrap();
+        let article = paper
+            .issues
+            .iter()
+            .flat_map(|i| &i.pages)
+            .flat_map(|p| &p.articles)
+            .find(|a| a.id == id)
+            .unwrap();
+        let row = rows
+            .iter()
+            .find(|r| &r.url == url)
+            .expect("GBK article stored");
+        assert_eq!(row.title.as_deref(), Some(article.title.as_str()), "{url}");
+        assert_eq!(row.paragraphs, article.paragraphs, "{url}");
+    }
+    store.close().await;
+    let _ = std::fs::remove_file(&db_path);
+}
