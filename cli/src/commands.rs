@@ -353,6 +353,7 @@ pub async fn replay(
                             site: site.clone(),
                             base_url: base_url.clone(),
                             date: *date,
+                            known: store.validators(site, *date).await?,
                         }))
                         .await?;
                     store.mark_requeued(site, *date).await?;
@@ -422,11 +423,20 @@ pub async fn enqueue(
         {
             tracing::warn!(%error, %date, "cannot record the queued state");
         }
+        // What the archive holds already is asked for conditionally (a 304 keeps it).
+        let known = match &store {
+            Some(store) => store.validators(site, *date).await.unwrap_or_else(|error| {
+                tracing::warn!(%error, %date, "cannot read the archived validators");
+                Vec::new()
+            }),
+            None => Vec::new(),
+        };
         publisher
             .publish(&Message::CrawlIssue(CrawlIssue {
                 site: site.to_string(),
                 base_url: base_url.clone(),
                 date: *date,
+                known,
             }))
             .await?;
         bar.inc(1);

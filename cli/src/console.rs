@@ -628,6 +628,7 @@ async fn replay(State(console): State<Shared>, Form(form): Form<ReplayForm>) -> 
                 site: form.site.clone(),
                 base_url: console.base_url.clone(),
                 date: form.date,
+                known: Vec::new(),
             }))
             .await?;
         console.store.mark_requeued(&form.site, form.date).await?;

@@ -143,6 +143,7 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
                 site: options.site.clone(),
                 base_url: options.base_url.clone(),
                 date: *date,
+                known: store.validators(&options.site, *date).await?,
             }))
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;

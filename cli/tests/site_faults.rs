@@ -199,3 +199,109 @@ async fn permanent_faults_are_failures_per_url_off_days_are_absent_and_gbk_is_de
     store.close().await;
     let _ = std::fs::remove_file(&db_path);
 }
+
+async fn export(store: &Store) -> Vec<String> {
+    let mut rows = Vec::new();
+    store
+        .export(&ExportFilter::default(), |row| {
+            rows.push(serde_json::to_string(&row).unwrap());
+            Ok(())
+        })
+        .await
+        .unwrap();
+    rows
+}
+
+async fn raw_fetch_times(store: &Store) -> BTreeMap<String, String> {
+    let mut times = BTreeMap::new();
+    store
+        .raw_documents(&ExportFilter::default(), async |doc| {
+            times.insert(doc.url.clone(), doc.fetched_at.to_rfc3339());
+            Ok(())
+        })
+        .await
+        .unwrap();
+    times
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_recrawl_asks_conditionally_gets_304s_and_leaves_the_archive_as_it_was() {
+    let n_issues = 2;
+    let (base_url, server) = sample::bind(([127, 0, 0, 1], 0).into(), n_issues, Faults::None)
+        .await
+        .unwrap();
+    tokio::spawn(server);
+    let paper = generate::paper(n_issues);
+    let n_articles: usize = paper
+        .issues
+        .iter()
+        .flat_map(|i| &i.pages)
+        .map(|p| p.articles.len())
+        .sum();
+    let db_path = std::env::temp_dir().join(format!(
+        "epaper-recrawl-{}-{}.db",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap()
+    ));
+    let db_url = format!("sqlite://{}", db_path.display());
+    let settings = Settings::load(None).unwrap();
+    let options = || RunOptions {
+        site: "sample".into(),
+        base_url: Some(base_url.clone()),
+        from: paper.issues[0].date,
+        to: paper.issues[n_issues - 1].date,
+        db_url: db_url.clone(),
+        all_days: false,
+        media_dir: None,
+    };
+    let not_modified = async || {
+        reqwest::get(format!("{base_url}not-modified-responses"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .parse::<usize>()
+            .unwrap()
+    };
+
+    let first = embedded::run(&settings, options()).await.unwrap();
+    assert_eq!(first.states, vec![("sample".into(), "complete".into(), 2)]);
+    assert_eq!(not_modified().await, 0);
+    let store = Store::connect(&db_url, 1).await.unwrap();
+    let archived = export(&store).await;
+    let fetched_at = raw_fetch_times(&store).await;
+    assert_eq!(archived.len(), n_articles);
+    let validators = store
+        .validators("sample", paper.issues[0].date)
+        .await
+        .unwrap();
+    assert!(
+        validators.iter().all(|v| v.etag.is_some()) && !validators.is_empty(),
+        "{validators:?}"
+    );
+    store.close().await;
+
+    let second = embedded::run(&settings, options()).await.unwrap();
+    assert_eq!(second.states, vec![("sample".into(), "complete".into(), 2)]);
+    // Every article answered 304; the pages were fetched again (their links are needed).
+    assert_eq!(not_modified().await, n_articles);
+    let store = Store::connect(&db_url, 1).await.unwrap();
+    assert_eq!(export(&store).await, archived);
+    let refetched = raw_fetch_times(&store).await;
+    assert_eq!(refetched.len(), fetched_at.len());
+    for (url, at) in &refetched {
+        if url.contains("content_") {
+            assert_eq!(Some(at), fetched_at.get(url), "{url} was not stored again");
+        }
+    }
+    assert!(
+        store
+            .failures(&ExportFilter::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store.close().await;
+    let _ = std::fs::remove_file(&db_path);
+}

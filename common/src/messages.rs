@@ -179,6 +179,18 @@ pub struct CrawlIssue {
     /// The site's base URL when the profile has none (the sample site) or it is overridden.
     pub base_url: Option<String>,
     pub date: NaiveDate,
+    /// Documents of the issue the archive already holds, with their validators: the crawler
+    /// asks for them conditionally, and a 304 means the stored copy stands.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known: Vec<Validator>,
+}
+
+/// What the archive holds of one document: sent back as `If-None-Match` / `If-Modified-Since`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validator {
+    pub url: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -178,6 +178,7 @@ mod tests {
             site: "sample".into(),
             base_url: None,
             date: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            known: Vec::new(),
         });
         queues.send(message.clone()).await.unwrap();
         assert_eq!(queues.pending(), 1);

@@ -69,6 +69,7 @@ fn crawl_issue() -> Message {
         site: "sample".into(),
         base_url: None,
         date: "2024-03-01".parse().unwrap(),
+        known: Vec::new(),
     })
 }
 

@@ -3,14 +3,15 @@
 //! What must stay true: a response body is never larger than the configured cap; redirects are
 //! followed only within the hosts the caller allows; 5xx, 429 and timeouts are retried with
 //! exponential backoff and jitter (honouring `Retry-After`), other 4xx are not; the bytes are
-//! kept exactly as served, since decoding is the parser's job.
+//! kept exactly as served, since decoding is the parser's job; a conditional request sends the
+//! archived validators, and only a 304 to one is "not modified".
 
 use std::time::Duration;
 
 use std::sync::Arc;
 
 use chrono::Utc;
-use epaper_common::messages::DocKind;
+use epaper_common::messages::{DocKind, Validator};
 use epaper_common::sites::Profile;
 
 use crate::politeness::{Host, Hosts, Robots};
@@ -19,7 +20,9 @@ use crate::politeness::{Host, Hosts, Robots};
 pub const USER_AGENT_TOKEN: &str = "epaper";
 use epaper_common::config::CrawlerSettings;
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, ETAG, LAST_MODIFIED, RETRY_AFTER};
+use reqwest::header::{
+    CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER,
+};
 
 /// A document as served.
 #[derive(Debug, Clone)]
@@ -65,8 +68,17 @@ pub struct Fetcher {
     politeness: Option<(Arc<Hosts>, Profile)>,
 }
 
+/// The answer to a conditional request.
+#[derive(Debug)]
+pub enum Conditional {
+    Modified(Fetched),
+    /// 304: the archived copy is still what the site serves.
+    NotModified,
+}
+
 enum Attempt {
     Done(Fetched),
+    NotModified,
     Retry {
         reason: String,
         wait: Option<Duration>,
@@ -182,8 +194,26 @@ impl Fetcher {
     }
 
     /// Fetches a document of `kind` under that kind's size limit.
-    #[tracing::instrument(skip(self), fields(attempts))]
     pub async fn fetch_as(&self, url: &str, kind: DocKind) -> Result<Fetched, FetchError> {
+        match self.fetch_conditional(url, kind, None).await? {
+            Conditional::Modified(fetched) => Ok(fetched),
+            // Unreachable in practice: a server sends 304 only to a conditional request.
+            Conditional::NotModified => Err(FetchError::Refused {
+                url: url.to_string(),
+                reason: "HTTP 304 to an unconditional request".into(),
+            }),
+        }
+    }
+
+    /// [`Fetcher::fetch_as`], sending `known`'s validators as `If-None-Match` /
+    /// `If-Modified-Since`.
+    #[tracing::instrument(skip(self, known), fields(attempts))]
+    pub async fn fetch_conditional(
+        &self,
+        url: &str,
+        kind: DocKind,
+        known: Option<&Validator>,
+    ) -> Result<Conditional, FetchError> {
         let limit = self.limits.of(kind);
         let host = self.admit(url).await?;
         let mut last_reason = String::new();
@@ -196,7 +226,7 @@ impl Fetcher {
             metrics::histogram!("epaper_politeness_wait_seconds")
                 .record(waited.elapsed().as_secs_f64());
             let started = std::time::Instant::now();
-            let outcome = self.attempt(url, limit).await;
+            let outcome = self.attempt(url, limit, known).await;
             drop(permit);
             metrics::histogram!("epaper_fetch_seconds").record(started.elapsed().as_secs_f64());
             if let Attempt::Done(fetched) = &outcome {
@@ -205,7 +235,11 @@ impl Fetcher {
             match outcome {
                 Attempt::Done(fetched) => {
                     tracing::Span::current().record("attempts", attempt);
-                    return Ok(fetched);
+                    return Ok(Conditional::Modified(fetched));
+                }
+                Attempt::NotModified => {
+                    tracing::Span::current().record("attempts", attempt);
+                    return Ok(Conditional::NotModified);
                 }
                 Attempt::Fail(error) => return Err(error),
                 Attempt::Retry { reason, wait } => {
@@ -226,8 +260,17 @@ impl Fetcher {
         })
     }
 
-    async fn attempt(&self, url: &str, limit: u64) -> Attempt {
-        let mut response = match self.client.get(url).send().await {
+    async fn attempt(&self, url: &str, limit: u64, known: Option<&Validator>) -> Attempt {
+        let mut request = self.client.get(url);
+        if let Some(known) = known {
+            if let Some(etag) = &known.etag {
+                request = request.header(IF_NONE_MATCH, etag);
+            }
+            if let Some(last_modified) = &known.last_modified {
+                request = request.header(IF_MODIFIED_SINCE, last_modified);
+            }
+        }
+        let mut response = match request.send().await {
             Ok(response) => response,
             Err(error) if error.is_redirect() => {
                 // The chain, so that the reason names the policy's own words ("redirect to
@@ -248,6 +291,9 @@ impl Fetcher {
         let status = response.status();
         metrics::counter!("epaper_fetches_total", "status" => status.as_str().to_string())
             .increment(1);
+        if status == StatusCode::NOT_MODIFIED && known.is_some() {
+            return Attempt::NotModified;
+        }
         if status == StatusCode::NOT_FOUND || status == StatusCode::GONE {
             return Attempt::Fail(FetchError::NotFound {
                 url: url.to_string(),

@@ -9,6 +9,8 @@
 //!   e-paper page (a "no issue today" notice);
 //! - a document that fails after its retries is named in the manifest's failures, so the indexer
 //!   can tell a complete issue from a partial one; nothing is silently skipped;
+//! - an article the request says is archived (`known`, with its ETag / Last-Modified) is asked
+//!   for conditionally; a 304 sends nothing and the stored copy stands;
 //! - the stage only fetches; it hands on raw bytes and leaves decoding to the parser (it parses a
 //!   page only to learn which links to follow).
 
@@ -28,7 +30,7 @@ use epaper_common::sites;
 use epaper_common::transport::{Handler, Outbox};
 use futures_util::StreamExt;
 
-use crate::fetch::{FetchError, Fetched, Fetcher};
+use crate::fetch::{Conditional, FetchError, Fetched, Fetcher};
 
 pub struct CrawlStage {
     settings: CrawlerSettings,
@@ -269,18 +271,27 @@ impl Handler for CrawlStage {
             }
         }
 
+        // Articles the archive holds are asked for conditionally: a 304 leaves the stored copy
+        // (still listed in the manifest, so the issue stays complete) and sends nothing.
+        let known: std::collections::HashMap<&str, &epaper_common::messages::Validator> =
+            issue.known.iter().map(|v| (v.url.as_str(), v)).collect();
+        let mut n_unchanged = 0usize;
         let mut articles = futures_util::stream::iter(manifest.articles.clone())
             .map(|url| {
                 let fetcher = &fetcher;
+                let known = known.get(url.as_str()).copied();
                 async move {
-                    let result = fetcher.fetch(&url).await;
+                    let result = fetcher
+                        .fetch_conditional(&url, DocKind::Article, known)
+                        .await;
                     (url, result)
                 }
             })
             .buffer_unordered(concurrency);
         while let Some((url, result)) = articles.next().await {
             match result {
-                Ok(doc) => {
+                Ok(Conditional::NotModified) => n_unchanged += 1,
+                Ok(Conditional::Modified(doc)) => {
                     if self.settings.fetch_media {
                         for image in images_of(&doc) {
                             if seen_media.insert(image.clone()) {
@@ -333,6 +344,7 @@ impl Handler for CrawlStage {
             n_articles = manifest.articles.len(),
             n_media = manifest.media.len(),
             n_failures = manifest.failures.len(),
+            n_unchanged,
             "issue crawled"
         );
         out.send(Message::Manifest(manifest)).await

@@ -447,6 +447,7 @@ fn crawl_request(site: &str, server: &Server, date: NaiveDate) -> Message {
         site: site.to_string(),
         base_url: Some(format!("{}/", server.base)),
         date,
+        known: Vec::new(),
     })
 }
 

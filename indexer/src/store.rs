@@ -1015,6 +1015,36 @@ pub struct Failure {
 }
 
 impl Store {
+    /// The validators (ETag, Last-Modified) of the articles archived for an issue, for a
+    /// conditional re-crawl. Pages are left out: the crawler needs their bytes for the links.
+    pub async fn validators(
+        &self,
+        site: &str,
+        date: NaiveDate,
+    ) -> Result<Vec<epaper_common::messages::Validator>, StoreError> {
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(
+                "SELECT url, etag, last_modified FROM raw_documents
+                 WHERE site = $1 AND issue_date = $2 AND kind = 'article'
+                   AND (etag IS NOT NULL OR last_modified IS NOT NULL)
+                 ORDER BY url",
+            )
+            .bind(site)
+            .bind(date)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(epaper_common::messages::Validator {
+                        url: row.try_get(0)?,
+                        etag: row.try_get(1)?,
+                        last_modified: row.try_get(2)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
     /// Recorded failures, newest issues first.
     pub async fn failures(&self, filter: &ExportFilter) -> Result<Vec<Failure>, StoreError> {
         on_pool!(self, |pool| {

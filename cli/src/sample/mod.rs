@@ -13,6 +13,10 @@
 //! (one declaring it, one declaring nothing). The two days after the last issue are off days:
 //! the first entry 404s, the second redirects to a not-found page. `/manifest.json` says all of
 //! this under `permanent`, so that tests compare what was stored with what was expected.
+//!
+//! Every document carries an `ETag`; a request with a matching `If-None-Match` gets a 304 (in
+//! every mode, after the transient fault of a first request), counted at
+//! `/not-modified-responses`.
 
 pub mod generate;
 pub mod render;
@@ -23,7 +27,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::http::{HeaderValue, Response, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, Uri, header};
 use serde::Serialize;
 
 pub use generate::{Paper, paper};
@@ -59,6 +63,7 @@ pub struct Site {
     hits: Mutex<HashMap<String, u32>>,
     specials: HashMap<String, Special>,
     offsite_requests: std::sync::atomic::AtomicU32,
+    not_modified: std::sync::atomic::AtomicU32,
 }
 
 /// A document the crawler can never get (`--faults permanent`).
@@ -228,6 +233,7 @@ impl Site {
             hits: Mutex::new(HashMap::new()),
             specials,
             offsite_requests: Default::default(),
+            not_modified: Default::default(),
         }
     }
 
@@ -257,14 +263,19 @@ impl Site {
         if *n > 1 {
             return None;
         }
-        let h = path.bytes().fold(1469598103934665603u64, |h, b| {
-            (h ^ b as u64).wrapping_mul(1099511628211)
-        });
-        Some(h % 12)
+        Some(fnv(path.as_bytes()) % 12)
     }
 
-    pub async fn respond(&self, uri: &Uri) -> Response<Body> {
+    /// How many requests were answered 304 Not Modified.
+    pub fn not_modified(&self) -> u32 {
+        self.not_modified.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub async fn respond(&self, uri: &Uri, headers: &HeaderMap) -> Response<Body> {
         let path = uri.path().trim_start_matches('/').to_string();
+        if path == "not-modified-responses" {
+            return Response::new(Body::from(self.not_modified().to_string()));
+        }
         if self.faults == Faults::Permanent && path == "offsite-requests" {
             let n = self
                 .offsite_requests
@@ -296,12 +307,19 @@ impl Site {
                 .body(Body::from("<html><body>404 没有找到该页面</body></html>"))
                 .expect("valid response");
         };
+        // A strong validator of the bytes, so that a re-crawl can ask conditionally.
+        let etag = format!("\"{:016x}\"", fnv(&resource.body));
         let ok = |body: Vec<u8>| {
             Response::builder()
                 .header(header::CONTENT_TYPE, resource.content_type)
+                .header(header::ETAG, etag.as_str())
                 .body(Body::from(body))
                 .expect("valid response")
         };
+        let unchanged = headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag));
         match self.fault_for(&path) {
             Some(0) | Some(1) => Response::builder()
                 .status(StatusCode::SERVICE_UNAVAILABLE)
@@ -326,9 +344,25 @@ impl Site {
                 tokio::time::sleep(Duration::from_millis(1500)).await;
                 ok(resource.body.clone())
             }
+            _ if unchanged => {
+                self.not_modified
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Response::builder()
+                    .status(StatusCode::NOT_MODIFIED)
+                    .header(header::ETAG, etag.as_str())
+                    .body(Body::empty())
+                    .expect("valid response")
+            }
             _ => ok(resource.body.clone()),
         }
     }
+}
+
+/// FNV-1a: the per-URL fault draw and the ETags.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(1469598103934665603u64, |h, b| {
+        (h ^ *b as u64).wrapping_mul(1099511628211)
+    })
 }
 
 /// Applies the permanent faults to the first issue of `paper` (its pages by index, when it has
@@ -475,9 +509,9 @@ pub async fn bind(
             async move { site.respond_offsite() }
         })
     };
-    let app = axum::Router::new().fallback(move |uri: Uri| {
+    let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
         let site = site.clone();
-        async move { site.respond(&uri).await }
+        async move { site.respond(&uri, &headers).await }
     });
     Ok((base_url, async move {
         use std::future::IntoFuture;
