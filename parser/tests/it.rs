@@ -1291,3 +1291,50 @@ fn classic_page_reads_page_labels_without_di_and_ban() {
         (Some("B03".into()), Some("学与思".into()))
     );
 }
+
+/// A fetched document whose body inflates past the cap (a decompression bomb: 64 MiB of spaces
+/// in about 64 KiB on the wire) is refused as a permanent error without being parsed or sent on.
+#[tokio::test]
+async fn a_decompression_bomb_is_refused_permanently() {
+    use epaper_common::error::StageError;
+    use epaper_common::messages::{CompressedBytes, DocKind, FetchedDocument, Message};
+    use epaper_common::transport::{Handler, Outbox};
+    use epaper_parser::service::{MAX_DOCUMENT_BYTES, ParseStage};
+
+    struct Nowhere(std::sync::atomic::AtomicUsize);
+    impl Outbox for Nowhere {
+        async fn send(&self, _message: Message) -> Result<(), StageError> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(())
+        }
+    }
+    let fetched = |n_bytes: u64| {
+        let mut raw = b"<html><body>".to_vec();
+        raw.resize(n_bytes as usize, b' ');
+        Message::Fetched(FetchedDocument {
+            site: "sample".into(),
+            issue_date: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+            kind: DocKind::Article,
+            url: "http://127.0.0.1:1/html/2024-03/01/content_1.htm".into(),
+            status: 200,
+            content_type: Some("text/html".into()),
+            etag: None,
+            last_modified: None,
+            fetched_at: chrono::Utc::now(),
+            body: CompressedBytes::compress(&raw),
+        })
+    };
+    let bomb = fetched(MAX_DOCUMENT_BYTES + 1);
+    let Message::Fetched(doc) = &bomb else {
+        unreachable!()
+    };
+    assert!(doc.body.compressed().len() < 1024 * 1024);
+    let out = Nowhere(Default::default());
+    match ParseStage.handle(bomb, &out).await {
+        Err(StageError::Permanent(error)) => {
+            assert!(error.to_string().contains("inflates past"), "{error:#}")
+        }
+        other => panic!("a bomb was not refused permanently: {other:?}"),
+    }
+    assert_eq!(out.0.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
