@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Checks every file under deploy/ against the code it deploys.
 
 Parses each YAML, JSON, env, Dockerfile and shell file under deploy/, then checks that
