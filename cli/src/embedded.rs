@@ -106,6 +106,27 @@ async fn handle_one<H: Handler>(
     }
 }
 
+/// The range of an incremental crawl of `site`: from the newest issue the archive at `db_url`
+/// holds (crawled again: it may have been partial, and what is unchanged costs a 304) up to
+/// `to`, today by default. Only the schedule's publication days of it are crawled.
+pub async fn incremental_range(
+    db_url: &str,
+    site: &str,
+    to: Option<NaiveDate>,
+) -> anyhow::Result<(NaiveDate, NaiveDate)> {
+    sites::get(site)?;
+    let store = Store::connect(db_url, 1)
+        .await
+        .with_context(|| format!("opening {db_url}"))?;
+    store.migrate().await.context("migrating the archive")?;
+    let last = store.last_issue_date(site).await;
+    store.close().await;
+    let from = last?.ok_or_else(|| {
+        anyhow::anyhow!("the archive holds no issue of {site} yet: give --from for the first crawl")
+    })?;
+    Ok((from, to.unwrap_or_else(|| chrono::Utc::now().date_naive())))
+}
+
 pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<RunSummary> {
     let profile = sites::get(&options.site)?;
     // Fail on a missing base URL before anything starts.

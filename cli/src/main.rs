@@ -42,10 +42,14 @@ enum Command {
         /// The site's root URL, for sites whose profile has none (the sample site).
         #[arg(long)]
         base_url: Option<String>,
-        #[arg(long)]
-        from: NaiveDate,
-        #[arg(long)]
-        to: NaiveDate,
+        #[arg(long, required_unless_present = "incremental")]
+        from: Option<NaiveDate>,
+        /// Defaults to today with --incremental.
+        #[arg(long, required_unless_present = "incremental")]
+        to: Option<NaiveDate>,
+        /// From the newest issue the archive holds up to --to (today by default).
+        #[arg(long, conflicts_with = "from")]
+        incremental: bool,
         #[arg(long, default_value = "sqlite://epaper.db")]
         db: String,
         /// Probe every day, not only the site's publication days.
@@ -148,10 +152,14 @@ enum Command {
         site: String,
         #[arg(long)]
         base_url: Option<String>,
-        #[arg(long)]
-        from: NaiveDate,
-        #[arg(long)]
-        to: NaiveDate,
+        #[arg(long, required_unless_present = "incremental")]
+        from: Option<NaiveDate>,
+        /// Defaults to today with --incremental.
+        #[arg(long, required_unless_present = "incremental")]
+        to: Option<NaiveDate>,
+        /// From the newest issue the archive (database.url) holds up to --to (today by default).
+        #[arg(long, conflicts_with = "from")]
+        incremental: bool,
         #[arg(long)]
         all_days: bool,
     },
@@ -202,6 +210,22 @@ impl From<StageArg> for Stage {
     }
 }
 
+/// The dates to crawl: --from and --to, or with --incremental from the newest issue the archive
+/// holds.
+async fn range(
+    incremental: bool,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    db_url: &str,
+    site: &str,
+) -> anyhow::Result<(NaiveDate, NaiveDate)> {
+    match (incremental, from, to) {
+        (true, _, to) => epaper::embedded::incremental_range(db_url, site, to).await,
+        (false, Some(from), Some(to)) => Ok((from, to)),
+        _ => anyhow::bail!("give --from and --to, or --incremental"),
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -220,22 +244,27 @@ async fn main() -> ExitCode {
             base_url,
             from,
             to,
+            incremental,
             db,
             all_days,
             media_dir,
         } => {
-            commands::run(
-                &settings,
-                RunOptions {
-                    site,
-                    base_url,
-                    from,
-                    to,
-                    db_url: db,
-                    all_days,
-                    media_dir,
-                },
-            )
+            async {
+                let (from, to) = range(incremental, from, to, &db, &site).await?;
+                commands::run(
+                    &settings,
+                    RunOptions {
+                        site,
+                        base_url,
+                        from,
+                        to,
+                        db_url: db,
+                        all_days,
+                        media_dir,
+                    },
+                )
+                .await
+            }
             .await
         }
         Command::SampleSite {
@@ -304,8 +333,16 @@ async fn main() -> ExitCode {
             base_url,
             from,
             to,
+            incremental,
             all_days,
-        } => commands::enqueue(&settings, &site, base_url, from, to, all_days).await,
+        } => {
+            async {
+                let db = settings.database.url.expose_secret();
+                let (from, to) = range(incremental, from, to, db, &site).await?;
+                commands::enqueue(&settings, &site, base_url, from, to, all_days).await
+            }
+            .await
+        }
         Command::Status { json, watch } => epaper::status::status(&settings, json, watch).await,
         Command::Console {
             db,

@@ -1411,3 +1411,69 @@ async fn indexer_is_unready_while_its_database_does_not_answer() {
     broker.close().await;
     db.drop_it().await;
 }
+
+/// A service whose HTTP port is taken logs why and goes on with its work: metrics never stop
+/// the pipeline.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_service_whose_http_port_is_taken_still_handles_messages() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let prefix = format!("test_{}", random_suffix());
+    let logs = std::env::temp_dir().join(format!("epaper-e2e-{prefix}"));
+    std::fs::create_dir_all(&logs).unwrap();
+    let env: HashMap<&str, String> = HashMap::from([
+        ("EPAPER__AMQP__URL", amqp_url()),
+        ("EPAPER__AMQP__QUEUE_PREFIX", prefix.clone()),
+        (
+            "EPAPER__SERVICE__HTTP_ADDR",
+            taken.local_addr().unwrap().to_string(),
+        ),
+        ("EPAPER__SERVICE__SHUTDOWN_GRACE_SECS", "5".into()),
+        ("EPAPER__TELEMETRY__FORMAT", "json".into()),
+    ]);
+    let settings =
+        Settings::load_with_env(None, env.iter().map(|(k, v)| (k.to_string(), v.clone()))).unwrap();
+    let broker = Broker::connect(&settings.amqp).await.unwrap();
+    broker.declare_topology().await.unwrap();
+    let log = logs.join("epaper-parser-0.log");
+    let mut parser = Command::new(bin("epaper-parser"))
+        .envs(&env)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+
+    // A poison message: the parser handles it by dead-lettering it.
+    broker
+        .publisher()
+        .await
+        .unwrap()
+        .publish_raw(
+            &format!("{prefix}.parse"),
+            b"{not a message",
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    let dlq = format!("{prefix}.parse.dlq");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut dead = broker.queue_counts(&dlq).await.unwrap().0;
+    while dead == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        dead = broker.queue_counts(&dlq).await.unwrap().0;
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        dead, 1,
+        "the parser did not handle the message; log:\n{text}"
+    );
+    assert!(
+        text.contains("cannot serve /metrics") && !text.contains("http listening"),
+        "{text}"
+    );
+
+    let status = terminate(&mut parser);
+    assert!(status.success(), "parser exited with {status}:\n{text}");
+    drop(taken);
+    broker.delete_topology().await.unwrap();
+    broker.close().await;
+}

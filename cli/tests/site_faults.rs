@@ -305,3 +305,57 @@ async fn a_recrawl_asks_conditionally_gets_304s_and_leaves_the_archive_as_it_was
     store.close().await;
     let _ = std::fs::remove_file(&db_path);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_incremental_run_starts_at_the_newest_stored_issue() {
+    let (base_url, server) = sample::bind(([127, 0, 0, 1], 0).into(), 3, Faults::None)
+        .await
+        .unwrap();
+    tokio::spawn(server);
+    let dates: Vec<NaiveDate> = generate::paper(3).issues.iter().map(|i| i.date).collect();
+    let db_path = std::env::temp_dir().join(format!(
+        "epaper-incremental-{}-{}.db",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap()
+    ));
+    let db_url = format!("sqlite://{}", db_path.display());
+    Store::connect(&db_url, 1)
+        .await
+        .unwrap()
+        .migrate()
+        .await
+        .unwrap();
+    let error = embedded::incremental_range(&db_url, "sample", None)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("--from"), "{error}");
+
+    let settings = Settings::load(None).unwrap();
+    let options = |from, to| RunOptions {
+        site: "sample".into(),
+        base_url: Some(base_url.clone()),
+        from,
+        to,
+        db_url: db_url.clone(),
+        all_days: false,
+        media_dir: None,
+    };
+    embedded::run(&settings, options(dates[0], dates[1]))
+        .await
+        .unwrap();
+    let (from, to) = embedded::incremental_range(&db_url, "sample", Some(dates[2]))
+        .await
+        .unwrap();
+    assert_eq!((from, to), (dates[1], dates[2]));
+    let today = embedded::incremental_range(&db_url, "sample", None)
+        .await
+        .unwrap();
+    assert_eq!(today, (dates[1], chrono::Utc::now().date_naive()));
+    let summary = embedded::run(&settings, options(from, to)).await.unwrap();
+    assert_eq!(summary.n_issues, 2);
+    assert_eq!(
+        summary.states,
+        vec![("sample".into(), "complete".into(), 3)]
+    );
+    let _ = std::fs::remove_file(&db_path);
+}

@@ -1015,6 +1015,25 @@ pub struct Failure {
 }
 
 impl Store {
+    /// The date of the newest issue of `site` the archive holds (complete or partial): where
+    /// an incremental crawl starts.
+    pub async fn last_issue_date(&self, site: &str) -> Result<Option<NaiveDate>, StoreError> {
+        on_pool!(self, |pool| {
+            let row = sqlx::query(
+                "SELECT issue_date FROM issues
+                 WHERE site = $1 AND state IN ('complete', 'partial')
+                 ORDER BY issue_date DESC LIMIT 1",
+            )
+            .bind(site)
+            .fetch_optional(pool)
+            .await?;
+            Ok(match row {
+                Some(row) => Some(row.try_get(0)?),
+                None => None,
+            })
+        })
+    }
+
     /// The validators (ETag, Last-Modified) of the articles archived for an issue, for a
     /// conditional re-crawl. Pages are left out: the crawler needs their bytes for the links.
     pub async fn validators(
