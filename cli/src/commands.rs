@@ -28,8 +28,13 @@ pub fn parse(url: &str, file: &Path) -> anyhow::Result<()> {
 }
 
 /// `epaper sample-site`: prints its base URL first, then serves until killed.
-pub async fn sample_site(addr: SocketAddr, n_issues: usize, faults: Faults) -> anyhow::Result<()> {
-    let (base_url, server) = sample::bind(addr, n_issues, faults)
+pub async fn sample_site(
+    addr: SocketAddr,
+    n_issues: usize,
+    shape: sample::Shape,
+    faults: Faults,
+) -> anyhow::Result<()> {
+    let (base_url, server) = sample::bind_shaped(addr, n_issues, shape, faults)
         .await
         .with_context(|| format!("binding {addr}"))?;
     {

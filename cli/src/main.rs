@@ -65,6 +65,12 @@ enum Command {
         addr: SocketAddr,
         #[arg(long, default_value_t = 3)]
         issues: usize,
+        /// Pages per issue (benchmarks; the sample paper has 4).
+        #[arg(long, default_value_t = 4)]
+        pages: usize,
+        /// Articles on every page (benchmarks); without it two to four, as in the sample paper.
+        #[arg(long)]
+        articles: Option<usize>,
         #[arg(long, value_enum, default_value = "none")]
         faults: Faults,
     },
@@ -270,8 +276,13 @@ async fn main() -> ExitCode {
         Command::SampleSite {
             addr,
             issues,
+            pages,
+            articles,
             faults,
-        } => commands::sample_site(addr, issues, faults).await,
+        } => {
+            let shape = epaper::sample::Shape { pages, articles };
+            commands::sample_site(addr, issues, shape, faults).await
+        }
         Command::Parse { url, file } => commands::parse(&url, &file),
         Command::Export {
             db,

@@ -153,17 +153,39 @@ const CAPTIONS: &[&str] = &[
     "新建成的服务中心",
 ];
 
+/// The size of each issue. The default is the sample paper of contract 4: four pages of two to
+/// four articles each. Benchmarks ask for bigger issues (`epaper sample-site --pages --articles`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub pages: usize,
+    /// Articles on every page; `None` is two to four, drawn per page.
+    pub articles: Option<usize>,
+}
+
+impl Default for Shape {
+    fn default() -> Shape {
+        Shape {
+            pages: 4,
+            articles: None,
+        }
+    }
+}
+
 /// Generates `n_issues` consecutive daily issues from [`first_date`].
 pub fn paper(n_issues: usize) -> Paper {
+    paper_shaped(n_issues, Shape::default())
+}
+
+/// [`paper`] with issues of another size; the default shape gives the same bytes as `paper`.
+pub fn paper_shaped(n_issues: usize, shape: Shape) -> Paper {
     let mut next_id = 1000u32;
     let issues = (0..n_issues)
         .map(|issue_idx| {
             let date = first_date() + chrono::Days::new(issue_idx as u64);
             let mut rng = Rng(date.num_days_from_ce() as u64 * 7919);
-            let n_pages = 4;
-            let pages = (0..n_pages)
+            let pages = (0..shape.pages)
                 .map(|page_idx| {
-                    let n_articles = 2 + rng.below(3);
+                    let n_articles = shape.articles.unwrap_or_else(|| 2 + rng.below(3));
                     let articles = (0..n_articles)
                         .map(|_| {
                             next_id += 1;
@@ -297,5 +319,14 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), n);
         assert!(n >= 3 * 4 * 2);
+        let big = paper_shaped(
+            2,
+            Shape {
+                pages: 16,
+                articles: Some(8),
+            },
+        );
+        assert_eq!(titles(&big).len(), 2 * 16 * 8);
+        assert_eq!(titles(&paper_shaped(3, Shape::default())), titles(&a));
     }
 }

@@ -30,7 +30,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, Uri, header};
 use serde::Serialize;
 
-pub use generate::{Paper, paper};
+pub use generate::{Paper, Shape, paper, paper_shaped};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Faults {
@@ -482,6 +482,19 @@ pub async fn bind(
     String,
     impl std::future::Future<Output = std::io::Result<()>>,
 )> {
+    bind_shaped(addr, n_issues, Shape::default(), faults).await
+}
+
+/// [`bind`] with issues of another [`Shape`] (benchmarks).
+pub async fn bind_shaped(
+    addr: SocketAddr,
+    n_issues: usize,
+    shape: Shape,
+    faults: Faults,
+) -> std::io::Result<(
+    String,
+    impl std::future::Future<Output = std::io::Result<()>>,
+)> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let base_url = format!("http://{local}/");
@@ -497,7 +510,7 @@ pub async fn bind(
         None => "http://127.0.0.2:9/".to_string(),
     };
     let site = Arc::new(Site::with_offsite(
-        &paper(n_issues),
+        &paper_shaped(n_issues, shape),
         base_url.clone(),
         faults,
         offsite_base_url,
