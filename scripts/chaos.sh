@@ -198,7 +198,7 @@ PY
 
   # Clean up this scenario's queues and database.
   rabbitmqctl -q list_queues name --no-table-headers 2>/dev/null | grep "^$id[.]" |
-    while read -r q; do rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true; done
+    while read -r q; do rabbitmqctl -q delete_queue "$q" </dev/null >/dev/null 2>&1 || true; done
   "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $id WITH (FORCE)"
   [[ $verdict == PASS* ]]
 }
