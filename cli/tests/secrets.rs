@@ -35,7 +35,7 @@ fn good_amqp() -> String {
 
 /// Runs `command` to its end (or kills it after `run_for`), returning stdout and stderr.
 fn output_of(command: &mut Command, run_for: Option<Duration>) -> (bool, String) {
-    let mut child = command
+    let child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
