@@ -597,7 +597,46 @@ macro_rules! on_both_stores {
     };
 }
 
+/// What a re-crawl starts from: the newest complete or partial issue, and the validators of the
+/// archived articles that have any (pages are never asked for conditionally).
+async fn validators_and_the_newest_issue_for_recrawls(store: Store) {
+    assert_eq!(store.last_issue_date("sample").await.unwrap(), None);
+    store_page(&store, 2).await;
+    let first = article(0, "第一段");
+    let mut doc = fetched(&first.url, DocKind::Article, "第一段");
+    doc.etag = Some("\"abc\"".into());
+    doc.last_modified = Some("Mon, 04 Mar 2024 00:00:00 GMT".into());
+    store
+        .store_document(&doc, None, Some(&first))
+        .await
+        .unwrap();
+    store_article(&store, 1, "第二段").await;
+    assert_eq!(store.last_issue_date("sample").await.unwrap(), None);
+    store.apply_manifest(&manifest(2, vec![])).await.unwrap();
+    assert_eq!(state(&store).await.as_deref(), Some("complete"));
+    assert_eq!(store.last_issue_date("sample").await.unwrap(), Some(date()));
+    assert_eq!(store.last_issue_date("other").await.unwrap(), None);
+    let validators = store.validators("sample", date()).await.unwrap();
+    assert_eq!(
+        validators,
+        vec![epaper_common::messages::Validator {
+            url: first.url.clone(),
+            etag: Some("\"abc\"".into()),
+            last_modified: Some("Mon, 04 Mar 2024 00:00:00 GMT".into()),
+        }]
+    );
+    let next_day = date().succ_opt().unwrap();
+    assert!(
+        store
+            .validators("sample", next_day)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 on_both_stores!(
+    validators_and_the_newest_issue_for_recrawls,
     completes_in_any_order_and_redelivery_changes_nothing,
     failures_make_partial_and_absence_is_not_a_failure,
     concurrent_writers_leave_the_right_state,
