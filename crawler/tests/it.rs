@@ -14,13 +14,13 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use epaper_common::config::Settings;
 use epaper_common::error::StageError;
 use epaper_common::messages::{
-    CrawlIssue, DocKind, FetchedDocument, FetchedMedia, IssueManifest, Message,
+    CrawlIssue, DocKind, FetchedDocument, FetchedMedia, IssueManifest, Message, Validator,
 };
 use epaper_common::transport::{Handler, Outbox};
 use epaper_crawler::CrawlStage;
@@ -93,6 +93,8 @@ enum Reply {
     Truncated { times: u32, html: String },
     /// 200, streamed in these chunks without a Content-Length.
     Chunked(Vec<Vec<u8>>),
+    /// 200 with this ETag and HTML; 304 to a request whose If-None-Match names the ETag.
+    Tagged { etag: &'static str, html: String },
 }
 
 struct SiteState {
@@ -186,7 +188,7 @@ impl Server {
     }
 }
 
-async fn respond(State(state): State<Arc<SiteState>>, uri: Uri) -> Response {
+async fn respond(State(state): State<Arc<SiteState>>, uri: Uri, headers: HeaderMap) -> Response {
     let key = uri
         .path_and_query()
         .map(|pq| pq.as_str().to_string())
@@ -229,6 +231,15 @@ async fn respond(State(state): State<Arc<SiteState>>, uri: Uri) -> Response {
         }
         Reply::Redirect(location) => {
             (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+        }
+        Reply::Tagged { etag, html: body } => {
+            let asked = headers
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok());
+            if asked == Some(etag) {
+                return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+            }
+            ([(header::CONTENT_TYPE, HTML), (header::ETAG, etag)], body).into_response()
         }
         Reply::Truncated { times, html: body } => {
             if n > times {
@@ -631,6 +642,66 @@ async fn an_entry_redirected_to_a_not_found_notice_is_an_absent_issue() {
         server.requested(),
         vec!["/html/2024-03/05/node_1.htm", "/notfound.htm"]
     );
+}
+
+#[tokio::test]
+async fn a_recrawl_sends_the_archived_validators_and_a_304_sends_nothing() {
+    let server = Server::start(
+        "127.0.0.1",
+        issue_with([
+            (
+                "content_1.htm",
+                Reply::Tagged {
+                    etag: "\"v1\"",
+                    html: article(1),
+                },
+            ),
+            (
+                "content_2.htm",
+                Reply::Tagged {
+                    etag: "\"v2\"",
+                    html: article(2),
+                },
+            ),
+            // A 304 nobody asked for is not "unchanged": there is no stored copy to keep.
+            ("content_3.htm", Reply::Status(304)),
+        ]),
+    )
+    .await;
+    let settings = settings(&[]);
+    let mut request = crawl_request("sample", &server, issue_date());
+    let Message::CrawlIssue(issue) = &mut request else {
+        unreachable!()
+    };
+    let known = |file: &str, etag: &str| Validator {
+        url: server.url(file),
+        etag: Some(etag.to_string()),
+        last_modified: None,
+    };
+    // content_1 is archived as served; content_2's archived copy is an older version.
+    issue.known = vec![
+        known("content_1.htm", "\"v1\""),
+        known("content_2.htm", "\"v0\""),
+    ];
+    let out = Recorder::default();
+    stage(&settings).handle(request, &out).await.unwrap();
+    let (fetched, manifest) = split(out.take_after_start());
+    let articles = urls_of(&fetched, DocKind::Article);
+    assert!(
+        !articles.contains(&server.url("content_1.htm")),
+        "{articles:?}"
+    );
+    assert!(
+        articles.contains(&server.url("content_2.htm")),
+        "{articles:?}"
+    );
+    assert_eq!(articles.len(), ARTICLES.len() - 2, "{articles:?}");
+    // Still expected by the manifest: the archive's copy counts.
+    assert_eq!(manifest.articles.len(), ARTICLES.len());
+    assert_eq!(manifest.failures.len(), 1, "{:?}", manifest.failures);
+    assert_eq!(manifest.failures[0].url, server.url("content_3.htm"));
+    assert!(manifest.failures[0].reason.contains("304"));
+    assert_eq!(server.hits("/html/2024-03/04/content_1.htm"), 1);
 }
 
 #[tokio::test]
