@@ -834,6 +834,16 @@ fn parse_prints_contract_json_and_refuses_unknown_layouts() {
 // The web console in a real browser: Debian's chromium, driven over WebDriver (chromedriver)
 // ---------------------------------------------------------------------------------------------
 
+/// A child process killed when the test ends, also when it fails half-way.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A WebDriver session on a headless chromium; the driver is killed on drop.
 struct Browser {
     driver: Child,
@@ -1050,25 +1060,27 @@ async fn console_in_a_browser_shows_the_archive_and_replays_an_issue() {
     let articles = export_all(&db.url).await;
     let prefix = format!("console-{suffix}");
 
-    let mut console = Command::new(bin("epaper"))
-        .args([
-            "console",
-            "--addr",
-            "127.0.0.1:0",
-            "--db",
-            &db.url,
-            "--media-dir",
-        ])
-        .arg(&media_dir)
-        .args(["--base-url", &site.base_url])
-        .env("EPAPER__AMQP__URL", amqp_url())
-        .env("EPAPER__AMQP__QUEUE_PREFIX", &prefix)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut console = KillOnDrop(
+        Command::new(bin("epaper"))
+            .args([
+                "console",
+                "--addr",
+                "127.0.0.1:0",
+                "--db",
+                &db.url,
+                "--media-dir",
+            ])
+            .arg(&media_dir)
+            .args(["--base-url", &site.base_url])
+            .env("EPAPER__AMQP__URL", amqp_url())
+            .env("EPAPER__AMQP__QUEUE_PREFIX", &prefix)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let mut line = String::new();
-    BufReader::new(console.stdout.take().unwrap())
+    BufReader::new(console.0.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     let url = line.trim().to_string();
@@ -1125,15 +1137,12 @@ async fn console_in_a_browser_shows_the_archive_and_replays_an_issue() {
 
     // Replay: the issue goes back to the crawl queue and shows as queued.
     browser.click(&browser.find("button.replay").await).await;
+    // The page after the POST is the one with the flash; wait for it, not the old page's state.
+    let flash = browser.find("#flash").await;
+    assert!(browser.text(&flash).await.contains("sent back"));
     assert_eq!(
         browser.text(&browser.find("#issue-state").await).await,
         "queued"
-    );
-    assert!(
-        browser
-            .text(&browser.find("#flash").await)
-            .await
-            .contains("sent back")
     );
     let store = Store::connect(&db.url, 1).await.unwrap();
     let day = chrono::NaiveDate::parse_from_str(&dates[0], "%Y-%m-%d").unwrap();
@@ -1154,8 +1163,7 @@ async fn console_in_a_browser_shows_the_archive_and_replays_an_issue() {
 
     browser.call("DELETE", "", serde_json::Value::Null).await;
     drop(browser);
-    let _ = console.kill();
-    let _ = console.wait();
+    drop(console);
     let _ = std::fs::remove_dir_all(&media_dir);
 }
 
