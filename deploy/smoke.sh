@@ -107,9 +107,15 @@ for bin in epaper-crawler epaper-parser epaper-indexer epaper; do
 done
 for bin in epaper-crawler epaper-parser epaper-indexer epaper; do
   log "image localhost/$bin:smoke"
+  previous=$(podman image inspect --format '{{.Id}}' "localhost/$bin:smoke" 2>/dev/null || true)
   podman build --quiet --isolation=chroot -f deploy/Dockerfile.runtime \
     --build-arg BASE="$BASE_IMAGE" --build-arg BIN="$bin" --build-arg PORT="${PORT_OF[$bin]}" \
     -t "localhost/$bin:smoke" "$ctx" >/dev/null
+  # The image this run replaced, so that runs do not pile up untagged images.
+  current=$(podman image inspect --format '{{.Id}}' "localhost/$bin:smoke")
+  if [ -n "$previous" ] && [ "$previous" != "$current" ]; then
+    podman rmi "$previous" >/dev/null 2>&1 || true
+  fi
 done
 rm -rf "$ctx"
 
