@@ -111,6 +111,7 @@ class Checker:
         self.check_compose()
         self.check_k8s()
         self.check_monitoring()
+        self.check_rendered_overlays()
         return self.errors
 
     # -- parsing
@@ -407,6 +408,43 @@ class Checker:
                 if gen.get("literals"):
                     self.error(path, "secretGenerator with literals: secrets inline")
 
+    def check_rendered_overlays(self):
+        """With kubectl at hand, render each overlay and check that every name a resource points
+        at (Secret, ConfigMap, TriggerAuthentication, scale target) is in the output; generated
+        names carry a hash suffix that kustomize must rewrite everywhere, CRDs included."""
+        kubectl = shutil.which("kubectl")
+        if not kubectl:
+            print("check_manifests: kubectl not found, overlays not rendered")
+            return
+        for overlay in sorted((self.deploy / "k8s/overlays").glob("*/kustomization.yaml")):
+            run = subprocess.run([kubectl, "kustomize", str(overlay.parent)], capture_output=True, text=True)
+            if run.returncode != 0:
+                self.error(overlay, f"kubectl kustomize: {run.stderr.strip()[:300]}")
+                continue
+            docs = [d for d in yaml.safe_load_all(run.stdout) if d]
+            names = {(d["kind"], d["metadata"]["name"]) for d in docs}
+            refs = []
+            for d in docs:
+                spec = d.get("spec", {})
+                pod = (spec.get("template") or {}).get("spec", {})
+                for c in pod.get("containers", []):
+                    for src in c.get("envFrom", []):
+                        if "secretRef" in src:
+                            refs.append(("Secret", src["secretRef"]["name"]))
+                        if "configMapRef" in src:
+                            refs.append(("ConfigMap", src["configMapRef"]["name"]))
+                for t in spec.get("secretTargetRef", []):
+                    refs.append(("Secret", t["name"]))
+                for trig in spec.get("triggers", []):
+                    refs.append(("TriggerAuthentication", trig["authenticationRef"]["name"]))
+                if "scaleTargetRef" in spec:
+                    refs.append(("Deployment", spec["scaleTargetRef"]["name"]))
+            for ref in refs:
+                if ref not in names:
+                    self.error(overlay, f"rendered: {ref[0]} {ref[1]!r} is referenced but not defined")
+            if len(docs) < 10:
+                self.error(overlay, f"rendered only {len(docs)} resources")
+
     # -- monitoring
 
     def check_monitoring(self):
@@ -472,6 +510,7 @@ BREAKAGES = [
     ("Dockerfile", "USER 10001:10001", "USER root", "root"),
     ("Dockerfile.runtime", "USER 10001:10001", "", "no USER"),
     ("k8s/overlays/example/secrets.example.env", "epaper:CHANGE-ME@postgres", "epaper:s3cret@postgres", "placeholder"),
+    ("k8s/base/kustomization.yaml", "  - kustomizeconfig.yaml\n", "", "rendered: Secret"),
 ]
 
 
