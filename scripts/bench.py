@@ -178,6 +178,19 @@ class Proc:
         return self.result
 
 
+def cpu_busy():
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def cores_busy(before, after):
+    busy, total = after[0] - before[0], after[1] - before[1]
+    return round(os.cpu_count() * busy / total, 2) if total else None
+
+
 def metrics(port):
     _, body = http_get(f"http://127.0.0.1:{port}/metrics")
     return body.decode()
@@ -375,16 +388,18 @@ class Bench:
                      os.path.join(OUT, "perf-services.data")],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 time.sleep(1)
-            t0 = time.time()
+            t0, cpu0 = time.time(), cpu_busy()
             self.run_cli(["enqueue", *self.range_args()], env)
             t_enqueued = time.time()
-            next_queue_poll = 0.0
+            next_queue_poll, peak_derived = 0.0, {}
             while True:
                 now = time.time()
                 if now >= next_queue_poll:
                     for name, n in queues(prefix).items():
                         peak_queue[name] = max(peak_queue.get(name, 0), n)
                     next_queue_poll = now + 1.0
+                for stage, n in self.derived_backlog(crawler, parser, indexer).items():
+                    peak_derived[stage] = max(peak_derived.get(stage, 0), n)
                 for proc in procs:
                     proc.sample()
                     if not proc.alive():
@@ -397,8 +412,8 @@ class Bench:
                 if time.time() - last_progress > self.args.stall_secs:
                     raise BenchError(f"services: stuck at {n} of {self.site['articles']} "
                                      f"articles for {self.args.stall_secs} s")
-                time.sleep(0.2)
-            t1 = time.time()
+                time.sleep(0.25)  # a psql process a poll: about 2% of a core
+            t1, cpu1 = time.time(), cpu_busy()
             if perf:
                 perf.send_signal(signal.SIGINT)
                 perf.wait()
@@ -428,7 +443,13 @@ class Bench:
                                 "in the /metrics buckets (1, 2.5, 5, 10, 25, 50, 100, 250 ms…)",
                 "peak_queue_messages": peak_queue,
                 "queue_note": "ready + unacked from the management API, polled every second "
-                              "(RabbitMQ refreshes it every 5 s)",
+                              "(RabbitMQ refreshes it every 5 s, so a short run shows little)",
+                "peak_backlog_derived": peak_derived,
+                "derived_note": "waiting or in flight, from the services' counters polled every "
+                                "0.25 s: crawl = issues - crawled; parse = documents fetched "
+                                "(HTTP 200, robots.txt included) - parsed; index = parsed + 2 "
+                                "per crawled issue (manifest, crawl started) - indexed",
+                "machine_cores_busy": cores_busy(cpu0, cpu1),
                 "processes": {p.name: {**p.result, "last_rss_mb": round(
                     (p.rss_samples or [0])[-1] / 1024, 1)} for p in procs},
                 "config": {"indexer_prefetch": INDEXER_PREFETCH, "other": "defaults"},
@@ -436,6 +457,15 @@ class Bench:
         finally:
             self.stop_all_services()
             self.drop_env(db, env)
+
+    def derived_backlog(self, crawler, parser, indexer):
+        c, p, i = (metrics(x.port) for x in (crawler, parser, indexer))
+        crawled = counter(c, "epaper_messages_total", stage="crawl", outcome="ok")
+        fetched = counter(c, "epaper_fetches_total", status="200")
+        parsed = counter(p, "epaper_messages_total", stage="parse", outcome="ok")
+        indexed = counter(i, "epaper_messages_total", stage="index", outcome="ok")
+        return {"crawl": int(self.site["issues"] - crawled), "parse": int(fetched - parsed),
+                "index": int(parsed + 2 * crawled - indexed)}
 
     def stop_all_services(self):
         for proc in self.procs:
@@ -598,11 +628,12 @@ class Bench:
             try:
                 backlog = self.fill_parse_backlog(env, self.args.scaling_rounds)
                 log(f"scaling: {replicas} parser(s) on {backlog} documents")
-                t0 = time.time()
+                t0, cpu0 = time.time(), cpu_busy()
                 parsers = [self.service("parser", env, name=f"parser-{replicas}x-{k}")
                            for k in range(replicas)]
                 self.wait_ready(parsers)
                 t1 = self.wait_counter(parsers, "parse", backlog, timeout=900)
+                machine_busy = cores_busy(cpu0, cpu_busy())
                 accounting = [p.stop() for p in parsers]
                 cpu = sum(a["cpu_s"] for a in accounting)
                 out.append({
@@ -612,6 +643,7 @@ class Bench:
                     "documents_per_s": round(backlog / (t1 - t0), 1),
                     "parser_cpu_s": round(cpu, 2),
                     "parser_cores_busy": round(cpu / (t1 - t0), 2),
+                    "machine_cores_busy": machine_busy,
                     "peak_rss_mb": [a["peak_rss_mb"] for a in accounting],
                 })
                 log(f"  {out[-1]['documents_per_s']} documents/s, parsers busy "
@@ -646,13 +678,16 @@ def table(report):
                              f"{r['articles_per_s']} | {rss} |")
     if s:
         lines += ["", "| stage | calls | mean ms | p50 ms | p99 ms | handler s | "
-                  "peak backlog |", "| --- | --- | --- | --- | --- | --- | --- |"]
+                  "peak backlog (counters) | peak backlog (management API) |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for stage, l in s["latency"].items():
             peak = max((v for q, v in s["peak_queue_messages"].items()
                         if q.endswith("." + stage)), default=0)
             if l:
                 lines.append(f"| {stage} | {l['calls']} | {l['mean_ms']} | {l['p50_ms']} | "
-                             f"{l['p99_ms']} | {l['total_s']} | {peak} |")
+                             f"{l['p99_ms']} | {l['total_s']} | "
+                             f"{s['peak_backlog_derived'].get(stage)} | {peak} |")
+        lines.append(f"\nmachine cores busy during the services run: {s['machine_cores_busy']}")
     m = report.get("memory")
     if m:
         lines += ["", "| service | backlog | RSS after hold MB | peak RSS MB | handled |",
@@ -662,11 +697,12 @@ def table(report):
                          f"{r['peak_rss_mb']} | {r['handled']} |")
     sc = report.get("scaling")
     if sc:
-        lines += ["", "| parser replicas | documents | seconds | documents/s | cores busy |",
-                  "| --- | --- | --- | --- | --- |"]
+        lines += ["", "| parser replicas | documents | seconds | documents/s | parsers' cores "
+                  "busy | machine's cores busy |", "| --- | --- | --- | --- | --- | --- |"]
         for r in sc:
             lines.append(f"| {r['replicas']} | {r['documents']} | {r['seconds']} | "
-                         f"{r['documents_per_s']} | {r['parser_cores_busy']} |")
+                         f"{r['documents_per_s']} | {r['parser_cores_busy']} | "
+                         f"{r['machine_cores_busy']} |")
     return "\n".join(lines)
 
 
