@@ -380,8 +380,10 @@ class Bench:
         try:
             crawler = self.service("crawler", env)
             parser = self.service("parser", env)
-            indexer = self.service("indexer", {**env, "EPAPER__AMQP__PREFETCH": INDEXER_PREFETCH})
-            procs = [crawler, parser, indexer]
+            indexers = [self.service("indexer", {**env, "EPAPER__AMQP__PREFETCH": INDEXER_PREFETCH},
+                                     name="indexer" if k == 0 else f"indexer-{k + 1}")
+                        for k in range(self.args.indexers)]
+            procs = [crawler, parser, *indexers]
             self.wait_ready(procs)
             peak_queue, stored, last_progress = {}, 0, time.time()
             perf = None
@@ -402,7 +404,7 @@ class Bench:
                     for name, n in queues(prefix).items():
                         peak_queue[name] = max(peak_queue.get(name, 0), n)
                     next_queue_poll = now + 1.0
-                for stage, n in self.derived_backlog(crawler, parser, indexer).items():
+                for stage, n in self.derived_backlog(crawler, parser, indexers).items():
                     peak_derived[stage] = max(peak_derived.get(stage, 0), n)
                 for proc in procs:
                     proc.sample()
@@ -456,18 +458,20 @@ class Bench:
                 "machine_cores_busy": cores_busy(cpu0, cpu1),
                 "processes": {p.name: {**p.result, "last_rss_mb": round(
                     (p.rss_samples or [0])[-1] / 1024, 1)} for p in procs},
-                "config": {"indexer_prefetch": INDEXER_PREFETCH, "other": "defaults"},
+                "config": {"indexer_prefetch": INDEXER_PREFETCH, "indexers": self.args.indexers,
+                           "other": "defaults"},
             }
         finally:
             self.stop_all_services()
             self.drop_env(db, env)
 
-    def derived_backlog(self, crawler, parser, indexer):
-        c, p, i = (metrics(x.port) for x in (crawler, parser, indexer))
+    def derived_backlog(self, crawler, parser, indexers):
+        c, p = metrics(crawler.port), metrics(parser.port)
         crawled = counter(c, "epaper_messages_total", stage="crawl", outcome="ok")
         fetched = counter(c, "epaper_fetches_total", status="200")
         parsed = counter(p, "epaper_messages_total", stage="parse", outcome="ok")
-        indexed = counter(i, "epaper_messages_total", stage="index", outcome="ok")
+        indexed = sum(counter(metrics(i.port), "epaper_messages_total", stage="index",
+                              outcome="ok") for i in indexers)
         return {"crawl": int(self.site["issues"] - crawled), "parse": int(fetched - parsed),
                 "index": int(parsed + 2 * crawled - indexed)}
 
@@ -722,6 +726,8 @@ def main():
     parser.add_argument("--hold-secs", type=float, default=20,
                         help="how long each service runs against its backlog (memory test)")
     parser.add_argument("--replicas", default="1,2,4")
+    parser.add_argument("--indexers", type=int, default=1,
+                        help="indexer replicas in the services run")
     parser.add_argument("--scaling-rounds", type=int, default=3,
                         help="crawls of the whole site that make the scaling backlog")
     parser.add_argument("--stall-secs", type=float, default=60)
