@@ -183,6 +183,49 @@ pub struct CrawlIssue {
     /// asks for them conditionally, and a 304 means the stored copy stands.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub known: Vec<Validator>,
+    /// Discovery by the paper's own 上一期 / 下一期 links: once this issue is crawled, the
+    /// crawler asks for the issue its link names (or, on a date without an issue, the next
+    /// day), as long as the date stays within the bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow: Option<Follow>,
+}
+
+/// Which of an issue's static links to follow, and how far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Follow {
+    pub direction: Direction,
+    /// The last date to reach: the earliest for `prev`, the latest for `next`.
+    pub until: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// 上一期: back in time.
+    Prev,
+    /// 下一期: forward in time.
+    Next,
+}
+
+impl Follow {
+    /// Whether `date`, linked from the issue of `from`, is a step the right way within bounds.
+    /// Requiring each step to move strictly in one direction is what ends every chain, even on
+    /// a site whose links go in circles.
+    pub fn allows(self, from: NaiveDate, date: NaiveDate) -> bool {
+        match self.direction {
+            Direction::Prev => date < from && date >= self.until,
+            Direction::Next => date > from && date <= self.until,
+        }
+    }
+
+    /// The day after (or before) `from`, for a date without an issue, when still in bounds.
+    pub fn step(self, from: NaiveDate) -> Option<NaiveDate> {
+        let date = match self.direction {
+            Direction::Prev => from.pred_opt()?,
+            Direction::Next => from.succ_opt()?,
+        };
+        self.allows(from, date).then_some(date)
+    }
 }
 
 /// What the archive holds of one document: sent back as `If-None-Match` / `If-Modified-Since`.

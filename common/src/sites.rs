@@ -119,6 +119,51 @@ impl Profile {
     }
 }
 
+impl Profile {
+    /// The date an issue URL of this paper names, read with the date part of the entry template
+    /// (`{yyyy}-{mm}/{dd}`, `{yyyy}{mm}/{dd}`, ...): how a 上一期 / 下一期 link is dated.
+    pub fn date_in_url(&self, url: &str) -> Option<NaiveDate> {
+        let start = self.entry.find("{yyyy}")?;
+        let end = self.entry.rfind('}')? + 1;
+        let pattern = self.entry.get(start..end)?;
+        (0..url.len())
+            .filter(|&at| url.is_char_boundary(at))
+            .find_map(|at| match_date(pattern, &url[at..]))
+    }
+}
+
+/// Matches `pattern` (literal text with `{yyyy}`, `{mm}`, `{dd}`) at the start of `text`.
+fn match_date(mut pattern: &str, mut text: &str) -> Option<NaiveDate> {
+    let (mut year, mut month, mut day) = (None, None, None);
+    while !pattern.is_empty() {
+        let field = [("{yyyy}", 4), ("{mm}", 2), ("{dd}", 2)]
+            .into_iter()
+            .find(|(name, _)| pattern.starts_with(name));
+        match field {
+            Some((name, width)) => {
+                let digits = text.get(..width)?;
+                if !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                let value: u32 = digits.parse().ok()?;
+                match name {
+                    "{yyyy}" => year = Some(value as i32),
+                    "{mm}" => month = Some(value),
+                    _ => day = Some(value),
+                }
+                pattern = &pattern[name.len()..];
+                text = &text[width..];
+            }
+            None => {
+                let c = pattern.chars().next()?;
+                text = text.strip_prefix(c)?;
+                pattern = &pattern[c.len_utf8()..];
+            }
+        }
+    }
+    NaiveDate::from_ymd_opt(year?, month?, day?)
+}
+
 /// Every bundled profile, in a stable order.
 pub fn all() -> Vec<Profile> {
     BUNDLED
@@ -144,6 +189,36 @@ pub fn get(id: &str) -> Result<Profile, SiteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue_links_are_dated_with_the_entry_template() {
+        let sample = get("sample").unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(
+            sample.date_in_url("http://127.0.0.1:8000/html/2024-03/01/node_1.htm"),
+            Some(day(2024, 3, 1))
+        );
+        assert_eq!(
+            sample.date_in_url("http://127.0.0.1:8000/html/2024-03/node_1.htm"),
+            None
+        );
+        assert_eq!(
+            sample.date_in_url("http://127.0.0.1:8000/html/2024-13/01/node_1.htm"),
+            None
+        );
+        // Every bundled profile reads back the date of its own entry URL.
+        for profile in all() {
+            let url = profile
+                .entry_url(Some("http://example.com/x"), day(2023, 12, 31))
+                .unwrap();
+            assert_eq!(
+                profile.date_in_url(&url),
+                Some(day(2023, 12, 31)),
+                "{}",
+                profile.id
+            );
+        }
+    }
 
     #[test]
     fn bundled_profiles_parse_and_fill_entry_urls() {

@@ -179,6 +179,7 @@ mod tests {
             base_url: None,
             date: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
             known: Vec::new(),
+            follow: None,
         });
         queues.send(message.clone()).await.unwrap();
         assert_eq!(queues.pending(), 1);

@@ -70,6 +70,7 @@ fn crawl_issue() -> Message {
         base_url: None,
         date: "2024-03-01".parse().unwrap(),
         known: Vec::new(),
+        follow: None,
     })
 }
 

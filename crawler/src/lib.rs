@@ -23,7 +23,7 @@ use std::sync::Arc;
 use epaper_common::config::CrawlerSettings;
 use epaper_common::error::StageError;
 use epaper_common::messages::{
-    CompressedBytes, CrawlIssue, DocKind, FetchFailure, FetchedDocument, FetchedMedia,
+    CompressedBytes, CrawlIssue, Direction, DocKind, FetchFailure, FetchedDocument, FetchedMedia,
     IssueManifest, IssueRef, Message, Record,
 };
 use epaper_common::sites;
@@ -104,6 +104,51 @@ fn links_of(fetched: &Fetched) -> Option<PageLinks> {
         }
         _ => None,
     }
+}
+
+/// The next issue to crawl when `issue` follows the paper's 上一期 / 下一期 links: the one
+/// the entry page links to, or, when the date had no issue (`entry` is `None`), the adjacent
+/// day. `None` ends the chain: no link, a link that does not name a date of this paper, or a
+/// date out of bounds or not strictly further on (so that circular links end too).
+fn follow_up(
+    issue: &CrawlIssue,
+    profile: &sites::Profile,
+    entry: Option<&Fetched>,
+) -> Option<Message> {
+    let follow = issue.follow?;
+    let date = match entry {
+        None => follow.step(issue.date),
+        Some(doc) => {
+            let Ok(Record::Page(page)) =
+                epaper_parser::parse(&doc.url, &doc.body, doc.content_type.as_deref())
+            else {
+                return None;
+            };
+            let link = match follow.direction {
+                Direction::Prev => page.prev_issue_url,
+                Direction::Next => page.next_issue_url,
+            };
+            let Some(link) = link else {
+                tracing::info!(site = %issue.site, issue_date = %issue.date, direction = ?follow.direction,
+                    "no issue link to follow: the chain ends here");
+                return None;
+            };
+            let date = profile.date_in_url(&link);
+            if !date.is_some_and(|date| follow.allows(issue.date, date)) {
+                tracing::info!(site = %issue.site, issue_date = %issue.date, %link, linked_date = ?date,
+                    until = %follow.until, "issue link not followed: no date of this paper, or out of bounds");
+                return None;
+            }
+            date
+        }
+    }?;
+    Some(Message::CrawlIssue(CrawlIssue {
+        site: issue.site.clone(),
+        base_url: issue.base_url.clone(),
+        date,
+        known: Vec::new(),
+        follow: Some(follow),
+    }))
 }
 
 /// The images of an article page.
@@ -195,7 +240,11 @@ impl Handler for CrawlStage {
             Err(FetchError::NotFound { .. }) => {
                 tracing::info!(site = %issue.site, issue_date = %issue.date, "no issue on this date");
                 manifest.absent = true;
-                return out.send(Message::Manifest(manifest)).await;
+                out.send(Message::Manifest(manifest)).await?;
+                if let Some(next) = follow_up(&issue, &profile, None) {
+                    out.send(next).await?;
+                }
+                return Ok(());
             }
             Err(error) if error.is_retryable() => return Err(StageError::retryable(error)),
             Err(error) => return Err(StageError::permanent(error)),
@@ -207,7 +256,11 @@ impl Handler for CrawlStage {
                 tracing::info!(site = %issue.site, issue_date = %issue.date, landed = %entry_doc.url,
                     "entry redirected to a page that is not an e-paper page: no issue on this date");
                 manifest.absent = true;
-                return out.send(Message::Manifest(manifest)).await;
+                out.send(Message::Manifest(manifest)).await?;
+                if let Some(next) = follow_up(&issue, &profile, None) {
+                    out.send(next).await?;
+                }
+                return Ok(());
             }
             return Err(StageError::permanent(anyhow::anyhow!(
                 "entry {entry} is not an e-paper page"
@@ -347,7 +400,13 @@ impl Handler for CrawlStage {
             n_unchanged,
             "issue crawled"
         );
-        out.send(Message::Manifest(manifest)).await
+        out.send(Message::Manifest(manifest)).await?;
+        // The next issue of a chain goes out last: a crawl that fails before here is retried
+        // whole and must not have started the chain twice.
+        if let Some(next) = follow_up(&issue, &profile, Some(&entry_doc)) {
+            out.send(next).await?;
+        }
+        Ok(())
     }
 }
 
