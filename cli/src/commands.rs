@@ -8,7 +8,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use epaper_common::broker::Broker;
 use epaper_common::config::{Settings, redact_url};
-use epaper_common::messages::{CrawlIssue, Message, Stage};
+use epaper_common::messages::{CrawlIssue, Direction, Message, Stage};
 use epaper_common::sites;
 use epaper_indexer::{ExportFilter, SearchQuery, Store};
 use secrecy::ExposeSecret;
@@ -85,6 +85,7 @@ pub async fn demo(settings: &Settings, db: &Path) -> anyhow::Result<()> {
             db_url: db_url.clone(),
             all_days: false,
             media_dir: None,
+            follow: None,
         },
     )
     .await?;
@@ -359,6 +360,7 @@ pub async fn replay(
                             base_url: base_url.clone(),
                             date: *date,
                             known: store.validators(site, *date).await?,
+                            follow: None,
                         }))
                         .await?;
                     store.mark_requeued(site, *date).await?;
@@ -406,10 +408,11 @@ pub async fn enqueue(
     from: NaiveDate,
     to: NaiveDate,
     all_days: bool,
+    follow: Option<Direction>,
 ) -> anyhow::Result<()> {
     let profile = sites::get(site)?;
     profile.entry_url(base_url.as_deref(), from)?;
-    let dates = embedded::issue_dates(&profile, from, to, all_days);
+    let plan = embedded::crawl_plan(&profile, from, to, all_days, follow);
     let broker = Broker::connect(&settings.amqp).await?;
     let publisher = broker.publisher().await?;
     // Knowing an issue is queued is useful but not essential: without the database the
@@ -421,8 +424,8 @@ pub async fn enqueue(
             None
         }
     };
-    let bar = progress::bar(dates.len() as u64, "issues enqueued");
-    for date in &dates {
+    let bar = progress::bar(plan.len() as u64, "issues enqueued");
+    for (date, follow) in &plan {
         if let Some(store) = &store
             && let Err(error) = store.mark_queued(site, *date).await
         {
@@ -442,12 +445,23 @@ pub async fn enqueue(
                 base_url: base_url.clone(),
                 date: *date,
                 known,
+                follow: *follow,
             }))
             .await?;
         bar.inc(1);
     }
     bar.finish_and_clear();
-    println!("{} issues of {site} enqueued ({from} to {to})", dates.len());
+    match (follow, plan.first()) {
+        (Some(direction), Some((start, _))) => println!(
+            "1 issue of {site} enqueued ({start}); the crawler follows its {} links to {}",
+            match direction {
+                Direction::Prev => "上一期 (previous issue)",
+                Direction::Next => "下一期 (next issue)",
+            },
+            if start == &from { to } else { from }
+        ),
+        _ => println!("{} issues of {site} enqueued ({from} to {to})", plan.len()),
+    }
     broker.close().await;
     Ok(())
 }

@@ -629,6 +629,7 @@ async fn replay(State(console): State<Shared>, Form(form): Form<ReplayForm>) -> 
                 base_url: console.base_url.clone(),
                 date: form.date,
                 known: Vec::new(),
+                follow: None,
             }))
             .await?;
         console.store.mark_requeued(&form.site, form.date).await?;

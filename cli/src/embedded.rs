@@ -12,7 +12,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use epaper_common::config::Settings;
 use epaper_common::error::StageError;
-use epaper_common::messages::{CrawlIssue, Message, Stage};
+use epaper_common::messages::{CrawlIssue, Direction, Follow, Message, Stage};
 use epaper_common::sites;
 use epaper_common::transport::{Handler, InProcessQueues, Outbox};
 use epaper_crawler::CrawlStage;
@@ -30,6 +30,8 @@ pub struct RunOptions {
     pub all_days: bool,
     /// Also keep every page scan, PDF and article image here, content-addressed.
     pub media_dir: Option<std::path::PathBuf>,
+    /// Discover issues by the paper's 上一期 / 下一期 links instead of the calendar.
+    pub follow: Option<Direction>,
 }
 
 #[derive(Debug)]
@@ -49,6 +51,39 @@ pub fn issue_dates(
         .take_while(|d| *d <= to)
         .filter(|d| all_days || profile.schedule.publishes_on(*d))
         .collect()
+}
+
+/// The crawl requests that start a range: one per publication day (every day with
+/// `all_days`), or, following the paper's links, one at the end the chain starts from
+/// (`--from` for 下一期, `--to` for 上一期), which the crawler then walks to the other end.
+pub fn crawl_plan(
+    profile: &sites::Profile,
+    from: NaiveDate,
+    to: NaiveDate,
+    all_days: bool,
+    follow: Option<Direction>,
+) -> Vec<(NaiveDate, Option<Follow>)> {
+    match follow {
+        None => issue_dates(profile, from, to, all_days)
+            .into_iter()
+            .map(|date| (date, None))
+            .collect(),
+        Some(_) if from > to => Vec::new(),
+        Some(direction @ Direction::Next) => vec![(
+            from,
+            Some(Follow {
+                direction,
+                until: to,
+            }),
+        )],
+        Some(direction @ Direction::Prev) => vec![(
+            to,
+            Some(Follow {
+                direction,
+                until: from,
+            }),
+        )],
+    }
 }
 
 const MAX_ATTEMPTS: u32 = 4;
@@ -156,8 +191,14 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
     // One writer: SQLite has one write lock, and a second writer would only wait for it.
     workers.spawn(worker(Stage::Index, index, queues.clone()));
 
-    let dates = issue_dates(&profile, options.from, options.to, options.all_days);
-    for date in &dates {
+    let plan = crawl_plan(
+        &profile,
+        options.from,
+        options.to,
+        options.all_days,
+        options.follow,
+    );
+    for (date, follow) in &plan {
         store.mark_queued(&options.site, *date).await?;
         queues
             .send(Message::CrawlIssue(CrawlIssue {
@@ -165,23 +206,34 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
                 base_url: options.base_url.clone(),
                 date: *date,
                 known: store.validators(&options.site, *date).await?,
+                follow: *follow,
             }))
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
-    tracing::info!(site = %options.site, n_issues = dates.len(), "issues queued");
+    tracing::info!(site = %options.site, n_requests = plan.len(), follow = ?options.follow, "issues queued");
     // On a terminal, a bar of the issues that reached a final state, read from the archive.
-    let bar = crate::progress::bar(dates.len() as u64, "issues done");
+    // Following links, how many issues the chain holds is known only at its end: the bar
+    // counts against the days of the range.
+    let n_expected = match options.follow {
+        None => plan.len(),
+        Some(_) => options
+            .from
+            .iter_days()
+            .take_while(|d| *d <= options.to)
+            .count(),
+    };
+    let bar = crate::progress::bar(n_expected as u64, "issues done");
+    let filter = epaper_indexer::ExportFilter {
+        site: Some(options.site.clone()),
+        from: Some(options.from),
+        to: Some(options.to),
+    };
+    let done: Vec<String> = ["complete", "partial", "failed", "absent"]
+        .map(String::from)
+        .to_vec();
     let watcher = (!bar.is_hidden()).then(|| {
-        let (store, bar) = (store.clone(), bar.clone());
-        let filter = epaper_indexer::ExportFilter {
-            site: Some(options.site.clone()),
-            from: Some(options.from),
-            to: Some(options.to),
-        };
-        let done: Vec<String> = ["complete", "partial", "failed", "absent"]
-            .map(String::from)
-            .to_vec();
+        let (store, bar, filter, done) = (store.clone(), bar.clone(), filter.clone(), done.clone());
         tokio::spawn(async move {
             loop {
                 if let Ok(issues) = store.issues_in_states(&filter, &done).await {
@@ -197,10 +249,12 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
     }
     bar.finish_and_clear();
     workers.abort_all();
+    let n_issues = match options.follow {
+        None => plan.len(),
+        // The dates the chain reached, issues and days without one.
+        Some(_) => store.issues_in_states(&filter, &done).await?.len(),
+    };
     let states = store.issue_states().await?;
     store.close().await;
-    Ok(RunSummary {
-        n_issues: dates.len(),
-        states,
-    })
+    Ok(RunSummary { n_issues, states })
 }

@@ -11,6 +11,7 @@ use epaper::embedded::RunOptions;
 use epaper::sample::Faults;
 use epaper_common::Stage;
 use epaper_common::config::Settings;
+use epaper_common::messages::Direction;
 use epaper_indexer::{ExportFilter, SearchQuery};
 use secrecy::ExposeSecret;
 
@@ -55,6 +56,11 @@ enum Command {
         /// Probe every day, not only the site's publication days.
         #[arg(long)]
         all_days: bool,
+        /// Discover issues by the paper's own 上一期 / 下一期 links instead of the calendar:
+        /// `next` starts at --from and follows 下一期 up to --to, `prev` starts at --to and
+        /// follows 上一期 back to --from. A date without an issue steps one day on.
+        #[arg(long, value_enum, conflicts_with = "all_days")]
+        follow: Option<FollowLinks>,
         /// Also keep every page scan, PDF and article image, as PATH/<aa>/<sha256>.
         #[arg(long)]
         media_dir: Option<PathBuf>,
@@ -71,6 +77,9 @@ enum Command {
         /// Articles on every page (benchmarks); without it two to four, as in the sample paper.
         #[arg(long)]
         articles: Option<usize>,
+        /// Days from one issue to the next; above 1 the days between have no issue (404).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=366))]
+        every_days: u64,
         #[arg(long, value_enum, default_value = "none")]
         faults: Faults,
     },
@@ -166,8 +175,14 @@ enum Command {
         /// From the newest issue the archive (database.url) holds up to --to (today by default).
         #[arg(long, conflicts_with = "from")]
         incremental: bool,
+        /// Probe every day, not only the site's publication days.
         #[arg(long)]
         all_days: bool,
+        /// Discover issues by the paper's own 上一期 / 下一期 links instead of the calendar:
+        /// `next` starts at --from and follows 下一期 up to --to, `prev` starts at --to and
+        /// follows 上一期 back to --from. A date without an issue steps one day on.
+        #[arg(long, value_enum, conflicts_with = "all_days")]
+        follow: Option<FollowLinks>,
     },
     /// Queue backlogs (ready, unacked, consumers, rates, dead letters) and issue states.
     Status {
@@ -216,6 +231,23 @@ impl From<StageArg> for Stage {
     }
 }
 
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum FollowLinks {
+    /// 上一期: from --to back to --from.
+    Prev,
+    /// 下一期: from --from up to --to.
+    Next,
+}
+
+impl From<FollowLinks> for Direction {
+    fn from(follow: FollowLinks) -> Direction {
+        match follow {
+            FollowLinks::Prev => Direction::Prev,
+            FollowLinks::Next => Direction::Next,
+        }
+    }
+}
+
 /// The dates to crawl: --from and --to, or with --incremental from the newest issue the archive
 /// holds.
 async fn range(
@@ -253,6 +285,7 @@ async fn main() -> ExitCode {
             incremental,
             db,
             all_days,
+            follow,
             media_dir,
         } => {
             async {
@@ -267,6 +300,7 @@ async fn main() -> ExitCode {
                         db_url: db,
                         all_days,
                         media_dir,
+                        follow: follow.map(Direction::from),
                     },
                 )
                 .await
@@ -278,9 +312,14 @@ async fn main() -> ExitCode {
             issues,
             pages,
             articles,
+            every_days,
             faults,
         } => {
-            let shape = epaper::sample::Shape { pages, articles };
+            let shape = epaper::sample::Shape {
+                pages,
+                articles,
+                every_days,
+            };
             commands::sample_site(addr, issues, shape, faults).await
         }
         Command::Parse { url, file } => commands::parse(&url, &file),
@@ -346,11 +385,13 @@ async fn main() -> ExitCode {
             to,
             incremental,
             all_days,
+            follow,
         } => {
             async {
                 let db = settings.database.url.expose_secret();
                 let (from, to) = range(incremental, from, to, db, &site).await?;
-                commands::enqueue(&settings, &site, base_url, from, to, all_days).await
+                let follow = follow.map(Direction::from);
+                commands::enqueue(&settings, &site, base_url, from, to, all_days, follow).await
             }
             .await
         }

@@ -404,10 +404,20 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
                 &dates[0],
                 "--to",
                 &dates[1],
+                // One request; the crawler finds the second issue by the first one's 下一期
+                // link and queues it itself (plain ranges: chaos.sh, smoke.sh, contract checks).
+                "--follow",
+                "next",
             ])
             .envs(&env),
     );
-    assert!(out.contains("2 issues of sample enqueued"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "1 issue of sample enqueued ({}); the crawler follows its 下一期 (next issue) links to {}",
+            dates[0], dates[1]
+        )),
+        "{out}"
+    );
 
     let deadline = Instant::now() + Duration::from_secs(90);
     let mut rows = export_all(&db.url).await;

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use epaper::embedded::{self, RunOptions};
 use epaper::sample::{self, Faults, generate};
 use epaper_common::config::Settings;
+use epaper_common::messages::Direction;
 use epaper_indexer::Store;
 use epaper_indexer::store::ExportFilter;
 
@@ -96,6 +97,7 @@ async fn permanent_faults_are_failures_per_url_off_days_are_absent_and_gbk_is_de
             db_url: db_url.clone(),
             all_days: false,
             media_dir: None,
+            follow: None,
         },
     )
     .await
@@ -253,6 +255,7 @@ async fn a_recrawl_asks_conditionally_gets_304s_and_leaves_the_archive_as_it_was
         db_url: db_url.clone(),
         all_days: false,
         media_dir: None,
+        follow: None,
     };
     let not_modified = async || {
         reqwest::get(format!("{base_url}not-modified-responses"))
@@ -339,6 +342,7 @@ async fn an_incremental_run_starts_at_the_newest_stored_issue() {
         db_url: db_url.clone(),
         all_days: false,
         media_dir: None,
+        follow: None,
     };
     embedded::run(&settings, options(dates[0], dates[1]))
         .await
@@ -358,4 +362,90 @@ async fn an_incremental_run_starts_at_the_newest_stored_issue() {
         vec![("sample".into(), "complete".into(), 3)]
     );
     let _ = std::fs::remove_file(&db_path);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn following_issue_links_skips_the_days_without_an_issue() {
+    // Three issues, three days apart: the days between have none (404).
+    let shape = generate::Shape {
+        every_days: 3,
+        ..generate::Shape::default()
+    };
+    let (base_url, server) =
+        sample::bind_shaped(([127, 0, 0, 1], 0).into(), 3, shape, Faults::None)
+            .await
+            .unwrap();
+    tokio::spawn(server);
+    let paper = generate::paper_shaped(3, shape);
+    let dates: Vec<NaiveDate> = paper.issues.iter().map(|i| i.date).collect();
+    assert_eq!(dates[2] - dates[0], chrono::Duration::days(6));
+    let n_articles: usize = paper
+        .issues
+        .iter()
+        .flat_map(|i| &i.pages)
+        .map(|p| p.articles.len())
+        .sum();
+    let settings = Settings::load(None).unwrap();
+    let run = async |follow, to: NaiveDate| {
+        let db_path = std::env::temp_dir().join(format!(
+            "epaper-follow-{}-{}.db",
+            std::process::id(),
+            chrono::Utc::now().timestamp_nanos_opt().unwrap()
+        ));
+        let db_url = format!("sqlite://{}", db_path.display());
+        let summary = embedded::run(
+            &settings,
+            RunOptions {
+                site: "sample".into(),
+                base_url: Some(base_url.clone()),
+                from: dates[0],
+                to,
+                db_url: db_url.clone(),
+                all_days: false,
+                media_dir: None,
+                follow,
+            },
+        )
+        .await
+        .unwrap();
+        let store = Store::connect(&db_url, 1).await.unwrap();
+        let archived = export(&store).await.len();
+        store.close().await;
+        let _ = std::fs::remove_file(&db_path);
+        (summary, archived)
+    };
+    let to = dates[2] + chrono::Days::new(2);
+
+    // Forward from the first issue: 下一期 leads from issue to issue, no day between is asked.
+    let (summary, archived) = run(Some(Direction::Next), to).await;
+    assert_eq!(
+        summary.states,
+        vec![("sample".into(), "complete".into(), 3)]
+    );
+    assert_eq!(summary.n_issues, 3);
+    assert_eq!(archived, n_articles);
+
+    // Back from two days after the last issue: those two days are absent (404, one day at a
+    // time), then 上一期 leads back to the first issue, which has none and ends the chain.
+    let (summary, archived) = run(Some(Direction::Prev), to).await;
+    assert_eq!(
+        summary.states,
+        vec![
+            ("sample".into(), "absent".into(), 2),
+            ("sample".into(), "complete".into(), 3)
+        ]
+    );
+    assert_eq!(summary.n_issues, 5);
+    assert_eq!(archived, n_articles);
+
+    // The calendar probes every day of the range: six days without an issue.
+    let (summary, archived) = run(None, to).await;
+    assert_eq!(
+        summary.states,
+        vec![
+            ("sample".into(), "absent".into(), 6),
+            ("sample".into(), "complete".into(), 3)
+        ]
+    );
+    assert_eq!(archived, n_articles);
 }

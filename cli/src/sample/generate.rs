@@ -160,6 +160,9 @@ pub struct Shape {
     pub pages: usize,
     /// Articles on every page; `None` is two to four, drawn per page.
     pub articles: Option<usize>,
+    /// Days from one issue to the next: 1 is a daily paper; more leaves days without an issue
+    /// between them, which only the 上一期 / 下一期 links skip.
+    pub every_days: u64,
 }
 
 impl Default for Shape {
@@ -167,6 +170,7 @@ impl Default for Shape {
         Shape {
             pages: 4,
             articles: None,
+            every_days: 1,
         }
     }
 }
@@ -181,7 +185,7 @@ pub fn paper_shaped(n_issues: usize, shape: Shape) -> Paper {
     let mut next_id = 1000u32;
     let issues = (0..n_issues)
         .map(|issue_idx| {
-            let date = first_date() + chrono::Days::new(issue_idx as u64);
+            let date = first_date() + chrono::Days::new(issue_idx as u64 * shape.every_days.max(1));
             let mut rng = Rng(date.num_days_from_ce() as u64 * 7919);
             let pages = (0..shape.pages)
                 .map(|page_idx| {
@@ -324,6 +328,7 @@ mod tests {
             Shape {
                 pages: 16,
                 articles: Some(8),
+                ..Shape::default()
             },
         );
         assert_eq!(titles(&big).len(), 2 * 16 * 8);
