@@ -73,7 +73,11 @@ fn fetch(c: &mut Criterion) {
         let n = counter.documents.load(Ordering::Relaxed);
         assert!(n >= 16 + 16 * 8, "only {n} documents in an issue");
         group.throughput(Throughput::Elements(n));
-        let name = if with_media { "with_media" } else { "documents" };
+        let name = if with_media {
+            "with_media"
+        } else {
+            "documents"
+        };
         group.bench_function(name, |b| {
             b.iter(|| {
                 let counter = Counter::default();

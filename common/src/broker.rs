@@ -261,10 +261,11 @@ impl Broker {
                     &shutdown,
                 )
                 .await;
-            let _ = channel
-                .basic_cancel(consumer_tag.as_str().into(), BasicCancelOptions::default())
-                .await;
-            let _ = channel.close(200, "shutting down".into()).await;
+            bounded(
+                channel.basic_cancel(consumer_tag.as_str().into(), BasicCancelOptions::default()),
+            )
+            .await;
+            bounded(channel.close(200, "shutting down".into())).await;
             return outcome;
         }
 
@@ -290,8 +291,7 @@ impl Broker {
             }
         };
         // Take no new deliveries, then let the ones in hand finish.
-        let _ = channel
-            .basic_cancel(consumer_tag.as_str().into(), BasicCancelOptions::default())
+        bounded(channel.basic_cancel(consumer_tag.as_str().into(), BasicCancelOptions::default()))
             .await;
         let n_in_flight = in_flight.len();
         if n_in_flight > 0 {
@@ -308,7 +308,7 @@ impl Broker {
             );
             in_flight.abort_all();
         }
-        let _ = channel.close(200, "shutting down".into()).await;
+        bounded(channel.close(200, "shutting down".into())).await;
         outcome
     }
 
@@ -416,12 +416,29 @@ impl Broker {
     }
 
     pub async fn close(&self) {
-        let _ = self.connection.close(200, "bye".into()).await;
+        bounded(self.connection.close(200, "bye".into())).await;
     }
 
     /// Whether the connection to the broker is up (for `/readyz`).
     pub fn is_connected(&self) -> bool {
         self.connection.status().connected()
+    }
+}
+
+/// How long a closing step (cancel, channel or connection close) may wait for the broker's
+/// answer. A channel already closing, or a broker gone silent, may never answer; shutdown must
+/// still end (what is unacked is redelivered to the next consumer).
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Awaits a closing step for at most [`CLOSE_TIMEOUT`]; its outcome only matters to the log.
+async fn bounded<T>(step: impl Future<Output = Result<T, lapin::Error>>) {
+    match tokio::time::timeout(CLOSE_TIMEOUT, step).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(error)) => tracing::debug!(%error, "closing step failed"),
+        Err(_) => tracing::warn!(
+            timeout_secs = CLOSE_TIMEOUT.as_secs(),
+            "the broker did not answer a closing step in time; going on"
+        ),
     }
 }
 
@@ -769,5 +786,30 @@ impl Broker {
         }
         let _ = channel.close(200, "replayed".into()).await;
         Ok(n_moved)
+    }
+}
+
+#[cfg(test)]
+mod closing_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_closing_step_the_broker_never_answers_is_given_up_after_the_timeout() {
+        let started = std::time::Instant::now();
+        bounded(std::future::pending::<Result<(), lapin::Error>>()).await;
+        let waited = started.elapsed();
+        assert!(
+            waited >= CLOSE_TIMEOUT && waited < CLOSE_TIMEOUT + Duration::from_secs(2),
+            "waited {waited:?}"
+        );
+        // An answer, even an error, ends the step at once.
+        let started = std::time::Instant::now();
+        bounded(async {
+            Err::<(), _>(lapin::Error::from(
+                lapin::ErrorKind::InvalidConnectionState(lapin::ConnectionState::Closing),
+            ))
+        })
+        .await;
+        assert!(started.elapsed() < Duration::from_secs(1));
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT, in-flight work finished), 1 when the
 //! broker connection is lost or cannot be made (a supervisor restarts the service; unacked
-//! messages are redelivered), 2 for bad flags or configuration.
+//! messages are redelivered) or when a shutdown hangs past the grace period and 15 s more,
+//! 2 for bad flags or configuration.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -86,6 +87,7 @@ where
 {
     let shutdown = crate::shutdown::on_signals();
     let grace = Duration::from_secs(settings.service.shutdown_grace_secs);
+    tokio::spawn(watchdog(shutdown.clone(), grace));
     let metrics = crate::http::install_recorder();
     let broker = Arc::new(connect_with_retry(&settings, &shutdown).await?);
     broker.declare_topology().await?;
@@ -100,6 +102,23 @@ where
     gauges.abort();
     broker.close().await;
     Ok(outcome?)
+}
+
+/// How long after the grace period a stopping service may still take to close its channel and
+/// connection before it gives up on them.
+const CLOSE_ALLOWANCE: Duration = Duration::from_secs(15);
+
+/// The last resort of a shutdown: once a signal came, the process ends within the grace period
+/// and [`CLOSE_ALLOWANCE`], whatever hangs. It exits 1, not 0: the shutdown was not clean, and
+/// unacked messages are redelivered to the next consumer.
+async fn watchdog(shutdown: crate::shutdown::Shutdown, grace: Duration) {
+    shutdown.cancelled().await;
+    tokio::time::sleep(grace + CLOSE_ALLOWANCE).await;
+    tracing::error!(
+        limit_secs = (grace + CLOSE_ALLOWANCE).as_secs(),
+        "shutdown did not finish in time; exiting with unfinished work left unacked"
+    );
+    std::process::exit(1);
 }
 
 /// Ready while the broker connection is up and the handler says it can work.
