@@ -206,6 +206,13 @@ mod tests {
             sample.date_in_url("http://127.0.0.1:8000/html/2024-13/01/node_1.htm"),
             None
         );
+        // 中国纪检监察报's 上一期, as its real page 2017-07-22/node_2.htm links it.
+        assert_eq!(
+            get("zgjjjcb")
+                .unwrap()
+                .date_in_url("http://jjjcb.ccdi.gov.cn/epaper/html/2017-07/21/node_2.htm"),
+            Some(day(2017, 7, 21))
+        );
         // Every bundled profile reads back the date of its own entry URL.
         for profile in all() {
             let url = profile
