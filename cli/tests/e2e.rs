@@ -443,6 +443,10 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
         vec![("sample".to_string(), "complete".to_string(), 2)]
     );
     assert_service_endpoints(&logs, &names, &prefix).await;
+    // Two indexers shared one media directory: each scan, PDF and image is there once,
+    // byte-exact, and recorded in PostgreSQL.
+    let served = served_media(&site.base_url, 2).await;
+    assert_media_kept(&logs.join("media"), &db.url, &served).await;
     // The archive as it stands once both issues are complete, media included (the article set
     // above can be whole before the last scan is stored).
     let rows = export_all(&db.url).await;
