@@ -20,6 +20,16 @@ async fn serve(n_issues: usize) -> String {
     base_url
 }
 
+/// How many articles the generated paper has.
+fn articles_in(paper: &generate::Paper) -> usize {
+    paper
+        .issues
+        .iter()
+        .flat_map(|i| &i.pages)
+        .map(|p| p.articles.len())
+        .sum()
+}
+
 fn strings(value: &serde_json::Value) -> BTreeSet<String> {
     value
         .as_array()
@@ -234,12 +244,7 @@ async fn a_recrawl_asks_conditionally_gets_304s_and_leaves_the_archive_as_it_was
         .unwrap();
     tokio::spawn(server);
     let paper = generate::paper(n_issues);
-    let n_articles: usize = paper
-        .issues
-        .iter()
-        .flat_map(|i| &i.pages)
-        .map(|p| p.articles.len())
-        .sum();
+    let n_articles = articles_in(&paper);
     let db_path = std::env::temp_dir().join(format!(
         "epaper-recrawl-{}-{}.db",
         std::process::id(),
@@ -379,12 +384,7 @@ async fn following_issue_links_skips_the_days_without_an_issue() {
     let paper = generate::paper_shaped(3, shape);
     let dates: Vec<NaiveDate> = paper.issues.iter().map(|i| i.date).collect();
     assert_eq!(dates[2] - dates[0], chrono::Duration::days(6));
-    let n_articles: usize = paper
-        .issues
-        .iter()
-        .flat_map(|i| &i.pages)
-        .map(|p| p.articles.len())
-        .sum();
+    let n_articles = articles_in(&paper);
     let settings = Settings::load(None).unwrap();
     let run = async |follow, to: NaiveDate| {
         let db_path = std::env::temp_dir().join(format!(
