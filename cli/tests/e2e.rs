@@ -1499,3 +1499,137 @@ async fn a_service_whose_http_port_is_taken_still_handles_messages() {
     broker.delete_topology().await.unwrap();
     broker.close().await;
 }
+
+/// The console over an embedded SQLite archive, without a broker: calendar, reader with the
+/// stored scan, search, an article, failures; replay says it needs the services.
+#[tokio::test(flavor = "multi_thread")]
+async fn console_serves_an_embedded_sqlite_archive_without_a_broker() {
+    use sha2::Digest;
+    let site = SampleSite::start(2, "none");
+    let (dates, _) = site.manifest().await;
+    let suffix = random_suffix();
+    let db_path = std::env::temp_dir().join(format!("epaper-console-{suffix}.db"));
+    let db_url = format!("sqlite://{}", db_path.display());
+    let media_dir = std::env::temp_dir().join(format!("epaper-console-sqlite-media-{suffix}"));
+    run_ok(
+        Command::new(bin("epaper"))
+            .args(["run", "--site", "sample", "--base-url", &site.base_url])
+            .args(["--from", &dates[0], "--to", &dates[1], "--db", &db_url])
+            .arg("--media-dir")
+            .arg(&media_dir),
+    );
+    let articles = export_all(&db_url).await;
+    assert!(!articles.is_empty());
+
+    let mut console = KillOnDrop(
+        Command::new(bin("epaper"))
+            .args([
+                "console",
+                "--addr",
+                "127.0.0.1:0",
+                "--no-broker",
+                "--db",
+                &db_url,
+            ])
+            .arg("--media-dir")
+            .arg(&media_dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(console.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().trim_end_matches('/').to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "first line was {line:?}"
+    );
+    let get = async |path: &str| {
+        let response = reqwest::get(format!("{url}{path}")).await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.bytes().await.unwrap().to_vec())
+    };
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+
+    // The calendar: both issues complete, no backlog panel without a broker.
+    let (status, home) = get("/").await;
+    let home = text(home);
+    assert_eq!(status, 200);
+    for date in &dates[..2] {
+        assert!(
+            home.contains(&format!("<td class=complete data-date={date}")),
+            "{date} is not shown complete"
+        );
+    }
+    assert!(
+        home.contains("--no-broker"),
+        "the page says why backlogs are missing"
+    );
+
+    // The reader: the issue's articles and its pages' stored scans, served from the media store.
+    let (status, reader) = get(&format!("/issue/sample/{}", dates[0])).await;
+    let reader = text(reader);
+    assert_eq!(status, 200);
+    let first = articles
+        .iter()
+        .find(|a| a.date.to_string() == dates[0])
+        .unwrap();
+    assert!(reader.contains(first.title.as_deref().unwrap()));
+    let scan = reader
+        .split("/media/")
+        .nth(1)
+        .and_then(|rest| rest.split(['\'', '"']).next())
+        .expect("the reader links a stored scan");
+    let (status, bytes) = get(&format!("/media/{scan}")).await;
+    assert_eq!(status, 200);
+    let sha = scan.rsplit('/').next().unwrap();
+    assert_eq!(format!("{:x}", sha2::Sha256::digest(&bytes)), sha);
+
+    // Search finds the article by its title; the article page shows its paragraphs.
+    let title = first.title.clone().unwrap();
+    let query: String = url::form_urlencoded::byte_serialize(title.as_bytes()).collect();
+    let (status, hits) = get(&format!("/search?q={query}")).await;
+    let hits = text(hits);
+    assert_eq!(status, 200);
+    assert!(
+        hits.contains(&title) && !hits.contains("<p id=hit-count>0 hits"),
+        "{hits}"
+    );
+    let link: String = url::form_urlencoded::byte_serialize(first.url.as_bytes()).collect();
+    let (status, page) = get(&format!("/article?url={link}")).await;
+    let page = text(page);
+    assert_eq!(status, 200);
+    assert!(page.contains(&first.paragraphs[0]), "{page}");
+    let (status, _) = get("/article?url=http%3A%2F%2Fnowhere.example%2F").await;
+    assert_eq!(status, 404);
+
+    let (status, _) = get("/failures").await;
+    assert_eq!(status, 200);
+    // Replay needs the services: a clear refusal, nothing marked queued.
+    let response = reqwest::Client::new()
+        .post(format!("{url}/replay"))
+        .form(&[("site", "sample"), ("date", dates[0].as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 409);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("replay needs the services")
+    );
+    let store = Store::connect(&db_url, 1).await.unwrap();
+    assert_eq!(
+        store.issue_states().await.unwrap(),
+        vec![("sample".to_string(), "complete".to_string(), 2)]
+    );
+    store.close().await;
+    drop(console);
+    let _ = std::fs::remove_file(&db_path);
+    let _ = std::fs::remove_dir_all(&media_dir);
+}
