@@ -460,7 +460,11 @@ pub async fn enqueue(
             },
             if start == &from { to } else { from }
         ),
-        _ => println!("{} issues of {site} enqueued ({from} to {to})", plan.len()),
+        _ => println!(
+            "{} issue{} of {site} enqueued ({from} to {to})",
+            plan.len(),
+            if plan.len() == 1 { "" } else { "s" }
+        ),
     }
     broker.close().await;
     Ok(())
