@@ -1633,3 +1633,21 @@ async fn console_serves_an_embedded_sqlite_archive_without_a_broker() {
     let _ = std::fs::remove_file(&db_path);
     let _ = std::fs::remove_dir_all(&media_dir);
 }
+
+#[test]
+fn service_binaries_name_themselves_and_refuse_unknown_flags() {
+    for name in ["epaper-crawler", "epaper-parser", "epaper-indexer"] {
+        let out = run_ok(Command::new(bin(name)).arg("--version"));
+        assert_eq!(out.trim(), format!("{name} {}", env!("CARGO_PKG_VERSION")));
+        let status = Command::new(bin(name))
+            .arg("--no-such-flag")
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert_eq!(
+            status.code(),
+            Some(2),
+            "{name}: a bad flag is a usage error"
+        );
+    }
+}

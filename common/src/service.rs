@@ -38,7 +38,17 @@ where
     F: FnOnce(Settings) -> Fut,
     Fut: Future<Output = anyhow::Result<Arc<H>>>,
 {
-    let flags = Flags::parse();
+    // The binary's own name in `--help` and `--version`, not this crate's.
+    let binary = match stage {
+        Stage::Crawl => "epaper-crawler",
+        Stage::Parse => "epaper-parser",
+        Stage::Index => "epaper-indexer",
+    };
+    let flags = {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Flags::command().name(binary).bin_name(binary).get_matches();
+        Flags::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
+    };
     let settings = match Settings::load(flags.config.as_deref()) {
         Ok(settings) => settings,
         Err(error) => {
