@@ -38,29 +38,10 @@ enum Command {
     },
     /// Crawl, parse and store a date range in one process (the embedded mode).
     Run {
-        #[arg(long)]
-        site: String,
-        /// The site's root URL, for sites whose profile has none (the sample site).
-        #[arg(long)]
-        base_url: Option<String>,
-        #[arg(long, required_unless_present = "incremental")]
-        from: Option<NaiveDate>,
-        /// Defaults to today with --incremental.
-        #[arg(long, required_unless_present = "incremental")]
-        to: Option<NaiveDate>,
-        /// From the newest issue the archive holds up to --to (today by default).
-        #[arg(long, conflicts_with = "from")]
-        incremental: bool,
+        #[command(flatten)]
+        issues: IssueRange,
         #[arg(long, default_value = "sqlite://epaper.db")]
         db: String,
-        /// Probe every day, not only the site's publication days.
-        #[arg(long)]
-        all_days: bool,
-        /// Discover issues by the paper's own 上一期 / 下一期 links instead of the calendar:
-        /// `next` starts at --from and follows 下一期 up to --to, `prev` starts at --to and
-        /// follows 上一期 back to --from. A date without an issue steps one day on.
-        #[arg(long, value_enum, conflicts_with = "all_days")]
-        follow: Option<FollowLinks>,
         /// Also keep every page scan, PDF and article image, as PATH/<aa>/<sha256>.
         #[arg(long)]
         media_dir: Option<PathBuf>,
@@ -163,26 +144,8 @@ enum Command {
     Migrate,
     /// Put issues of a date range into the crawl queue.
     Enqueue {
-        #[arg(long)]
-        site: String,
-        #[arg(long)]
-        base_url: Option<String>,
-        #[arg(long, required_unless_present = "incremental")]
-        from: Option<NaiveDate>,
-        /// Defaults to today with --incremental.
-        #[arg(long, required_unless_present = "incremental")]
-        to: Option<NaiveDate>,
-        /// From the newest issue the archive (database.url) holds up to --to (today by default).
-        #[arg(long, conflicts_with = "from")]
-        incremental: bool,
-        /// Probe every day, not only the site's publication days.
-        #[arg(long)]
-        all_days: bool,
-        /// Discover issues by the paper's own 上一期 / 下一期 links instead of the calendar:
-        /// `next` starts at --from and follows 下一期 up to --to, `prev` starts at --to and
-        /// follows 上一期 back to --from. A date without an issue steps one day on.
-        #[arg(long, value_enum, conflicts_with = "all_days")]
-        follow: Option<FollowLinks>,
+        #[command(flatten)]
+        issues: IssueRange,
     },
     /// Queue backlogs (ready, unacked, consumers, rates, dead letters) and issue states.
     Status {
@@ -248,19 +211,42 @@ impl From<FollowLinks> for Direction {
     }
 }
 
-/// The dates to crawl: --from and --to, or with --incremental from the newest issue the archive
-/// holds.
-async fn range(
-    incremental: bool,
+/// The issues of a site that `run` and `enqueue` crawl.
+#[derive(Debug, clap::Args)]
+struct IssueRange {
+    #[arg(long)]
+    site: String,
+    /// The site's root URL, for sites whose profile has none (the sample site).
+    #[arg(long)]
+    base_url: Option<String>,
+    #[arg(long, required_unless_present = "incremental")]
     from: Option<NaiveDate>,
+    /// Defaults to today with --incremental.
+    #[arg(long, required_unless_present = "incremental")]
     to: Option<NaiveDate>,
-    db_url: &str,
-    site: &str,
-) -> anyhow::Result<(NaiveDate, NaiveDate)> {
-    match (incremental, from, to) {
-        (true, _, to) => epaper::embedded::incremental_range(db_url, site, to).await,
-        (false, Some(from), Some(to)) => Ok((from, to)),
-        _ => anyhow::bail!("give --from and --to, or --incremental"),
+    /// From the newest issue the archive holds (--db for run, database.url for enqueue) up to
+    /// --to (today by default).
+    #[arg(long, conflicts_with = "from")]
+    incremental: bool,
+    /// Probe every day, not only the site's publication days.
+    #[arg(long)]
+    all_days: bool,
+    /// Discover issues by the paper's own 上一期 / 下一期 links instead of the calendar:
+    /// `next` starts at --from and follows 下一期 up to --to, `prev` starts at --to and
+    /// follows 上一期 back to --from. A date without an issue steps one day on.
+    #[arg(long, value_enum, conflicts_with = "all_days")]
+    follow: Option<FollowLinks>,
+}
+
+impl IssueRange {
+    /// The dates to crawl: --from and --to, or with --incremental from the newest issue the
+    /// archive at `db_url` holds.
+    async fn dates(&self, db_url: &str) -> anyhow::Result<(NaiveDate, NaiveDate)> {
+        match (self.incremental, self.from, self.to) {
+            (true, _, to) => epaper::embedded::incremental_range(db_url, &self.site, to).await,
+            (false, Some(from), Some(to)) => Ok((from, to)),
+            _ => anyhow::bail!("give --from and --to, or --incremental"),
+        }
     }
 }
 
@@ -278,29 +264,23 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo { db } => commands::demo(&settings, &db).await,
         Command::Run {
-            site,
-            base_url,
-            from,
-            to,
-            incremental,
+            issues,
             db,
-            all_days,
-            follow,
             media_dir,
         } => {
             async {
-                let (from, to) = range(incremental, from, to, &db, &site).await?;
+                let (from, to) = issues.dates(&db).await?;
                 commands::run(
                     &settings,
                     RunOptions {
-                        site,
-                        base_url,
+                        site: issues.site,
+                        base_url: issues.base_url,
                         from,
                         to,
                         db_url: db,
-                        all_days,
+                        all_days: issues.all_days,
                         media_dir,
-                        follow: follow.map(Direction::from),
+                        follow: issues.follow.map(Direction::from),
                     },
                 )
                 .await
@@ -378,20 +358,20 @@ async fn main() -> ExitCode {
             commands::replay(&settings, source, dry_run).await
         }
         Command::Migrate => commands::migrate(&settings).await,
-        Command::Enqueue {
-            site,
-            base_url,
-            from,
-            to,
-            incremental,
-            all_days,
-            follow,
-        } => {
+        Command::Enqueue { issues } => {
             async {
-                let db = settings.database.url.expose_secret();
-                let (from, to) = range(incremental, from, to, db, &site).await?;
-                let follow = follow.map(Direction::from);
-                commands::enqueue(&settings, &site, base_url, from, to, all_days, follow).await
+                let (from, to) = issues.dates(settings.database.url.expose_secret()).await?;
+                let follow = issues.follow.map(Direction::from);
+                commands::enqueue(
+                    &settings,
+                    &issues.site,
+                    issues.base_url,
+                    from,
+                    to,
+                    issues.all_days,
+                    follow,
+                )
+                .await
             }
             .await
         }
