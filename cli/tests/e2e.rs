@@ -851,6 +851,29 @@ fn parse_prints_contract_json_and_refuses_unknown_layouts() {
 /// A child process killed when the test ends, also when it fails half-way.
 struct KillOnDrop(Child);
 
+/// Starts `epaper console` (the given command, on a free port) and returns it, killed on drop,
+/// with the base URL it prints first.
+fn start_console(command: &mut Command) -> (KillOnDrop, String) {
+    let mut console = KillOnDrop(
+        command
+            .args(["--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(console.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "first line was {line:?}"
+    );
+    (console, url)
+}
+
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -1074,33 +1097,13 @@ async fn console_in_a_browser_shows_the_archive_and_replays_an_issue() {
     let articles = export_all(&db.url).await;
     let prefix = format!("console-{suffix}");
 
-    let mut console = KillOnDrop(
+    let (console, url) = start_console(
         Command::new(bin("epaper"))
-            .args([
-                "console",
-                "--addr",
-                "127.0.0.1:0",
-                "--db",
-                &db.url,
-                "--media-dir",
-            ])
+            .args(["console", "--db", &db.url, "--media-dir"])
             .arg(&media_dir)
             .args(["--base-url", &site.base_url])
             .env("EPAPER__AMQP__URL", amqp_url())
-            .env("EPAPER__AMQP__QUEUE_PREFIX", &prefix)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    BufReader::new(console.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().to_string();
-    assert!(
-        url.starts_with("http://127.0.0.1:"),
-        "first line was {line:?}"
+            .env("EPAPER__AMQP__QUEUE_PREFIX", &prefix),
     );
 
     let browser = Browser::start().await;
@@ -1521,32 +1524,12 @@ async fn console_serves_an_embedded_sqlite_archive_without_a_broker() {
     let articles = export_all(&db_url).await;
     assert!(!articles.is_empty());
 
-    let mut console = KillOnDrop(
+    let (console, url) = start_console(
         Command::new(bin("epaper"))
-            .args([
-                "console",
-                "--addr",
-                "127.0.0.1:0",
-                "--no-broker",
-                "--db",
-                &db_url,
-            ])
-            .arg("--media-dir")
-            .arg(&media_dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+            .args(["console", "--no-broker", "--db", &db_url, "--media-dir"])
+            .arg(&media_dir),
     );
-    let mut line = String::new();
-    BufReader::new(console.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().trim_end_matches('/').to_string();
-    assert!(
-        url.starts_with("http://127.0.0.1:"),
-        "first line was {line:?}"
-    );
+    let url = url.trim_end_matches('/').to_string();
     let get = async |path: &str| {
         let response = reqwest::get(format!("{url}{path}")).await.unwrap();
         let status = response.status().as_u16();
