@@ -55,17 +55,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/epaper-rust-image.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 # Same podman settings as smoke.sh, unless the caller has its own: runc, no systemd.
-if [ -z "${CONTAINERS_CONF:-}" ]; then
-  cat >"$WORK/containers.conf" <<'EOF'
-[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-EOF
-  export CONTAINERS_CONF="$WORK/containers.conf"
-fi
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$PWD/deploy/containers.conf}
 
 # ---- the toolchain on the host -----------------------------------------------------------
 arch=$(uname -m)
@@ -96,22 +86,7 @@ rustup_bin="$HOST_CARGO_HOME/bin/rustup"
 log "toolchain: $rustc_version from $toolchain_dir"
 
 # ---- 1. base image -----------------------------------------------------------------------
-if podman image exists "$BASE_IMAGE"; then
-  log "base image $BASE_IMAGE present"
-else
-  command -v debootstrap >/dev/null 2>&1 || fail "$BASE_IMAGE is missing and debootstrap is not installed (apt-get install debootstrap)"
-  mirror=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | grep -v security | awk '{print $2; exit}' || true)
-  [ -n "$mirror" ] || mirror=$(grep -hs '^deb ' /etc/apt/sources.list | grep -v security | awk '{print $2; exit}' || true)
-  [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
-  log "building $BASE_IMAGE: debootstrap --variant=minbase bookworm from $mirror (about a minute)"
-  rootfs="$WORK/rootfs"
-  debootstrap --variant=minbase --include=ca-certificates bookworm "$rootfs" "$mirror" \
-    >"$WORK/debootstrap.log" 2>&1 || { tail -20 "$WORK/debootstrap.log"; fail "debootstrap failed"; }
-  rm -rf "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* \
-         "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/*
-  tar -C "$rootfs" -c . | podman import --change 'CMD ["/bin/bash"]' - "$BASE_IMAGE" >/dev/null
-  rm -rf "$rootfs"
-fi
+deploy/base-image.sh "$BASE_IMAGE" || fail "no base image $BASE_IMAGE"
 base_id=$(podman image inspect --format '{{.Id}}' "$BASE_IMAGE")
 
 # The host's own CAs (*.crt, as update-ca-certificates takes them), and a digest of them.

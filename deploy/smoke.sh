@@ -30,16 +30,7 @@ T0=$(date +%s)
 log() { printf '[smoke %3ds] %s\n' "$(($(date +%s) - T0))" "$*"; }
 fail() { log "FAIL: $*"; exit 1; }
 
-# podman without systemd or a tuned kernel: runc, and ulimits that a rootful container may set.
-cat >"$WORK/containers.conf" <<'EOF'
-[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-EOF
-export CONTAINERS_CONF="$WORK/containers.conf"
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$PWD/deploy/containers.conf}
 
 containers=()
 cleanup() {
@@ -76,23 +67,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # ---- 1. base image -----------------------------------------------------------------------
-if podman image exists "$BASE_IMAGE"; then
-  log "base image $BASE_IMAGE cached"
-else
-  # The mirror apt uses: the first URIs line of a deb822 source, or the first deb line.
-  mirror=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | grep -v security | awk '{print $2; exit}')
-  [ -n "$mirror" ] || mirror=$(grep -hs '^deb ' /etc/apt/sources.list | grep -v security | awk '{print $2; exit}')
-  [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
-  log "building $BASE_IMAGE: debootstrap minbase bookworm from $mirror"
-  rootfs="$WORK/rootfs"
-  debootstrap --variant=minbase --include=ca-certificates bookworm "$rootfs" "$mirror" \
-    >"$WORK/debootstrap.log" 2>&1 || { tail -20 "$WORK/debootstrap.log"; fail "debootstrap"; }
-  # What a runtime image does not need: docs, man pages, apt's lists and downloaded packages.
-  rm -rf "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* \
-         "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/*
-  tar -C "$rootfs" -c . | podman import --change 'CMD ["/bin/bash"]' - "$BASE_IMAGE" >/dev/null 2>&1
-  rm -rf "$rootfs"
-fi
+deploy/base-image.sh "$BASE_IMAGE" || fail "no base image $BASE_IMAGE"
 
 # ---- 2. binaries and runtime images ------------------------------------------------------
 log "cargo build --release (target dir $TARGET_DIR)"
