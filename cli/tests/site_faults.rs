@@ -20,6 +20,31 @@ async fn serve(n_issues: usize) -> String {
     base_url
 }
 
+/// A fresh SQLite archive in the temporary directory: its path and URL.
+fn temp_db(name: &str) -> (std::path::PathBuf, String) {
+    let path = std::env::temp_dir().join(format!(
+        "epaper-{name}-{}-{}.db",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap()
+    ));
+    let url = format!("sqlite://{}", path.display());
+    (path, url)
+}
+
+/// An embedded run of the sample site over `from..=to` into `db_url`, calendar and no media.
+fn sample_run(base_url: &str, from: NaiveDate, to: NaiveDate, db_url: &str) -> RunOptions {
+    RunOptions {
+        site: "sample".into(),
+        base_url: Some(base_url.to_string()),
+        from,
+        to,
+        db_url: db_url.to_string(),
+        all_days: false,
+        media_dir: None,
+        follow: None,
+    }
+}
+
 /// How many articles the generated paper has.
 fn articles_in(paper: &generate::Paper) -> usize {
     paper
@@ -90,28 +115,11 @@ async fn permanent_faults_are_failures_per_url_off_days_are_absent_and_gbk_is_de
         .parse()
         .unwrap();
     let to: NaiveDate = absent.iter().max().unwrap().parse().unwrap();
-    let db_path = std::env::temp_dir().join(format!(
-        "epaper-faults-{}-{}.db",
-        std::process::id(),
-        chrono::Utc::now().timestamp_nanos_opt().unwrap()
-    ));
-    let db_url = format!("sqlite://{}", db_path.display());
+    let (db_path, db_url) = temp_db("faults");
     let settings = Settings::load(None).unwrap();
-    let summary = embedded::run(
-        &settings,
-        RunOptions {
-            site: "sample".into(),
-            base_url: Some(base_url.clone()),
-            from,
-            to,
-            db_url: db_url.clone(),
-            all_days: false,
-            media_dir: None,
-            follow: None,
-        },
-    )
-    .await
-    .expect("the run ends");
+    let summary = embedded::run(&settings, sample_run(&base_url, from, to, &db_url))
+        .await
+        .expect("the run ends");
     assert_eq!(summary.n_issues, n_issues + 2);
 
     let store = Store::connect(&db_url, 1).await.unwrap();
@@ -245,22 +253,15 @@ async fn a_recrawl_asks_conditionally_gets_304s_and_leaves_the_archive_as_it_was
     tokio::spawn(server);
     let paper = generate::paper(n_issues);
     let n_articles = articles_in(&paper);
-    let db_path = std::env::temp_dir().join(format!(
-        "epaper-recrawl-{}-{}.db",
-        std::process::id(),
-        chrono::Utc::now().timestamp_nanos_opt().unwrap()
-    ));
-    let db_url = format!("sqlite://{}", db_path.display());
+    let (db_path, db_url) = temp_db("recrawl");
     let settings = Settings::load(None).unwrap();
-    let options = || RunOptions {
-        site: "sample".into(),
-        base_url: Some(base_url.clone()),
-        from: paper.issues[0].date,
-        to: paper.issues[n_issues - 1].date,
-        db_url: db_url.clone(),
-        all_days: false,
-        media_dir: None,
-        follow: None,
+    let options = || {
+        sample_run(
+            &base_url,
+            paper.issues[0].date,
+            paper.issues[n_issues - 1].date,
+            &db_url,
+        )
     };
     let not_modified = async || {
         reqwest::get(format!("{base_url}not-modified-responses"))
@@ -321,12 +322,7 @@ async fn an_incremental_run_starts_at_the_newest_stored_issue() {
         .unwrap();
     tokio::spawn(server);
     let dates: Vec<NaiveDate> = generate::paper(3).issues.iter().map(|i| i.date).collect();
-    let db_path = std::env::temp_dir().join(format!(
-        "epaper-incremental-{}-{}.db",
-        std::process::id(),
-        chrono::Utc::now().timestamp_nanos_opt().unwrap()
-    ));
-    let db_url = format!("sqlite://{}", db_path.display());
+    let (db_path, db_url) = temp_db("incremental");
     Store::connect(&db_url, 1)
         .await
         .unwrap()
@@ -339,16 +335,7 @@ async fn an_incremental_run_starts_at_the_newest_stored_issue() {
     assert!(error.to_string().contains("--from"), "{error}");
 
     let settings = Settings::load(None).unwrap();
-    let options = |from, to| RunOptions {
-        site: "sample".into(),
-        base_url: Some(base_url.clone()),
-        from,
-        to,
-        db_url: db_url.clone(),
-        all_days: false,
-        media_dir: None,
-        follow: None,
-    };
+    let options = |from, to| sample_run(&base_url, from, to, &db_url);
     embedded::run(&settings, options(dates[0], dates[1]))
         .await
         .unwrap();
@@ -387,23 +374,12 @@ async fn following_issue_links_skips_the_days_without_an_issue() {
     let n_articles = articles_in(&paper);
     let settings = Settings::load(None).unwrap();
     let run = async |follow, to: NaiveDate| {
-        let db_path = std::env::temp_dir().join(format!(
-            "epaper-follow-{}-{}.db",
-            std::process::id(),
-            chrono::Utc::now().timestamp_nanos_opt().unwrap()
-        ));
-        let db_url = format!("sqlite://{}", db_path.display());
+        let (db_path, db_url) = temp_db("follow");
         let summary = embedded::run(
             &settings,
             RunOptions {
-                site: "sample".into(),
-                base_url: Some(base_url.clone()),
-                from: dates[0],
-                to,
-                db_url: db_url.clone(),
-                all_days: false,
-                media_dir: None,
                 follow,
+                ..sample_run(&base_url, dates[0], to, &db_url)
             },
         )
         .await
