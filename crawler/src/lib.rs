@@ -87,8 +87,15 @@ fn document(issue: &CrawlIssue, kind: DocKind, fetched: Fetched) -> Message {
     })
 }
 
-/// The links of a page: (pages of the issue, articles of this page, media of this page).
-type PageLinks = (Vec<String>, Vec<String>, Vec<(DocKind, String)>);
+/// What the crawl follows from a page: the pages of the issue, the articles and media of this
+/// page, and the issue's 上一期 / 下一期 links.
+struct PageLinks {
+    pages: Vec<String>,
+    articles: Vec<String>,
+    media: Vec<(DocKind, String)>,
+    prev_issue: Option<String>,
+    next_issue: Option<String>,
+}
 
 fn links_of(fetched: &Fetched) -> Option<PageLinks> {
     match epaper_parser::parse(&fetched.url, &fetched.body, fetched.content_type.as_deref()) {
@@ -96,11 +103,13 @@ fn links_of(fetched: &Fetched) -> Option<PageLinks> {
             let mut media = Vec::new();
             media.extend(page.image_url.map(|url| (DocKind::Scan, url)));
             media.extend(page.pdf_url.map(|url| (DocKind::Pdf, url)));
-            Some((
-                page.pages.into_iter().map(|p| p.url).collect(),
-                page.articles.into_iter().map(|a| a.url).collect(),
+            Some(PageLinks {
+                pages: page.pages.into_iter().map(|p| p.url).collect(),
+                articles: page.articles.into_iter().map(|a| a.url).collect(),
                 media,
-            ))
+                prev_issue: page.prev_issue_url,
+                next_issue: page.next_issue_url,
+            })
         }
         _ => None,
     }
@@ -113,27 +122,22 @@ fn links_of(fetched: &Fetched) -> Option<PageLinks> {
 fn follow_up(
     issue: &CrawlIssue,
     profile: &sites::Profile,
-    entry: Option<&Fetched>,
+    entry: Option<&PageLinks>,
 ) -> Option<Message> {
     let follow = issue.follow?;
     let date = match entry {
         None => follow.step(issue.date),
-        Some(doc) => {
-            let Ok(Record::Page(page)) =
-                epaper_parser::parse(&doc.url, &doc.body, doc.content_type.as_deref())
-            else {
-                return None;
-            };
+        Some(links) => {
             let link = match follow.direction {
-                Direction::Prev => page.prev_issue_url,
-                Direction::Next => page.next_issue_url,
+                Direction::Prev => links.prev_issue.as_ref(),
+                Direction::Next => links.next_issue.as_ref(),
             };
             let Some(link) = link else {
                 tracing::info!(site = %issue.site, issue_date = %issue.date, direction = ?follow.direction,
                     "no issue link to follow: the chain ends here");
                 return None;
             };
-            let date = profile.date_in_url(&link);
+            let date = profile.date_in_url(link);
             if !date.is_some_and(|date| follow.allows(issue.date, date)) {
                 tracing::info!(site = %issue.site, issue_date = %issue.date, %link, linked_date = ?date,
                     until = %follow.until, "issue link not followed: no date of this paper, or out of bounds");
@@ -249,7 +253,7 @@ impl Handler for CrawlStage {
             Err(error) if error.is_retryable() => return Err(StageError::retryable(error)),
             Err(error) => return Err(StageError::permanent(error)),
         };
-        let Some((page_urls, _, _)) = links_of(&entry_doc) else {
+        let Some(mut entry_links) = links_of(&entry_doc) else {
             if entry_doc.url != entry {
                 // Papers without an issue that day often redirect the entry to a "not found"
                 // page served as 200: no issue, not a broken one.
@@ -266,11 +270,14 @@ impl Handler for CrawlStage {
                 "entry {entry} is not an e-paper page"
             )));
         };
-        let page_urls = if page_urls.is_empty() {
+        let page_urls = if entry_links.pages.is_empty() {
             vec![entry_doc.url.clone()]
         } else {
-            page_urls
+            std::mem::take(&mut entry_links.pages)
         };
+        // Read now, sent last (see below).
+        let next_issue = follow_up(&issue, &profile, Some(&entry_links));
+        let mut entry_links = Some(entry_links);
 
         // Pages, in issue order; the entry page is reused, not fetched twice.
         let concurrency = self.settings.concurrency.max(1);
@@ -300,7 +307,17 @@ impl Handler for CrawlStage {
             manifest.pages.push(url.clone());
             match result {
                 Ok(doc) => {
-                    if let Some((_, articles, page_media)) = links_of(&doc) {
+                    // The entry page was parsed already.
+                    let links = match entry_links.take_if(|_| doc.url == entry_doc.url) {
+                        Some(links) => Some(links),
+                        None => links_of(&doc),
+                    };
+                    if let Some(PageLinks {
+                        articles,
+                        media: page_media,
+                        ..
+                    }) = links
+                    {
                         for article in articles {
                             if seen.insert(article.clone()) {
                                 manifest.articles.push(article);
@@ -403,7 +420,7 @@ impl Handler for CrawlStage {
         out.send(Message::Manifest(manifest)).await?;
         // The next issue of a chain goes out last: a crawl that fails before here is retried
         // whole and must not have started the chain twice.
-        if let Some(next) = follow_up(&issue, &profile, Some(&entry_doc)) {
+        if let Some(next) = next_issue {
             out.send(next).await?;
         }
         Ok(())
