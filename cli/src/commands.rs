@@ -451,14 +451,14 @@ pub async fn enqueue(
         bar.inc(1);
     }
     bar.finish_and_clear();
-    match (follow, plan.first()) {
-        (Some(direction), Some((start, _))) => println!(
+    match plan.as_slice() {
+        [(start, Some(follow))] => println!(
             "1 issue of {site} enqueued ({start}); the crawler follows its {} links to {}",
-            match direction {
+            match follow.direction {
                 Direction::Prev => "上一期 (previous issue)",
                 Direction::Next => "下一期 (next issue)",
             },
-            if start == &from { to } else { from }
+            follow.until
         ),
         _ => println!(
             "{} issue{} of {site} enqueued ({from} to {to})",

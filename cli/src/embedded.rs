@@ -41,7 +41,7 @@ pub struct RunSummary {
 }
 
 /// The dates of `from..=to` on which the site publishes (every day with `all_days`).
-pub fn issue_dates(
+fn issue_dates(
     profile: &sites::Profile,
     from: NaiveDate,
     to: NaiveDate,
@@ -69,20 +69,13 @@ pub fn crawl_plan(
             .map(|date| (date, None))
             .collect(),
         Some(_) if from > to => Vec::new(),
-        Some(direction @ Direction::Next) => vec![(
-            from,
-            Some(Follow {
-                direction,
-                until: to,
-            }),
-        )],
-        Some(direction @ Direction::Prev) => vec![(
-            to,
-            Some(Follow {
-                direction,
-                until: from,
-            }),
-        )],
+        Some(direction) => {
+            let (start, until) = match direction {
+                Direction::Next => (from, to),
+                Direction::Prev => (to, from),
+            };
+            vec![(start, Some(Follow { direction, until }))]
+        }
     }
 }
 
