@@ -385,8 +385,7 @@ impl Broker {
                 .record(started.elapsed().as_secs_f64());
             match handled {
                 Ok(()) => {
-                    metrics::counter!("epaper_messages_total", "stage" => stage.as_str(), "outcome" => "ok")
-                        .increment(n as u64);
+                    count_outcome(stage, "ok", n as u64);
                     let acked = if all_settled {
                         let last = decoded.last().expect("not empty");
                         last.ack(BasicAckOptions { multiple: true })
@@ -455,8 +454,6 @@ async fn settle<H: Handler>(
         Ok(message) => message,
         Err(error) => {
             tracing::warn!(%error, stage = stage.as_str(), "undecodable message, dead-lettering");
-            metrics::counter!("epaper_messages_total", "stage" => stage.as_str(), "outcome" => "dead_letter")
-                .increment(1);
             let history = FailureHistory::of(&delivery);
             dead_letter(
                 delivery,
@@ -477,21 +474,9 @@ async fn settle<H: Handler>(
     let handled = handler.handle(message.clone(), publisher).await;
     metrics::histogram!("epaper_handler_seconds", "stage" => stage.as_str())
         .record(started.elapsed().as_secs_f64());
-    let outcome = match &handled {
-        Ok(()) => "ok",
-        Err(StageError::Permanent(_)) => "dead_letter",
-        Err(StageError::Retryable(_))
-            if delivery_count(&delivery) + 1 >= topology.delivery_limit
-                || history.attempts as usize >= topology.retry_delays_ms.len() =>
-        {
-            "dead_letter"
-        }
-        Err(StageError::Retryable(_)) => "retry",
-    };
-    metrics::counter!("epaper_messages_total", "stage" => stage.as_str(), "outcome" => outcome)
-        .increment(1);
     match handled {
         Ok(()) => {
+            count_outcome(stage, "ok", 1);
             if let Err(error) = delivery.ack(BasicAckOptions::default()).await {
                 tracing::warn!(%error, message = %label, "ack failed; the message will be redelivered");
             }
@@ -546,6 +531,7 @@ async fn settle<H: Handler>(
                 .await
             {
                 Ok(()) => {
+                    count_outcome(stage, "retry", 1);
                     tracing::warn!(error = %reason, message = %label, attempt = tier, queue = %delay_queue, "retryable failure, delayed");
                     if let Err(error) = delivery.ack(BasicAckOptions::default()).await {
                         tracing::warn!(%error, message = %label, "ack failed; the message will be redelivered");
@@ -555,6 +541,7 @@ async fn settle<H: Handler>(
                     // The delay queue is unreachable: back off, then requeue; the quorum
                     // queue's delivery limit bounds how often this can happen.
                     let backoff = Duration::from_millis(250 * 2u64.pow(n_delivered.min(6)));
+                    count_outcome(stage, "retry", 1);
                     tracing::warn!(error = %reason, %publish_error, message = %label, n_delivered, ?backoff, "cannot delay a retryable failure, requeueing");
                     tokio::time::sleep(backoff).await;
                     let _ = delivery
@@ -664,6 +651,7 @@ async fn dead_letter(
     let headers = history.headers(stage, kind, reason);
     match publisher.publish_raw(dlq, &delivery.data, headers).await {
         Ok(()) => {
+            count_outcome(stage, "dead_letter", 1);
             let _ = delivery.ack(BasicAckOptions::default()).await;
             true
         }
@@ -673,6 +661,13 @@ async fn dead_letter(
             false
         }
     }
+}
+
+/// Counts messages a stage settled, by outcome (`ok`, `retry`, `dead_letter`): the
+/// `epaper_messages_total` metric, counted where each outcome happens.
+fn count_outcome(stage: Stage, outcome: &'static str, n: u64) {
+    metrics::counter!("epaper_messages_total", "stage" => stage.as_str(), "outcome" => outcome)
+        .increment(n);
 }
 
 /// Publishes with `mandatory` and waits for each confirm.
