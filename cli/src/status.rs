@@ -77,31 +77,20 @@ struct ApiRate {
     rate: f64,
 }
 
-/// Percent-encodes a path segment (a vhost such as `/` becomes `%2F`).
-fn encode_segment(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// The vhost of `amqp.url`.
+fn vhost_of(amqp_url: &SecretString) -> anyhow::Result<String> {
+    epaper_common::broker::vhost_of(amqp_url.expose_secret())
+        .ok_or_else(|| anyhow::anyhow!("amqp.url is not an AMQP URL"))
 }
 
-/// The vhost of an AMQP URL: its path without the leading slash, percent-decoded; `/` when
-/// empty (the AMQP URI spec's default).
-fn vhost_of(amqp_url: &SecretString) -> anyhow::Result<String> {
-    let url = url::Url::parse(amqp_url.expose_secret()).context("amqp.url is not a URL")?;
-    let path = url.path().trim_start_matches('/');
-    if path.is_empty() {
-        return Ok("/".into());
-    }
-    let decoded: Vec<u8> = url::form_urlencoded::parse(format!("v={path}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned().into_bytes())
-        .unwrap_or_default();
-    Ok(String::from_utf8(decoded)?)
+/// `<management_url>/api/queues/<vhost>`, the vhost percent-encoded as one path segment.
+fn queues_api_url(management: &url::Url, vhost: &str) -> anyhow::Result<url::Url> {
+    let mut url = management.clone();
+    url.path_segments_mut()
+        .map_err(|()| anyhow::anyhow!("amqp.management_url cannot be a base URL"))?
+        .pop_if_empty()
+        .extend(["api", "queues", vhost]);
+    Ok(url)
 }
 
 /// Reads every queue of the vhost from the management API.
@@ -115,9 +104,8 @@ async fn api_queues(
     let password = base.password().map(str::to_string);
     let _ = base.set_username("");
     let _ = base.set_password(None);
-    let vhost = encode_segment(&vhost_of(&settings.amqp.url)?);
-    let url = format!("{}/api/queues/{vhost}", base.as_str().trim_end_matches('/'));
-    let mut request = client.get(&url);
+    let url = queues_api_url(&base, &vhost_of(&settings.amqp.url)?)?;
+    let mut request = client.get(url.clone());
     if !user.is_empty() {
         request = request.basic_auth(user, password);
     }
@@ -437,8 +425,19 @@ mod tests {
         assert_eq!(vhost("amqp://guest:guest@127.0.0.1:5672/%2f"), "/");
         assert_eq!(vhost("amqp://guest:guest@127.0.0.1:5672"), "/");
         assert_eq!(vhost("amqp://u:p@host/papers"), "papers");
-        assert_eq!(encode_segment("/"), "%2F");
-        assert_eq!(encode_segment("papers"), "papers");
+        let api = |base: &str, vhost: &str| {
+            queues_api_url(&url::Url::parse(base).unwrap(), vhost)
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(
+            api("http://127.0.0.1:15672", "/"),
+            "http://127.0.0.1:15672/api/queues/%2F"
+        );
+        assert_eq!(
+            api("http://rabbit:15672/mgmt/", "papers"),
+            "http://rabbit:15672/mgmt/api/queues/papers"
+        );
     }
 
     #[test]

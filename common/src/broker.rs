@@ -424,6 +424,15 @@ impl Broker {
     }
 }
 
+/// The vhost an AMQP URL names, as lapin reads it (`/` when it names none); `None` when it is
+/// no AMQP URL. The parse error is dropped: it may quote the URL, password and all.
+pub fn vhost_of(amqp_url: &str) -> Option<String> {
+    amqp_url
+        .parse::<lapin::uri::AMQPUri>()
+        .ok()
+        .map(|uri| uri.vhost)
+}
+
 /// How long a closing step (cancel, channel or connection close) may wait for the broker's
 /// answer. A channel already closing, or a broker gone silent, may never answer; shutdown must
 /// still end (what is unacked is redelivered to the next consumer).

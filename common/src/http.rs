@@ -85,7 +85,7 @@ pub async fn serve<R: Readiness>(
             return;
         }
     };
-    let bound = listener.local_addr().map_or(addr, |a| a);
+    let bound = listener.local_addr().unwrap_or(addr);
     tracing::info!(addr = %bound, "http listening (/metrics /healthz /readyz)");
     let endpoint = Arc::new(Endpoint { metrics, readiness });
     let app = Router::new()
