@@ -14,6 +14,7 @@
 //! Works on PostgreSQL and on the embedded SQLite archive. Without a broker (the embedded mode)
 //! the backlog panel and the replay button say why they are not there.
 
+use crate::html::escape;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -154,29 +155,13 @@ impl IntoResponse for Failed {
         tracing::warn!(error = %format!("{:#}", self.0), "console request failed");
         let body = page(
             "error",
-            &format!("<p class=error>{}</p>", esc(&format!("{:#}", self.0))),
+            &format!("<p class=error>{}</p>", escape(&format!("{:#}", self.0))),
         );
         (StatusCode::INTERNAL_SERVER_ERROR, body).into_response()
     }
 }
 
 type Page = Result<Html<String>, Failed>;
-
-/// Escapes text for HTML.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Escapes a query-string value.
 fn query_value(text: &str) -> String {
@@ -199,8 +184,8 @@ fn page(title: &str, body: &str) -> String {
          <style>{STYLE}</style></head><body><nav><a href=/>calendar</a><a href=/failures>failures</a>\
          <form action=/search style=display:inline><input name=q id=search-box placeholder=search>\
          <button id=search-button>search</button></form></nav><h1>{}</h1>{body}</body></html>",
-        esc(title),
-        esc(title)
+        escape(title),
+        escape(title)
     )
 }
 
@@ -222,7 +207,7 @@ async fn index(State(console): State<Shared>) -> Page {
         body.push_str("<p>The archive holds no issue yet.</p>");
     }
     for (site, days) in &by_site {
-        let _ = write!(body, "<h2 id=site-{0}>{0}</h2>", esc(site));
+        let _ = write!(body, "<h2 id=site-{0}>{0}</h2>", escape(site));
         // Months from the newest issue back, each a grid of weeks starting on Monday.
         let mut months: Vec<(i32, u32)> = days.keys().map(|d| (d.year(), d.month())).collect();
         months.dedup();
@@ -258,7 +243,7 @@ fn month_grid(site: &str, year: i32, month: u32, days: &BTreeMap<NaiveDate, &str
                     out,
                     "<td class={0} data-date={day} title='{day} {0}'>\
                      <a href=/issue/{1}/{day}>{2}</a></td>",
-                    esc(state),
+                    escape(state),
                     query_value(site),
                     day.day()
                 );
@@ -306,7 +291,7 @@ fn backlog_panel(console: &Console) -> String {
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{ready}</td><td>{peak}</td><td>{}</td></tr>",
-            esc(queue),
+            escape(queue),
             sparkline(&series, peak)
         );
     }
@@ -367,7 +352,7 @@ async fn issue(
     let _ = write!(
         body,
         "<p>State: <b id=issue-state>{}</b>; {} pages, {} articles stored.</p>{}",
-        esc(state),
+        escape(state),
         pages.len(),
         articles.len(),
         replay_form(&console, &site, date)
@@ -379,20 +364,20 @@ async fn issue(
             page.scan_sha256.as_deref(),
             page.image_url.as_deref(),
         ) {
-            let _ = write!(body, "<img class=scan src='{}' alt=scan>", esc(&scan));
+            let _ = write!(body, "<img class=scan src='{}' alt=scan>", escape(&scan));
         }
         let _ = write!(
             body,
             "<h2>{} {}</h2>",
-            esc(page.page_no.as_deref().unwrap_or("?")),
-            esc(page.page_name.as_deref().unwrap_or(""))
+            escape(page.page_no.as_deref().unwrap_or("?")),
+            escape(page.page_name.as_deref().unwrap_or(""))
         );
         if let Some(pdf) = media_link(
             &console,
             page.pdf_sha256.as_deref(),
             page.pdf_url.as_deref(),
         ) {
-            let _ = write!(body, "<p><a class=pdf href='{}'>PDF</a></p>", esc(&pdf));
+            let _ = write!(body, "<p><a class=pdf href='{}'>PDF</a></p>", escape(&pdf));
         }
         body.push_str("<ul>");
         for article in articles.iter().filter(|a| a.page_no == page.page_no) {
@@ -400,7 +385,7 @@ async fn issue(
                 body,
                 "<li><a class=article href='/article?url={}'>{}</a></li>",
                 query_value(&article.url),
-                esc(article.title.as_deref().unwrap_or("(untitled)"))
+                escape(article.title.as_deref().unwrap_or("(untitled)"))
             );
         }
         body.push_str("</ul></div>");
@@ -413,15 +398,15 @@ fn replay_form(console: &Console, site: &str, date: NaiveDate) -> String {
         return format!(
             "<p>Replay needs the services' broker; on an embedded archive run \
              <code>epaper run --site {0} --from {1} --to {1}</code> again.</p>",
-            esc(site),
+            escape(site),
             date
         );
     }
     format!(
         "<form method=post action=/replay><input type=hidden name=site value='{}'>\
          <input type=hidden name=date value={date}><button class=replay id=replay-{}-{date}>replay</button></form>",
-        esc(site),
-        esc(site)
+        escape(site),
+        escape(site)
     )
 }
 
@@ -475,19 +460,19 @@ fn article_body(console: &Console, article: &ExportedArticle) -> String {
         "<p><a href=/issue/{}/{}>{} {}</a> · {} {}</p>",
         query_value(&article.site),
         article.date,
-        esc(&article.site),
+        escape(&article.site),
         article.date,
-        esc(article.page_no.as_deref().unwrap_or("")),
-        esc(article.page_name.as_deref().unwrap_or(""))
+        escape(article.page_no.as_deref().unwrap_or("")),
+        escape(article.page_name.as_deref().unwrap_or(""))
     );
     if let Some(pretitle) = &article.pretitle {
-        let _ = write!(body, "<p class=pretitle>{}</p>", esc(pretitle));
+        let _ = write!(body, "<p class=pretitle>{}</p>", escape(pretitle));
     }
     if let Some(subtitle) = &article.subtitle {
-        let _ = write!(body, "<p class=subtitle>{}</p>", esc(subtitle));
+        let _ = write!(body, "<p class=subtitle>{}</p>", escape(subtitle));
     }
     if let Some(author) = &article.author {
-        let _ = write!(body, "<p class=author>{}</p>", esc(author));
+        let _ = write!(body, "<p class=author>{}</p>", escape(author));
     }
     for image in &article.images {
         let src = media_link(
@@ -499,18 +484,18 @@ fn article_body(console: &Console, article: &ExportedArticle) -> String {
         let _ = write!(
             body,
             "<figure><img src='{}' style=max-width:30em><figcaption>{}</figcaption></figure>",
-            esc(&src),
-            esc(image.caption.as_deref().unwrap_or(""))
+            escape(&src),
+            escape(image.caption.as_deref().unwrap_or(""))
         );
     }
     body.push_str("<div id=article-body>");
     for paragraph in &article.paragraphs {
-        let _ = write!(body, "<p>{}</p>", esc(paragraph));
+        let _ = write!(body, "<p>{}</p>", escape(paragraph));
     }
     let _ = write!(
         body,
         "</div><p><a href='{}'>source</a></p>",
-        esc(&article.url)
+        escape(&article.url)
     );
     body
 }
@@ -541,11 +526,11 @@ async fn search(State(console): State<Shared>, Query(params): Query<SearchParams
             "<div class=hit><a class=hit-title href='/article?url={}'>{}</a> \
              <small>{} {} {}</small><div class=snippet>{}</div></div>",
             query_value(&hit.url),
-            esc(hit.title.as_deref().unwrap_or("(untitled)")),
-            esc(&hit.site),
+            escape(hit.title.as_deref().unwrap_or("(untitled)")),
+            escape(&hit.site),
             hit.date,
-            esc(hit.page_no.as_deref().unwrap_or("")),
-            esc(&hit.snippet)
+            escape(hit.page_no.as_deref().unwrap_or("")),
+            escape(&hit.snippet)
         );
     }
     Ok(Html(page(&format!("search: {text}"), &body)))
@@ -569,17 +554,17 @@ async fn failures(State(console): State<Shared>, Query(flash): Query<Flash>) -> 
             body,
             "<h2><a href=/issue/{}/{date}>{} {date}</a></h2>{}<ul>",
             query_value(site),
-            esc(site),
+            escape(site),
             replay_form(&console, site, *date)
         );
         for failure in list {
             let _ = write!(
                 body,
                 "<li class=failure>{} · {} · {}: {}</li>",
-                esc(&failure.stage),
-                esc(&failure.kind),
-                esc(&failure.url),
-                esc(&failure.reason)
+                escape(&failure.stage),
+                escape(&failure.kind),
+                escape(&failure.url),
+                escape(&failure.reason)
             );
         }
         body.push_str("</ul>");
@@ -597,7 +582,7 @@ impl Flash {
     fn render(&self) -> String {
         self.flash
             .as_deref()
-            .map(|text| format!("<p class=flash id=flash>{}</p>", esc(text)))
+            .map(|text| format!("<p class=flash id=flash>{}</p>", escape(text)))
             .unwrap_or_default()
     }
 }

@@ -7,6 +7,7 @@
 pub mod commands;
 pub mod console;
 pub mod embedded;
+mod html;
 pub mod progress;
 pub mod sample;
 pub mod status;

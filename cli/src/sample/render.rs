@@ -2,15 +2,10 @@
 //! `../shared/real-pages/` (page list in `a#pageLink`, `map[name=PagePicMap]`, `td.font01` and
 //! `td.font02` title cells, `<!--enpcontent-->` bodies, `enpproperty` after `</html>`).
 
+use crate::html::escape;
 use std::fmt::Write;
 
 use super::generate::{Article, Issue, Page, Paper};
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
 
 fn date_line(issue: &Issue) -> String {
     const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
