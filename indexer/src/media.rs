@@ -6,8 +6,10 @@
 //! - S3-compatible object storage (`s3://bucket/prefix`, through the `object_store` crate), for
 //!   services that share no file system.
 //!
+//! Both are `object_store` backends, so one code path stores and reads them.
+//!
 //! Invariants: the same bytes are stored once, however many URLs serve them; an object appears
-//! whole or not at all (a file is written to a temporary name and renamed into place; an S3 PUT
+//! whole or not at all (a file is written to a staging name and renamed into place; an S3 PUT
 //! is atomic), so a reader or a crash never sees half of one.
 
 use std::path::PathBuf;
@@ -15,24 +17,21 @@ use std::sync::Arc;
 
 use epaper_common::config::MediaSettings;
 use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
 use object_store::{ObjectStore, PutPayload};
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
+/// One `object_store` backend: its local file system (which writes to a staging file and
+/// renames it into place) for a directory, Amazon S3's for `s3://` URLs.
 #[derive(Debug, Clone)]
 pub struct MediaStore {
-    backend: Backend,
-}
-
-#[derive(Debug, Clone)]
-enum Backend {
-    Dir(PathBuf),
-    Object {
-        store: Arc<dyn ObjectStore>,
-        /// `s3://bucket/prefix`, without a trailing slash, for messages.
-        url: String,
-        prefix: String,
-    },
+    store: Arc<dyn ObjectStore>,
+    /// Where objects are, for locations and logs: a directory, or `s3://bucket/prefix`,
+    /// without a trailing separator.
+    root: String,
+    /// The key prefix inside the store (the S3 URL's path; empty for a directory).
+    prefix: String,
 }
 
 /// What was stored and where.
@@ -65,10 +64,14 @@ impl MediaStore {
     /// A store in the directory `root`, created if missing.
     pub fn new(root: impl Into<PathBuf>) -> Result<MediaStore, MediaError> {
         let root = root.into();
-        std::fs::create_dir_all(&root)
-            .map_err(|e| MediaError::Io(root.display().to_string(), e))?;
+        let shown = root.display().to_string();
+        std::fs::create_dir_all(&root).map_err(|e| MediaError::Io(shown.clone(), e))?;
+        let store = LocalFileSystem::new_with_prefix(&root)
+            .map_err(|e| MediaError::Object(shown.clone(), e))?;
         Ok(MediaStore {
-            backend: Backend::Dir(root),
+            store: Arc::new(store),
+            root: shown.trim_end_matches(std::path::MAIN_SEPARATOR).to_string(),
+            prefix: String::new(),
         })
     }
 
@@ -106,104 +109,66 @@ impl MediaStore {
             .build()
             .map_err(|e| MediaError::Config(target.into(), e.to_string()))?;
         Ok(Some(MediaStore {
-            backend: Backend::Object {
-                store: Arc::new(store),
-                url: target.trim_end_matches('/').to_string(),
-                prefix: prefix.trim_matches('/').to_string(),
-            },
+            store: Arc::new(store),
+            root: target.trim_end_matches('/').to_string(),
+            prefix: prefix.trim_matches('/').to_string(),
         }))
     }
 
     /// Where the store is, for logs: a directory or an `s3://` URL (never credentials).
     pub fn describe(&self) -> String {
-        match &self.backend {
-            Backend::Dir(root) => root.display().to_string(),
-            Backend::Object { url, .. } => url.clone(),
-        }
+        self.root.clone()
     }
 
-    fn object_path(prefix: &str, key: &str) -> object_store::path::Path {
-        if prefix.is_empty() {
+    /// The object's path in the store, and where it is for people.
+    fn locate(&self, key: &str) -> (object_store::path::Path, String) {
+        let path = if self.prefix.is_empty() {
             object_store::path::Path::from(key)
         } else {
-            object_store::path::Path::from(format!("{prefix}/{key}"))
-        }
+            object_store::path::Path::from(format!("{}/{key}", self.prefix))
+        };
+        let location = if self.root.starts_with("s3://") {
+            format!("{}/{key}", self.root)
+        } else {
+            PathBuf::from(&self.root).join(key).display().to_string()
+        };
+        (path, location)
     }
 
-    /// Stores `bytes` unless an object with the same hash is already there.
+    /// Stores `bytes` unless an object with the same hash and size is already there.
     pub async fn put(&self, bytes: &[u8]) -> Result<Stored, MediaError> {
         let sha256 = format!("{:x}", Sha256::digest(bytes));
         let key = key_of(&sha256);
         let size = bytes.len() as u64;
-        match &self.backend {
-            Backend::Dir(root) => {
-                let path = root.join(&key);
-                let io = |e| MediaError::Io(path.display().to_string(), e);
-                let stored = Stored {
-                    sha256: sha256.clone(),
-                    size,
-                    key,
-                    location: path.display().to_string(),
-                };
-                if tokio::fs::metadata(&path)
-                    .await
-                    .is_ok_and(|m| m.len() == size)
-                {
-                    return Ok(stored);
-                }
-                let dir = path.parent().expect("objects live in a subdirectory");
-                tokio::fs::create_dir_all(dir).await.map_err(io)?;
-                let temporary = dir.join(format!(".{sha256}.{}.tmp", std::process::id()));
-                tokio::fs::write(&temporary, bytes).await.map_err(io)?;
-                tokio::fs::rename(&temporary, &path).await.map_err(io)?;
-                Ok(stored)
-            }
-            Backend::Object { store, url, prefix } => {
-                let path = Self::object_path(prefix, &key);
-                let stored = Stored {
-                    sha256,
-                    size,
-                    location: format!("{url}/{key}"),
-                    key,
-                };
-                let error = |e| MediaError::Object(stored.location.clone(), e);
-                match store.head(&path).await {
-                    Ok(meta) if meta.size == size => return Ok(stored),
-                    Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
-                    Err(e) => return Err(error(e)),
-                }
-                store
-                    .put(&path, PutPayload::from(bytes.to_vec()))
-                    .await
-                    .map_err(error)?;
-                Ok(stored)
-            }
+        let (path, location) = self.locate(&key);
+        let error = |e| MediaError::Object(location.clone(), e);
+        let present = match self.store.head(&path).await {
+            Ok(meta) => meta.size == size,
+            Err(object_store::Error::NotFound { .. }) => false,
+            Err(e) => return Err(error(e)),
+        };
+        if !present {
+            self.store
+                .put(&path, PutPayload::from(bytes.to_vec()))
+                .await
+                .map_err(error)?;
         }
+        Ok(Stored {
+            sha256,
+            size,
+            key,
+            location,
+        })
     }
 
     /// The bytes stored under `sha256`, if any.
     pub async fn get(&self, sha256: &str) -> Result<Option<Vec<u8>>, MediaError> {
-        let key = key_of(sha256);
-        match &self.backend {
-            Backend::Dir(root) => {
-                let path = root.join(&key);
-                match tokio::fs::read(&path).await {
-                    Ok(bytes) => Ok(Some(bytes)),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                    Err(e) => Err(MediaError::Io(path.display().to_string(), e)),
-                }
-            }
-            Backend::Object { store, url, prefix } => {
-                match store.get(&Self::object_path(prefix, &key)).await {
-                    Ok(result) => result
-                        .bytes()
-                        .await
-                        .map(|b| Some(b.to_vec()))
-                        .map_err(|e| MediaError::Object(format!("{url}/{key}"), e)),
-                    Err(object_store::Error::NotFound { .. }) => Ok(None),
-                    Err(e) => Err(MediaError::Object(format!("{url}/{key}"), e)),
-                }
-            }
+        let (path, location) = self.locate(&key_of(sha256));
+        let error = |e| MediaError::Object(location.clone(), e);
+        match self.store.get(&path).await {
+            Ok(result) => result.bytes().await.map(|b| Some(b.to_vec())).map_err(error),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(error(e)),
         }
     }
 }
