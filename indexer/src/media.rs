@@ -70,7 +70,9 @@ impl MediaStore {
             .map_err(|e| MediaError::Object(shown.clone(), e))?;
         Ok(MediaStore {
             store: Arc::new(store),
-            root: shown.trim_end_matches(std::path::MAIN_SEPARATOR).to_string(),
+            root: shown
+                .trim_end_matches(std::path::MAIN_SEPARATOR)
+                .to_string(),
             prefix: String::new(),
         })
     }
@@ -166,7 +168,11 @@ impl MediaStore {
         let (path, location) = self.locate(&key_of(sha256));
         let error = |e| MediaError::Object(location.clone(), e);
         match self.store.get(&path).await {
-            Ok(result) => result.bytes().await.map(|b| Some(b.to_vec())).map_err(error),
+            Ok(result) => result
+                .bytes()
+                .await
+                .map(|b| Some(b.to_vec()))
+                .map_err(error),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(error(e)),
         }

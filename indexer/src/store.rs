@@ -819,9 +819,7 @@ impl Store {
             Ok(())
         })
     }
-}
 
-impl Store {
     /// Marks an issue as being crawled, unless it is already further along.
     pub async fn mark_crawling(&self, site: &str, date: NaiveDate) -> Result<(), StoreError> {
         let now = Utc::now();
@@ -857,9 +855,7 @@ impl Store {
             Ok(())
         })
     }
-}
 
-impl Store {
     /// Every archived raw document matching `filter` (by site and issue date), in URL order,
     /// handed to `sink` one at a time; `epaper reparse` sends them through the parser again.
     pub async fn raw_documents(
@@ -1092,9 +1088,7 @@ impl Store {
                 .collect()
         })
     }
-}
 
-impl Store {
     /// Issues in any of `states` (and matching the filter), oldest first: what `epaper replay`
     /// sends back to the crawler.
     pub async fn issues_in_states(
@@ -1132,9 +1126,7 @@ impl Store {
                 .collect()
         })
     }
-}
 
-impl Store {
     /// Puts an issue back to `queued` for a replay, whatever state it was in.
     pub async fn mark_requeued(&self, site: &str, date: NaiveDate) -> Result<(), StoreError> {
         let now = Utc::now();
@@ -1151,9 +1143,7 @@ impl Store {
             Ok(())
         })
     }
-}
 
-impl Store {
     /// Records a stored medium (its bytes already in the media store) and updates its issue.
     pub async fn store_media(
         &self,
@@ -1323,9 +1313,7 @@ impl Store {
                 .collect()
         })
     }
-}
 
-impl Store {
     /// The issue an article belongs to, by its URL.
     pub async fn article_issue(
         &self,
@@ -1340,9 +1328,7 @@ impl Store {
                 .transpose()
         })
     }
-}
 
-impl Store {
     /// One round trip to the database (for `/readyz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
         on_pool!(self, |pool| {
