@@ -61,6 +61,25 @@ pub struct CrawlerSettings {
     pub max_image_bytes: u64,
     pub max_attempts: u32,
     pub fetch_media: bool,
+    /// What the test profiles (`test_site = true`, e.g. `sample`) may reach.
+    pub test_sites: TestSites,
+    /// Longest the crawler may spend parsing one page for its links (milliseconds).
+    pub parse_timeout_ms: u64,
+}
+
+/// Whether this deployment crawls the test profiles, and where they may connect. A real
+/// profile never reaches a private or special address whatever this says.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TestSites {
+    /// Test profiles are refused (production).
+    Off,
+    /// Test profiles reach only loopback addresses (127.0.0.0/8, ::1): a sample site on this
+    /// machine, or in this container.
+    Loopback,
+    /// Test profiles reach any address, private ones included (a sample site elsewhere on a
+    /// test network).
+    Private,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -20,8 +20,11 @@ pub struct Profile {
     pub base_url: Option<String>,
     /// The first URL of an issue, with `{base}`, `{yyyy}`, `{mm}`, `{dd}` filled in.
     pub entry: String,
-    /// Whether private and loopback addresses may be fetched (only the sample site needs it).
-    pub allow_private_hosts: bool,
+    /// A profile for tests and benchmarks (the sample site): crawled only where
+    /// `crawler.test_sites` allows it, and only there may it reach loopback or private
+    /// addresses. Every other profile reaches public addresses only.
+    #[serde(default)]
+    pub test_site: bool,
     /// Requests a second to one host, spread evenly.
     #[serde(default = "default_rate")]
     pub requests_per_second: u32,
@@ -97,19 +100,30 @@ pub enum SiteError {
     Unknown(String),
     #[error("site {0:?} has no base URL in its profile; pass --base-url")]
     NoBaseUrl(String),
+    /// A base URL may be chosen per request only for a profile without one of its own (the
+    /// sample site): otherwise whoever can send a crawl request could aim a real profile, and
+    /// its trust, at any address.
+    #[error("site {0:?} has its own base URL {1}; a request may not override it")]
+    BaseUrlOverride(String, String),
 }
 
 impl Profile {
-    /// The entry URL of the issue on `date`, with `base_override` winning over the profile.
+    /// The entry URL of the issue on `date`, at the profile's base URL or, for a profile
+    /// without one, at `base_override`.
     pub fn entry_url(
         &self,
         base_override: Option<&str>,
         date: NaiveDate,
     ) -> Result<String, SiteError> {
-        let base = base_override
-            .or(self.base_url.as_deref())
-            .ok_or_else(|| SiteError::NoBaseUrl(self.id.clone()))?
-            .trim_end_matches('/');
+        let base = match (self.base_url.as_deref(), base_override) {
+            (Some(own), Some(_)) => {
+                return Err(SiteError::BaseUrlOverride(self.id.clone(), own.to_string()));
+            }
+            (Some(own), None) => own,
+            (None, Some(chosen)) => chosen,
+            (None, None) => return Err(SiteError::NoBaseUrl(self.id.clone())),
+        }
+        .trim_end_matches('/');
         Ok(self
             .entry
             .replace("{base}", base)
@@ -215,9 +229,8 @@ mod tests {
         );
         // Every bundled profile reads back the date of its own entry URL.
         for profile in all() {
-            let url = profile
-                .entry_url(Some("http://example.com/x"), day(2023, 12, 31))
-                .unwrap();
+            let base = profile.base_url.is_none().then_some("http://example.com/x");
+            let url = profile.entry_url(base, day(2023, 12, 31)).unwrap();
             assert_eq!(
                 profile.date_in_url(&url),
                 Some(day(2023, 12, 31)),
@@ -270,5 +283,26 @@ mod tests {
             "http://127.0.0.1:9/html/2016-10/25/node_1.htm"
         );
         assert!(matches!(get("nope"), Err(SiteError::Unknown(_))));
+    }
+
+    #[test]
+    fn only_a_profile_without_a_base_url_takes_one_from_a_request() {
+        let date = NaiveDate::from_ymd_opt(2024, 3, 4).unwrap();
+        let error = get("rmrb")
+            .unwrap()
+            .entry_url(Some("http://10.0.0.1/"), date)
+            .unwrap_err();
+        assert!(matches!(error, SiteError::BaseUrlOverride(..)), "{error}");
+        assert!(error.to_string().contains("may not override"), "{error}");
+        for profile in all() {
+            // Only test profiles go without a base URL of their own, and every test profile
+            // does: a real paper's address is never chosen by a message.
+            assert_eq!(
+                profile.test_site,
+                profile.base_url.is_none(),
+                "{}",
+                profile.id
+            );
+        }
     }
 }
