@@ -1,28 +1,124 @@
 //! One polite HTTP fetch with retries: the only place the crawler touches the network.
 //!
-//! What must stay true: a response body is never larger than the configured cap; redirects are
-//! followed only within the hosts the caller allows; 5xx, 429 and timeouts are retried with
-//! exponential backoff and jitter (honouring `Retry-After`), other 4xx are not; the bytes are
-//! kept exactly as served, since decoding is the parser's job; a conditional request sends the
-//! archived validators, and only a 304 to one is "not modified".
-
-use std::time::Duration;
+//! What must stay true: a response body is never larger than the configured cap; every URL
+//! fetched, and every redirect hop, is on an origin (host and port) of the site and on an
+//! address its profile may reach (`address.rs`: names are checked by the client's resolver
+//! at connect time, IP literals here); 5xx, 429 and timeouts are retried with exponential
+//! backoff and jitter (honouring `Retry-After`), other 4xx are not; the bytes are kept exactly
+//! as served, since decoding is the parser's job; a conditional request sends the archived
+//! validators, and only a 304 to one is "not modified"; robots.txt is read up to
+//! [`ROBOTS_MAX_BYTES`] and no further.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
+use epaper_common::config::CrawlerSettings;
 use epaper_common::messages::{DocKind, Validator};
 use epaper_common::sites::Profile;
-
-use crate::politeness::{Host, Hosts, Robots};
-
-/// The product token robots.txt rules are matched against (the `User-agent:` lines).
-pub const USER_AGENT_TOKEN: &str = "epaper";
-use epaper_common::config::CrawlerSettings;
 use reqwest::StatusCode;
 use reqwest::header::{
     CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER,
 };
+
+use crate::address::{
+    AddressPolicy, AddressRefused, Lookup, PolicyResolver, Purpose, SystemLookup,
+};
+use crate::politeness::{Host, Hosts, Robots};
+
+/// The product token robots.txt rules are matched against (the `User-agent:` lines).
+pub const USER_AGENT_TOKEN: &str = "epaper";
+
+/// The most of a robots.txt that is read: RFC 9309 lets a crawler parse only the first 500 KiB,
+/// and a larger file is cut there (the rest is never downloaded, let alone held).
+pub const ROBOTS_MAX_BYTES: usize = 512 * 1024;
+
+/// The origins (host and port) a site serves from: its entry URL's, and its extra hosts'. A
+/// default port stands for both (80 and 443), so a site may move between http and https; any
+/// other port must be the one named.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origins(Vec<(String, u16)>);
+
+impl Origins {
+    /// The origins of a site whose issue starts at `entry`, plus `extra_hosts` (`host` or
+    /// `host:port`, as a profile's `extra_hosts` lists them).
+    pub fn of(entry: &url::Url, extra_hosts: &[String]) -> Result<Origins, String> {
+        let mut origins = Origins::default();
+        origins.add(entry)?;
+        for extra in extra_hosts {
+            let url = url::Url::parse(&format!("http://{extra}"))
+                .map_err(|error| format!("extra host {extra:?}: {error}"))?;
+            origins.add(&url)?;
+        }
+        Ok(origins)
+    }
+
+    fn add(&mut self, url: &url::Url) -> Result<(), String> {
+        let host = url.host_str().ok_or("a URL without a host")?.to_string();
+        let port = url.port_or_known_default().ok_or("a URL without a port")?;
+        let ports: &[u16] = if port == 80 || port == 443 {
+            &[80, 443]
+        } else {
+            &[port]
+        };
+        for port in ports {
+            self.0.push((host.clone(), *port));
+        }
+        Ok(())
+    }
+
+    /// `Err` with the reason when `url` is not on one of these origins (or not http/https).
+    pub fn check(&self, url: &url::Url) -> Result<(), String> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("{} is not an http or https URL", url.scheme()));
+        }
+        let host = url.host_str().unwrap_or_default();
+        let port = url.port_or_known_default().unwrap_or(0);
+        if self.0.iter().any(|(h, p)| h == host && *p == port) {
+            Ok(())
+        } else if self.0.iter().any(|(h, _)| h == host) {
+            Err(format!("port {port} of {host} is not a port of this site"))
+        } else {
+            Err(format!("{host} is not a host of this site"))
+        }
+    }
+}
+
+/// Where a fetcher may go: its site's origins and the addresses its profile may reach.
+#[derive(Clone)]
+pub struct Reach {
+    pub origins: Origins,
+    pub policy: AddressPolicy,
+    /// How names are resolved, for the admission check and for connections.
+    pub lookup: Arc<dyn Lookup>,
+}
+
+impl Reach {
+    pub fn new(origins: Origins, policy: AddressPolicy) -> Reach {
+        Reach {
+            origins,
+            policy,
+            lookup: Arc::new(SystemLookup),
+        }
+    }
+
+    /// Origin, then address (literal, or the name's current answer): the admission check.
+    async fn check(&self, url: &url::Url) -> Result<(), String> {
+        self.origins.check(url)?;
+        self.policy.check_host(url.host())?;
+        if let Some(url::Host::Domain(name)) = url.host() {
+            let addresses = self
+                .lookup
+                .lookup(name, Purpose::Admission)
+                .await
+                .map_err(|error| format!("cannot resolve {name}: {error}"))?;
+            self.policy
+                .filter(name, addresses)
+                .map_err(|refused| refused.to_string())?;
+        }
+        Ok(())
+    }
+}
 
 /// A document as served.
 #[derive(Debug, Clone)]
@@ -64,7 +160,7 @@ pub struct Fetcher {
     limits: SizeLimits,
     max_attempts: u32,
     base_backoff: Duration,
-    allowed_hosts: Vec<String>,
+    reach: Reach,
     politeness: Option<(Arc<Hosts>, Profile)>,
 }
 
@@ -87,41 +183,54 @@ enum Attempt {
 }
 
 impl Fetcher {
-    /// `allowed_hosts` bounds redirects: a redirect elsewhere is an error, never a fetch.
-    pub fn new(settings: &CrawlerSettings, allowed_hosts: Vec<String>) -> reqwest::Result<Self> {
-        let hosts_for_redirects = allowed_hosts.clone();
-        let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            let host_ok = attempt
-                .url()
-                .host_str()
-                .is_some_and(|host| hosts_for_redirects.iter().any(|allowed| allowed == host));
+    /// A fetcher held to `reach`: a URL or redirect elsewhere is an error, never a fetch.
+    ///
+    /// The client is built for this one policy: the resolver sees only a host name, not which
+    /// profile asks, and two profiles may name the same host with different policies (a test
+    /// profile and a real one), so the policy is fixed into the client rather than looked up
+    /// by host. A fetcher serves one issue, so this costs nothing a shared client would save.
+    pub fn new(settings: &CrawlerSettings, reach: Reach) -> reqwest::Result<Self> {
+        let (origins, policy) = (reach.origins.clone(), reach.policy);
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            // A name is checked again by the resolver when the hop connects; a literal is not
+            // resolved, so it is checked here.
+            let refusal = origins
+                .check(attempt.url())
+                .and_then(|()| policy.check_host(attempt.url().host()));
             if attempt.previous().len() >= 5 {
                 attempt.error("too many redirects")
-            } else if !host_ok {
+            } else if let Err(reason) = refusal {
                 let target = attempt.url().to_string();
-                attempt.error(format!("redirect to another host: {target}"))
+                attempt.error(format!("redirect to {target} refused: {reason}"))
             } else {
                 attempt.follow()
             }
         });
+        let resolver = PolicyResolver {
+            policy: reach.policy,
+            lookup: reach.lookup.clone(),
+        };
         let client = reqwest::Client::builder()
             .user_agent(settings.user_agent.clone())
             .timeout(Duration::from_secs(settings.timeout_secs))
             .connect_timeout(Duration::from_secs(settings.timeout_secs.min(10)))
-            .redirect(policy)
+            .redirect(redirects)
+            .dns_resolver(Arc::new(resolver))
+            // A proxy resolves and connects on its own, out of the resolver's sight.
+            .no_proxy()
             .build()?;
         Ok(Fetcher {
             client,
             limits: SizeLimits::from(settings),
             max_attempts: settings.max_attempts.max(1),
             base_backoff: Duration::from_millis(200),
-            allowed_hosts,
+            reach,
             politeness: None,
         })
     }
 
     /// Applies the site's politeness: per-host rate limit and connection cap (shared through
-    /// `hosts` by every issue of the process), robots.txt, and the private-address rule.
+    /// `hosts` by every issue of the process) and robots.txt.
     pub fn with_politeness(mut self, hosts: Arc<Hosts>, profile: Profile) -> Self {
         self.politeness = Some((hosts, profile));
         self
@@ -134,7 +243,10 @@ impl Fetcher {
             let _permit = host.permit().await;
             match self.client.get(&robots_url).send().await {
                 Ok(response) if response.status().is_success() => {
-                    let body = response.bytes().await.unwrap_or_default();
+                    let body = match read_capped(response, ROBOTS_MAX_BYTES).await {
+                        Ok(body) => body,
+                        Err(error) => return Robots::DisallowAll(error_chain(&error)),
+                    };
                     match texting_robots::Robot::new(USER_AGENT_TOKEN, &body) {
                         Ok(robot) => Robots::Rules(Arc::new(robot)),
                         Err(error) => {
@@ -158,21 +270,11 @@ impl Fetcher {
             reason,
         };
         let parsed = url::Url::parse(url).map_err(|_| refused("not a URL".into()))?;
-        let host_name = parsed.host_str().unwrap_or_default().to_string();
-        if !self.allowed_hosts.contains(&host_name) {
-            return Err(refused(format!("{host_name} is not a host of this site")));
-        }
+        self.reach.check(&parsed).await.map_err(refused)?;
         let Some((hosts, profile)) = &self.politeness else {
             return Ok(None);
         };
-        let host = hosts.get(&host_name, profile);
-        host.check_address(
-            &host_name,
-            parsed.port_or_known_default().unwrap_or(80),
-            profile.allow_private_hosts,
-        )
-        .await
-        .map_err(refused)?;
+        let host = hosts.get(parsed.host_str().unwrap_or_default(), profile);
         if profile.respect_robots {
             self.robots_for(&host, &parsed)
                 .await
@@ -272,9 +374,9 @@ impl Fetcher {
         }
         let mut response = match request.send().await {
             Ok(response) => response,
-            Err(error) if error.is_redirect() => {
-                // The chain, so that the reason names the policy's own words ("redirect to
-                // another host: …"), not only reqwest's "error following redirect".
+            Err(error) if error.is_redirect() || refused_address(&error) => {
+                // The chain, so that the reason names the policy's own words ("redirect to …
+                // refused: …", "no address the profile may reach"), not only reqwest's.
                 return Attempt::Fail(FetchError::Refused {
                     url: url.to_string(),
                     reason: error_chain(&error),
@@ -408,6 +510,39 @@ impl SizeLimits {
             DocKind::Image => self.image,
         }
     }
+}
+
+/// Whether the resolver refused every address of the host: permanent, not a network fault.
+fn refused_address(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.is::<AddressRefused>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
+}
+
+/// The body of `response` up to `cap` bytes; the rest is never read (the connection is
+/// dropped). A body cut at the cap ends at its last whole line, so that no rule is read half.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> reqwest::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap - body.len();
+        if chunk.len() >= room {
+            body.extend_from_slice(&chunk[..room]);
+            let whole_lines = body
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |at| at + 1);
+            body.truncate(whole_lines);
+            tracing::info!(url = %response.url(), cap, "robots.txt cut at the cap");
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {

@@ -12,8 +12,12 @@
 //! - an article the request says is archived (`known`, with its ETag / Last-Modified) is asked
 //!   for conditionally; a 304 sends nothing and the stored copy stands;
 //! - the stage only fetches; it hands on raw bytes and leaves decoding to the parser (it parses a
-//!   page only to learn which links to follow).
+//!   page only to learn which links to follow, on a blocking thread under
+//!   `crawler.parse_timeout_ms`);
+//! - a test profile is crawled only where `crawler.test_sites` allows it, and a request's
+//!   `base_url` is taken only for a profile without one (`Profile::entry_url`).
 
+pub mod address;
 pub mod fetch;
 pub mod politeness;
 
@@ -30,12 +34,15 @@ use epaper_common::sites;
 use epaper_common::transport::{Handler, Outbox};
 use futures_util::StreamExt;
 
-use crate::fetch::{Conditional, FetchError, Fetched, Fetcher};
+use crate::address::{AddressPolicy, Lookup, SystemLookup};
+use crate::fetch::{Conditional, FetchError, Fetched, Fetcher, Origins, Reach};
 
 pub struct CrawlStage {
     settings: CrawlerSettings,
     hosts: Arc<politeness::Hosts>,
     base_backoff: Option<std::time::Duration>,
+    lookup: Arc<dyn Lookup>,
+    extra_profiles: Vec<sites::Profile>,
 }
 
 impl CrawlStage {
@@ -44,6 +51,29 @@ impl CrawlStage {
             settings,
             hosts: Arc::default(),
             base_backoff: None,
+            lookup: Arc::new(SystemLookup),
+            extra_profiles: Vec::new(),
+        }
+    }
+
+    /// Resolves host names with `lookup` instead of the system's resolver (tests: a name
+    /// whose answer changes between the admission check and the connection).
+    pub fn with_lookup(mut self, lookup: Arc<dyn Lookup>) -> Self {
+        self.lookup = lookup;
+        self
+    }
+
+    /// Knows `profile` besides the bundled ones, ahead of them (tests: a real profile's rules
+    /// at a name of the test's choosing).
+    pub fn with_profile(mut self, profile: sites::Profile) -> Self {
+        self.extra_profiles.push(profile);
+        self
+    }
+
+    fn profile(&self, id: &str) -> Result<sites::Profile, sites::SiteError> {
+        match self.extra_profiles.iter().find(|p| p.id == id) {
+            Some(profile) => Ok(profile.clone()),
+            None => sites::get(id),
         }
     }
 
@@ -54,21 +84,44 @@ impl CrawlStage {
     }
 
     fn fetcher_for(&self, entry: &str, profile: &sites::Profile) -> Result<Fetcher, StageError> {
-        let host = url::Url::parse(entry)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_string))
-            .ok_or_else(|| {
-                StageError::permanent(anyhow::anyhow!("entry URL {entry} has no host"))
-            })?;
-        let mut hosts = vec![host];
-        hosts.extend(profile.extra_hosts.iter().cloned());
-        let fetcher = Fetcher::new(&self.settings, hosts)
+        let refused = |reason: String| StageError::permanent(anyhow::anyhow!(reason));
+        let policy = AddressPolicy::of(profile, self.settings.test_sites).map_err(refused)?;
+        let entry_url = url::Url::parse(entry)
+            .map_err(|error| refused(format!("entry URL {entry}: {error}")))?;
+        let origins = Origins::of(&entry_url, &profile.extra_hosts)
+            .map_err(|error| refused(format!("entry URL {entry}: {error}")))?;
+        let reach = Reach {
+            lookup: self.lookup.clone(),
+            ..Reach::new(origins, policy)
+        };
+        let fetcher = Fetcher::new(&self.settings, reach)
             .map_err(StageError::permanent)?
             .with_politeness(self.hosts.clone(), profile.clone());
         Ok(match self.base_backoff {
             Some(backoff) => fetcher.with_base_backoff(backoff),
             None => fetcher,
         })
+    }
+
+    /// Parses `fetched` with `read` on a blocking thread, under `crawler.parse_timeout_ms`: a
+    /// hostile page must not stall the runtime's workers, nor the issue, for longer.
+    async fn parse_with_deadline<T: Send + 'static>(
+        &self,
+        fetched: &Fetched,
+        read: fn(&Fetched) -> T,
+    ) -> Result<T, String> {
+        let deadline = std::time::Duration::from_millis(self.settings.parse_timeout_ms);
+        let doc = fetched.clone();
+        let task = tokio::task::spawn_blocking(move || read(&doc));
+        match tokio::time::timeout(deadline, task).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(format!("parsing {} failed: {error}", fetched.url)),
+            // The thread runs on to the end of its parse; the crawl does not wait for it.
+            Err(_) => Err(format!(
+                "parsing {} took longer than {} ms (crawler.parse_timeout_ms)",
+                fetched.url, self.settings.parse_timeout_ms
+            )),
+        }
     }
 }
 
@@ -219,7 +272,7 @@ impl Handler for CrawlStage {
                 message.describe()
             )));
         };
-        let profile = sites::get(&issue.site).map_err(StageError::permanent)?;
+        let profile = self.profile(&issue.site).map_err(StageError::permanent)?;
         let entry = profile
             .entry_url(issue.base_url.as_deref(), issue.date)
             .map_err(StageError::permanent)?;
@@ -253,7 +306,11 @@ impl Handler for CrawlStage {
             Err(error) if error.is_retryable() => return Err(StageError::retryable(error)),
             Err(error) => return Err(StageError::permanent(error)),
         };
-        let Some(mut entry_links) = links_of(&entry_doc) else {
+        let entry_links = self
+            .parse_with_deadline(&entry_doc, links_of)
+            .await
+            .map_err(|reason| StageError::permanent(anyhow::anyhow!(reason)))?;
+        let Some(mut entry_links) = entry_links else {
             if entry_doc.url != entry {
                 // Papers without an issue that day often redirect the entry to a "not found"
                 // page served as 200: no issue, not a broken one.
@@ -310,7 +367,17 @@ impl Handler for CrawlStage {
                     // The entry page was parsed already.
                     let links = match entry_links.take_if(|_| doc.url == entry_doc.url) {
                         Some(links) => Some(links),
-                        None => links_of(&doc),
+                        None => match self.parse_with_deadline(&doc, links_of).await {
+                            Ok(links) => links,
+                            Err(reason) => {
+                                manifest.failures.push(FetchFailure {
+                                    url: doc.url.clone(),
+                                    kind: DocKind::Page,
+                                    reason,
+                                });
+                                None
+                            }
+                        },
                     };
                     if let Some(PageLinks {
                         articles,
@@ -363,7 +430,18 @@ impl Handler for CrawlStage {
                 Ok(Conditional::NotModified) => n_unchanged += 1,
                 Ok(Conditional::Modified(doc)) => {
                     if self.settings.fetch_media {
-                        for image in images_of(&doc) {
+                        let images = match self.parse_with_deadline(&doc, images_of).await {
+                            Ok(images) => images,
+                            Err(reason) => {
+                                manifest.failures.push(FetchFailure {
+                                    url: doc.url.clone(),
+                                    kind: DocKind::Article,
+                                    reason,
+                                });
+                                Vec::new()
+                            }
+                        };
+                        for image in images {
                             if seen_media.insert(image.clone()) {
                                 media.push((DocKind::Image, image, doc.url.clone()));
                             }

@@ -1,14 +1,12 @@
 //! Politeness per host, shared by every issue a crawler process works on: a token-bucket rate
-//! limit and a cap on connections (both from the site profile), robots.txt, and the refusal of
-//! private and loopback addresses.
+//! limit and a cap on connections (both from the site profile), and robots.txt. (Which
+//! addresses may be reached at all is `address.rs`'s.)
 //!
 //! What must stay true: no request leaves without a rate-limit token and a connection slot of
 //! its host; a URL that robots.txt disallows is never fetched (unless the profile overrides
-//! robots.txt, which is logged); a host that resolves to a private, loopback or link-local
-//! address is never fetched unless the profile allows private hosts.
+//! robots.txt, which is logged).
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -53,7 +51,6 @@ pub struct Host {
     limiter: DefaultDirectRateLimiter,
     slots: Arc<Semaphore>,
     robots: tokio::sync::Mutex<Option<(Instant, Robots)>>,
-    private_checked: tokio::sync::OnceCell<Result<(), String>>,
     waited_nanos: AtomicU64,
 }
 
@@ -65,7 +62,6 @@ impl Host {
             limiter: RateLimiter::direct(Quota::per_second(rate).allow_burst(NonZeroU32::MIN)),
             slots: Arc::new(Semaphore::new(max_connections.max(1) as usize)),
             robots: tokio::sync::Mutex::new(None),
-            private_checked: tokio::sync::OnceCell::new(),
             waited_nanos: AtomicU64::new(0),
         }
     }
@@ -109,55 +105,6 @@ impl Host {
         };
         *cached = Some((Instant::now() + ttl, robots.clone()));
         robots
-    }
-
-    /// Refuses hosts that resolve to private, loopback or link-local addresses, once per host.
-    pub async fn check_address(
-        &self,
-        host: &str,
-        port: u16,
-        allow_private: bool,
-    ) -> Result<(), String> {
-        if allow_private {
-            return Ok(());
-        }
-        self.private_checked
-            .get_or_init(|| async move {
-                let addresses = tokio::net::lookup_host((host, port))
-                    .await
-                    .map_err(|error| format!("cannot resolve {host}: {error}"))?;
-                for address in addresses {
-                    if is_private(address.ip()) {
-                        return Err(format!(
-                            "{host} resolves to the private address {}; the profile does not allow private hosts",
-                            address.ip()
-                        ));
-                    }
-                }
-                Ok(())
-            })
-            .await
-            .clone()
-    }
-}
-
-pub fn is_private(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xC0) == 64) // 100.64/10, CGNAT
-        }
-        IpAddr::V6(v6) => {
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || (v6.segments()[0] & 0xfe00) == 0xfc00 // unique local
-                || (v6.segments()[0] & 0xffc0) == 0xfe80 // link local
-                || v6.to_ipv4_mapped().is_some_and(|v4| is_private(IpAddr::V4(v4)))
-        }
     }
 }
 
@@ -216,26 +163,6 @@ mod tests {
         assert!(!third.is_finished(), "a third connection was allowed");
         drop(a);
         third.await.unwrap();
-    }
-
-    #[test]
-    fn private_addresses_are_recognised() {
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "192.168.0.1",
-            "172.16.5.4",
-            "169.254.1.1",
-            "::1",
-            "fd00::1",
-            "::ffff:10.0.0.1",
-            "100.64.0.1",
-        ] {
-            assert!(is_private(ip.parse().unwrap()), "{ip}");
-        }
-        for ip in ["8.8.8.8", "2001:4860:4860::8888", "172.32.0.1"] {
-            assert!(!is_private(ip.parse().unwrap()), "{ip}");
-        }
     }
 
     #[tokio::test]

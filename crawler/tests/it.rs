@@ -8,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -23,9 +24,11 @@ use epaper_common::messages::{
     CrawlIssue, Direction, DocKind, FetchedDocument, FetchedMedia, Follow, IssueManifest, Message,
     Validator,
 };
+use epaper_common::sites::Profile;
 use epaper_common::transport::{Handler, Outbox};
 use epaper_crawler::CrawlStage;
-use epaper_crawler::fetch::{FetchError, Fetcher};
+use epaper_crawler::address::{AddressPolicy, Lookup, LookupFuture, Purpose};
+use epaper_crawler::fetch::{FetchError, Fetcher, Origins, Reach};
 
 const DIR: &str = "/html/2024-03/04/";
 const HTML: &str = "text/html; charset=utf-8";
@@ -96,12 +99,20 @@ enum Reply {
     Chunked(Vec<Vec<u8>>),
     /// 200 with this ETag and HTML; 304 to a request whose If-None-Match names the ETag.
     Tagged { etag: &'static str, html: String },
+    /// 200 text: `head`, then comment lines up to `len` bytes, then `tail`, generated as it is
+    /// sent (counted in `Server::sent`), never held.
+    Huge {
+        head: &'static str,
+        len: usize,
+        tail: &'static str,
+    },
 }
 
 struct SiteState {
     routes: HashMap<String, Reply>,
     hits: Arc<Mutex<HashMap<String, u32>>>,
     log: Arc<Mutex<Vec<(String, Instant)>>>,
+    sent: Arc<AtomicUsize>,
 }
 
 struct Server {
@@ -112,6 +123,8 @@ struct Server {
     hits: Arc<Mutex<HashMap<String, u32>>>,
     /// Every request, in arrival order.
     log: Arc<Mutex<Vec<(String, Instant)>>>,
+    /// Bytes of [`Reply::Huge`] bodies handed to the connection.
+    sent: Arc<AtomicUsize>,
 }
 
 impl Server {
@@ -124,10 +137,12 @@ impl Server {
         let addr = listener.local_addr().unwrap();
         let hits = Arc::new(Mutex::new(HashMap::new()));
         let log = Arc::new(Mutex::new(Vec::new()));
+        let sent = Arc::new(AtomicUsize::new(0));
         let state = Arc::new(SiteState {
             routes,
             hits: hits.clone(),
             log: log.clone(),
+            sent: sent.clone(),
         });
         let app = Router::new().fallback(respond).with_state(state);
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -136,6 +151,7 @@ impl Server {
             addr,
             hits,
             log,
+            sent,
         }
     }
 
@@ -263,6 +279,23 @@ async fn respond(State(state): State<Arc<SiteState>>, uri: Uri, headers: HeaderM
                 .status(StatusCode::OK)
                 .header(header::CONTENT_TYPE, HTML)
                 .header(header::CONTENT_LENGTH, full.len())
+                .body(Body::from_stream(stream))
+                .unwrap()
+        }
+        Reply::Huge { head, len, tail } => {
+            let line = format!("# {}\n", "x".repeat(1021)).into_bytes();
+            let n_lines = len.saturating_sub(head.len() + tail.len()) / line.len();
+            let chunks = std::iter::once(head.as_bytes().to_vec())
+                .chain(std::iter::repeat_n(line.repeat(64), n_lines / 64))
+                .chain(std::iter::once(tail.as_bytes().to_vec()));
+            let sent = state.sent.clone();
+            let stream = futures_util::stream::iter(chunks.map(move |chunk| {
+                sent.fetch_add(chunk.len(), Ordering::Relaxed);
+                Ok::<_, std::io::Error>(chunk)
+            }));
+            Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, "text/plain")
                 .body(Body::from_stream(stream))
                 .unwrap()
         }
@@ -855,7 +888,7 @@ async fn a_redirect_to_another_host_is_refused_and_never_followed() {
     assert_eq!(failure.url, server.url("content_4.htm"));
     assert_eq!(failure.kind, DocKind::Article);
     assert!(
-        failure.reason.contains("another host"),
+        failure.reason.contains("not a host of this site"),
         "{}",
         failure.reason
     );
@@ -976,8 +1009,9 @@ async fn a_body_cut_off_is_retried() {
     // With a single attempt the same kind of response is a fault worth retrying, seen as a body
     // cut off, never a short document.
     let once = self::settings(&[("EPAPER__CRAWLER__MAX_ATTEMPTS", "1")]);
-    let host = server.addr.ip().to_string();
-    let fetcher = Fetcher::new(&once.crawler, vec![host]).unwrap();
+    let origins = Origins::of(&server.base.parse().unwrap(), &[]).unwrap();
+    let reach = Reach::new(origins, AddressPolicy::LoopbackOnly);
+    let fetcher = Fetcher::new(&once.crawler, reach).unwrap();
     match fetcher.fetch(&server.url("content_9.htm")).await {
         Err(error @ FetchError::Exhausted { .. }) => {
             assert!(error.is_retryable());
@@ -1087,23 +1121,333 @@ async fn robots_txt_disallowed_articles_are_never_fetched() {
     assert_eq!(fetched.len(), 3 + 5);
 }
 
+/// A real profile (public addresses only) with its base URL at `base`, as the bundled
+/// 公益时报 profile is, but on an address of the test's choosing.
+fn real_profile_at(base: &str, respect_robots: bool) -> Profile {
+    Profile {
+        id: "real-paper".into(),
+        base_url: Some(base.to_string()),
+        test_site: false,
+        respect_robots,
+        ..epaper_common::sites::get("gongyishibao").unwrap()
+    }
+}
+
+/// Its issue of 2024-03-04, at the sample layout's path (the real profile is founder-classic).
+fn real_request(date: NaiveDate) -> Message {
+    Message::CrawlIssue(CrawlIssue {
+        site: "real-paper".into(),
+        base_url: None,
+        date,
+        known: Vec::new(),
+        follow: None,
+    })
+}
+
+fn permanent_error(result: Result<(), StageError>) -> String {
+    match result {
+        Err(StageError::Permanent(error)) => format!("{error:#}"),
+        other => panic!("expected a permanent error, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn a_site_that_does_not_allow_private_hosts_never_fetches_one() {
-    // 公益时报's profile does not allow private addresses; pointed at 127.0.0.1 it must refuse
-    // before sending anything.
+    // A real profile pointed at 127.0.0.1 must refuse before sending anything.
     let server = Server::start("127.0.0.1", issue()).await;
+    let profile = real_profile_at(&server.base.clone(), true);
     let out = Recorder::default();
     let result = stage(&settings(&[]))
-        .handle(crawl_request("gongyishibao", &server, issue_date()), &out)
+        .with_profile(profile)
+        .handle(real_request(issue_date()), &out)
         .await;
-    let Err(StageError::Permanent(error)) = result else {
-        panic!("expected a permanent error, got {result:?}");
-    };
-    assert!(error.to_string().contains("private address"), "{error}");
+    let error = permanent_error(result);
+    assert!(error.contains("127.0.0.0/8 (loopback)"), "{error}");
     assert_eq!(
         server.total_hits() + server.hits(ROBOTS),
         0,
         "a request reached the host"
+    );
+}
+
+/// Answers a name with one address for the fetcher's admission check and another when the
+/// client connects: the DNS-rebinding shape. Only loopback is ever handed to a connection.
+struct Rebinding {
+    checked: std::net::IpAddr,
+    connects: AtomicUsize,
+}
+
+impl Lookup for Rebinding {
+    fn lookup(&self, _host: &str, purpose: Purpose) -> LookupFuture {
+        let answer = match purpose {
+            Purpose::Admission => self.checked,
+            Purpose::Connect => {
+                self.connects.fetch_add(1, Ordering::Relaxed);
+                std::net::Ipv4Addr::LOCALHOST.into()
+            }
+        };
+        Box::pin(async move { Ok(vec![answer]) })
+    }
+}
+
+#[tokio::test]
+async fn a_name_that_rebinds_to_loopback_is_refused_at_connect_time() {
+    for respect_robots in [true, false] {
+        let server = Server::start("127.0.0.1", issue()).await;
+        let lookup = Arc::new(Rebinding {
+            // A public address, only ever inspected, never connected to.
+            checked: "93.184.216.34".parse().unwrap(),
+            connects: AtomicUsize::new(0),
+        });
+        let base = format!("http://rebind.test:{}", server.addr.port());
+        let out = Recorder::default();
+        let result = stage(&settings(&[]))
+            .with_profile(real_profile_at(&base, respect_robots))
+            .with_lookup(lookup.clone())
+            .handle(real_request(issue_date()), &out)
+            .await;
+        let error = permanent_error(result);
+        assert!(
+            error.contains("rebind.test: no address the profile may reach")
+                && error.contains("127.0.0.0/8 (loopback)"),
+            "{error}"
+        );
+        assert_eq!(server.total_hits() + server.hits(ROBOTS), 0, "connected");
+        // Refused for good: one connection attempt, no retries.
+        assert_eq!(
+            lookup.connects.load(Ordering::Relaxed),
+            1,
+            "robots {respect_robots}"
+        );
+    }
+}
+
+/// The sample profile with more hosts it may be sent to (a test profile, like it).
+fn sample_with_hosts(extra_hosts: &[String]) -> Profile {
+    Profile {
+        id: "sample-hosts".into(),
+        extra_hosts: extra_hosts.to_vec(),
+        ..epaper_common::sites::get("sample").unwrap()
+    }
+}
+
+fn crawl_as(site: &str, server: &Server) -> Message {
+    let Message::CrawlIssue(request) = crawl_request("sample", server, issue_date()) else {
+        unreachable!()
+    };
+    Message::CrawlIssue(CrawlIssue {
+        site: site.into(),
+        ..request
+    })
+}
+
+#[tokio::test]
+async fn every_redirect_hop_is_checked_for_port_and_address() {
+    let other = Server::start("127.0.0.1", issue()).await;
+    let elsewhere: &'static str = Box::leak(other.url("content_4.htm").into_boxed_str());
+    // 192.168.7.7 is one of the site's hosts here, so only the address rule stands between the
+    // redirect and a connection there; it must trip before any packet is sent.
+    let private: &'static str =
+        Box::leak(format!("http://192.168.7.7:9{DIR}content_5.htm").into_boxed_str());
+    let server = Server::start(
+        "127.0.0.1",
+        issue_with([
+            ("content_4.htm", Reply::Redirect(elsewhere.to_string())),
+            ("content_5.htm", Reply::Redirect(private.to_string())),
+        ]),
+    )
+    .await;
+    let out = Recorder::default();
+    stage(&settings(&[]))
+        .with_profile(sample_with_hosts(&["192.168.7.7:9".into()]))
+        .handle(crawl_as("sample-hosts", &server), &out)
+        .await
+        .expect("the crawl succeeds");
+    let (_, manifest) = split(out.take_after_start());
+    let reason = |file: &str| {
+        let url = server.url(file);
+        manifest
+            .failures
+            .iter()
+            .find(|f| f.url == url)
+            .unwrap_or_else(|| panic!("{url} did not fail: {:?}", manifest.failures))
+            .reason
+            .clone()
+    };
+    let port = other.addr.port();
+    assert!(
+        reason("content_4.htm").contains(&format!("port {port} of 127.0.0.1 is not a port")),
+        "{}",
+        reason("content_4.htm")
+    );
+    assert!(
+        reason("content_5.htm").contains("192.168.7.7 is not a loopback address"),
+        "{}",
+        reason("content_5.htm")
+    );
+    assert_eq!(manifest.failures.len(), 2, "{:?}", manifest.failures);
+    assert_eq!(
+        other.total_hits() + other.hits(ROBOTS),
+        0,
+        "another port was asked"
+    );
+    assert_eq!(server.hits(&path("content_4.htm")), 1, "not retried");
+    assert_eq!(server.hits(&path("content_5.htm")), 1, "not retried");
+}
+
+#[tokio::test]
+async fn a_link_to_another_port_of_the_host_is_not_fetched() {
+    let other = Server::start("127.0.0.1", issue()).await;
+    let elsewhere = other.url("content_6.htm");
+    let node_3 = page_html(&PAGES, &[(elsewhere.as_str(), "市图书馆延长开放时间")], &[]);
+    let server = Server::start(
+        "127.0.0.1",
+        issue_with([("node_3.htm", Reply::Html(node_3))]),
+    )
+    .await;
+    let (fetched, manifest) = split(crawl(&stage(&settings(&[])), &server).await);
+    assert_eq!(manifest.failures.len(), 1, "{:?}", manifest.failures);
+    assert_eq!(manifest.failures[0].url, elsewhere);
+    assert!(
+        manifest.failures[0]
+            .reason
+            .contains("is not a port of this site"),
+        "{:?}",
+        manifest.failures[0]
+    );
+    assert_eq!(
+        other.total_hits() + other.hits(ROBOTS),
+        0,
+        "another port was asked"
+    );
+    assert!(fetched.iter().all(|doc| doc.url != elsewhere));
+}
+
+#[tokio::test]
+async fn robots_txt_is_read_up_to_its_cap_and_no_further() {
+    let mut routes = issue();
+    routes.insert(
+        ROBOTS.to_string(),
+        Reply::Huge {
+            head: "User-agent: *\nDisallow: /html/2024-03/04/content_2.htm\n",
+            len: 50 << 20,
+            // Past the cap: never read, so never obeyed.
+            tail: "Disallow: /html/2024-03/04/content_3.htm\n",
+        },
+    );
+    let server = Server::start("127.0.0.1", routes).await;
+    let started = Instant::now();
+    let (fetched, manifest) = split(crawl(&stage(&settings(&[])), &server).await);
+    let sent = server.sent.load(Ordering::Relaxed);
+    eprintln!(
+        "robots.txt: {sent} bytes sent of {} in {:?}",
+        50 << 20,
+        started.elapsed()
+    );
+    assert_eq!(server.hits(ROBOTS), 1);
+    // What was read is obeyed; what came after the cap is not.
+    assert_eq!(server.hits(&path("content_2.htm")), 0);
+    assert_eq!(manifest.failures.len(), 1, "{:?}", manifest.failures);
+    assert!(manifest.failures[0].reason.contains("robots.txt"));
+    assert_eq!(fetched.len(), 3 + 5);
+    // The cap plus what the socket buffers held when the crawler hung up: far below 50 MiB.
+    assert!(sent < 16 << 20, "{sent} bytes of robots.txt sent");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_request_may_not_override_a_real_profiles_base_url() {
+    let server = Server::start("127.0.0.1", issue()).await;
+    let out = Recorder::default();
+    let result = stage(&settings(&[]))
+        .handle(crawl_request("rmrb", &server, issue_date()), &out)
+        .await;
+    let error = permanent_error(result);
+    assert!(
+        error.contains("\"rmrb\" has its own base URL") && error.contains("may not override"),
+        "{error}"
+    );
+    assert!(out.take().is_empty(), "the crawl started");
+    assert_eq!(server.total_hits() + server.hits(ROBOTS), 0);
+}
+
+#[tokio::test]
+async fn test_profiles_go_only_where_crawler_test_sites_allows() {
+    let server = Server::start("127.0.0.1", issue()).await;
+    // Off: refused outright.
+    let off = settings(&[("EPAPER__CRAWLER__TEST_SITES", "off")]);
+    let out = Recorder::default();
+    let error = permanent_error(
+        stage(&off)
+            .handle(crawl_request("sample", &server, issue_date()), &out)
+            .await,
+    );
+    assert!(error.contains("sample is a test profile"), "{error}");
+    assert_eq!(server.total_hits() + server.hits(ROBOTS), 0);
+
+    // Loopback (the default): a private address is refused before any connection is tried.
+    for base in [
+        "http://10.1.2.3:9/",
+        "http://192.168.1.1:9/",
+        "http://[fd00::1]:9/",
+    ] {
+        let request = Message::CrawlIssue(CrawlIssue {
+            site: "sample".into(),
+            base_url: Some(base.into()),
+            date: issue_date(),
+            known: Vec::new(),
+            follow: None,
+        });
+        let started = Instant::now();
+        let out = Recorder::default();
+        let error = permanent_error(stage(&settings(&[])).handle(request, &out).await);
+        assert!(
+            error.contains("is not a loopback address"),
+            "{base}: {error}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{base}: a connection was tried"
+        );
+    }
+
+    // Private: a loopback site is crawled as before.
+    let private = settings(&[("EPAPER__CRAWLER__TEST_SITES", "private")]);
+    let (fetched, manifest) = split(crawl(&stage(&private), &server).await);
+    assert!(manifest.failures.is_empty(), "{:?}", manifest.failures);
+    assert_eq!(fetched.len(), 3 + 6);
+}
+
+#[tokio::test]
+async fn a_parse_over_the_deadline_is_a_permanent_failure() {
+    // An entry page with many links: parsed in far more than a millisecond.
+    let titles: Vec<(String, String)> = (0..20_000)
+        .map(|n| (format!("content_{n}.htm"), format!("标题{n}")))
+        .collect();
+    let titles: Vec<(&str, &str)> = titles
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let node_1 = page_html(&PAGES, &titles, &[]);
+    let server = Server::start(
+        "127.0.0.1",
+        issue_with([("node_1.htm", Reply::Html(node_1))]),
+    )
+    .await;
+    let tight = settings(&[("EPAPER__CRAWLER__PARSE_TIMEOUT_MS", "1")]);
+    let out = Recorder::default();
+    let error = permanent_error(
+        stage(&tight)
+            .handle(crawl_request("sample", &server, issue_date()), &out)
+            .await,
+    );
+    assert!(
+        error.contains("node_1.htm took longer than 1 ms (crawler.parse_timeout_ms)"),
+        "{error}"
     );
 }
 
