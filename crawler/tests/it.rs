@@ -1244,16 +1244,15 @@ fn crawl_as(site: &str, server: &Server) -> Message {
 #[tokio::test]
 async fn every_redirect_hop_is_checked_for_port_and_address() {
     let other = Server::start("127.0.0.1", issue()).await;
-    let elsewhere: &'static str = Box::leak(other.url("content_4.htm").into_boxed_str());
+    let elsewhere = other.url("content_4.htm");
     // 192.168.7.7 is one of the site's hosts here, so only the address rule stands between the
     // redirect and a connection there; it must trip before any packet is sent.
-    let private: &'static str =
-        Box::leak(format!("http://192.168.7.7:9{DIR}content_5.htm").into_boxed_str());
+    let private = format!("http://192.168.7.7:9{DIR}content_5.htm");
     let server = Server::start(
         "127.0.0.1",
         issue_with([
-            ("content_4.htm", Reply::Redirect(elsewhere.to_string())),
-            ("content_5.htm", Reply::Redirect(private.to_string())),
+            ("content_4.htm", Reply::Redirect(elsewhere)),
+            ("content_5.htm", Reply::Redirect(private)),
         ]),
     )
     .await;
