@@ -6,13 +6,13 @@ use std::path::Path;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use epaper_common::broker::Broker;
-use epaper_common::config::{Settings, redact_url};
+use epaper_common::config::{Settings, SizeCaps, redact_url};
 use epaper_common::messages::{CrawlIssue, Direction, Message, Stage};
 use epaper_common::sites;
-use epaper_indexer::{ExportFilter, SearchQuery, Store};
-use secrecy::ExposeSecret;
+use epaper_indexer::{ExportFilter, SearchQuery};
+use secrecy::SecretString;
 
+use crate::connect::{open_broker, open_store};
 use crate::embedded::{self, RunOptions};
 use crate::progress;
 use crate::sample::{self, Faults};
@@ -71,6 +71,7 @@ pub async fn demo(settings: &Settings, db: &Path) -> anyhow::Result<()> {
     let first = sample::generate::first_date();
     let last = first + chrono::Days::new(n_issues as u64 - 1);
     let db_url = format!("sqlite://{}", db.display());
+    let db_secret = SecretString::from(db_url.clone());
     println!(
         "sample e-paper at {base_url}; crawling {first} to {last} into {}",
         db.display()
@@ -82,7 +83,7 @@ pub async fn demo(settings: &Settings, db: &Path) -> anyhow::Result<()> {
             base_url: Some(base_url),
             from: first,
             to: last,
-            db_url: db_url.clone(),
+            db_url: db_secret.clone(),
             all_days: false,
             media_dir: None,
             follow: None,
@@ -90,7 +91,7 @@ pub async fn demo(settings: &Settings, db: &Path) -> anyhow::Result<()> {
     )
     .await?;
     server.abort();
-    let store = Store::connect(&db_url, 1).await?;
+    let store = open_store(&db_secret, 1).await?;
     let mut stdout = std::io::stdout().lock();
     for (site, state, n) in &summary.states {
         writeln!(stdout, "issues of {site}: {n} {state}")?;
@@ -148,11 +149,11 @@ const CSV_HEADER: [&str; 13] = [
 ];
 
 pub async fn export(
-    db_url: &str,
+    db_url: &SecretString,
     filter: ExportFilter,
     format: ExportFormat,
 ) -> anyhow::Result<()> {
-    let store = Store::connect(db_url, 2).await?;
+    let store = open_store(db_url, 2).await?;
     let bar = progress::spinner("articles exported");
     let stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let n = match format {
@@ -212,16 +213,19 @@ pub async fn export(
 /// `epaper reparse`: archived raw documents through the parser again, stored in place. The site
 /// is not touched. A document that no longer parses is recorded in `failures`, and its old
 /// record is kept.
-pub async fn reparse(db_url: &str, filter: ExportFilter) -> anyhow::Result<()> {
-    let store = Store::connect(db_url, 2).await?;
+pub async fn reparse(
+    db_url: &SecretString,
+    filter: ExportFilter,
+    caps: SizeCaps,
+) -> anyhow::Result<()> {
+    let store = open_store(db_url, 2).await?;
     let (mut n_ok, mut n_failed) = (0u64, 0u64);
     let bar = progress::spinner("raw documents re-parsed");
     let n = store
         .raw_documents(&filter, async |fetched| {
             bar.inc(1);
             let parsed = fetched
-                .body
-                .decompress(epaper_parser::service::MAX_DOCUMENT_BYTES)
+                .inflate(caps)
                 .map_err(anyhow::Error::from)
                 .and_then(|raw| {
                     Ok(epaper_parser::parse(&fetched.url, &raw, fetched.content_type.as_deref())?)
@@ -260,8 +264,8 @@ pub async fn reparse(db_url: &str, filter: ExportFilter) -> anyhow::Result<()> {
 }
 
 /// `epaper search`: ranked articles holding every word of the query, with snippets.
-pub async fn search(db_url: &str, query: SearchQuery, json: bool) -> anyhow::Result<()> {
-    let store = Store::connect(db_url, 1).await?;
+pub async fn search(db_url: &SecretString, query: SearchQuery, json: bool) -> anyhow::Result<()> {
+    let store = open_store(db_url, 1).await?;
     let hits = store.search(&query).await?;
     store.close().await;
     let mut stdout = std::io::stdout().lock();
@@ -308,7 +312,7 @@ pub async fn replay(
     source: ReplaySource,
     dry_run: bool,
 ) -> anyhow::Result<()> {
-    let broker = Broker::connect(&settings.amqp).await?;
+    let broker = open_broker(&settings.amqp).await?;
     match source {
         ReplaySource::DeadLetters { stage, limit } => {
             let dlq = broker.topology.dead_letter_queue(stage);
@@ -337,9 +341,7 @@ pub async fn replay(
             filter,
             base_url,
         } => {
-            let store = Store::connect(settings.database.url.expose_secret(), 1)
-                .await
-                .with_context(|| format!("connecting to {}", redact_url(&settings.database.url)))?;
+            let store = open_store(&settings.database.url, 1).await?;
             let issues = store.issues_in_states(&filter, &states).await?;
             if dry_run {
                 for (site, date) in &issues {
@@ -383,13 +385,11 @@ pub async fn replay(
 /// `epaper migrate`: the database schema and the broker topology.
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let url = &settings.database.url;
-    let store = Store::connect(url.expose_secret(), 2)
-        .await
-        .with_context(|| format!("connecting to {}", redact_url(url)))?;
+    let store = open_store(url, 2).await?;
     store.migrate().await?;
     store.close().await;
     println!("database {} migrated", redact_url(url));
-    let broker = Broker::connect(&settings.amqp).await?;
+    let broker = open_broker(&settings.amqp).await?;
     broker.declare_topology().await?;
     broker.close().await;
     println!(
@@ -413,11 +413,11 @@ pub async fn enqueue(
     let profile = sites::get(site)?;
     profile.entry_url(base_url.as_deref(), from)?;
     let plan = embedded::crawl_plan(&profile, from, to, all_days, follow);
-    let broker = Broker::connect(&settings.amqp).await?;
+    let broker = open_broker(&settings.amqp).await?;
     let publisher = broker.publisher().await?;
     // Knowing an issue is queued is useful but not essential: without the database the
     // messages still go out.
-    let store = match Store::connect(settings.database.url.expose_secret(), 1).await {
+    let store = match open_store(&settings.database.url, 1).await {
         Ok(store) => Some(store),
         Err(error) => {
             tracing::warn!(%error, "archive not reachable; issues are enqueued without a queued state");

@@ -37,7 +37,7 @@ use serde::Deserialize;
 
 /// How the console is started.
 pub struct ConsoleOptions {
-    pub db_url: String,
+    pub db_url: secrecy::SecretString,
     pub addr: SocketAddr,
     /// Where stored media are (a directory or `s3://…`); without it scans are linked at their
     /// source URLs.
@@ -70,12 +70,10 @@ type Shared = Arc<Console>;
 
 /// Serves the console until the process is stopped; prints its URL first.
 pub async fn serve(settings: &Settings, options: ConsoleOptions) -> anyhow::Result<()> {
-    let store = Store::connect(&options.db_url, 4)
-        .await
-        .with_context(|| format!("opening the archive {}", options.db_url))?;
+    let store = crate::connect::open_store(&options.db_url, 4).await?;
     store.migrate().await.context("migrating the archive")?;
     let broker = if options.broker {
-        let broker = Broker::connect(&settings.amqp)
+        let broker = crate::connect::open_broker(&settings.amqp)
             .await
             .context("connecting to the broker (use --no-broker for an archive alone)")?;
         broker.declare_topology().await?;

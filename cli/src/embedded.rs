@@ -14,10 +14,13 @@ use epaper_common::config::Settings;
 use epaper_common::error::StageError;
 use epaper_common::messages::{CrawlIssue, Direction, Follow, Message, Stage};
 use epaper_common::sites;
-use epaper_common::transport::{Handler, InProcessQueues, Outbox};
+use epaper_common::transport::{Handler, InProcessQueues, Outbox, catch_panic};
 use epaper_crawler::CrawlStage;
+use epaper_indexer::IndexStage;
 use epaper_indexer::media::MediaStore;
-use epaper_indexer::{IndexStage, Store};
+use secrecy::SecretString;
+
+use crate::connect::open_store;
 use epaper_parser::service::ParseStage;
 
 pub struct RunOptions {
@@ -25,7 +28,7 @@ pub struct RunOptions {
     pub base_url: Option<String>,
     pub from: NaiveDate,
     pub to: NaiveDate,
-    pub db_url: String,
+    pub db_url: SecretString,
     /// Probe every day, not only the site's publication days.
     pub all_days: bool,
     /// Also keep every page scan, PDF and article image here, content-addressed.
@@ -88,7 +91,11 @@ async fn worker<H: Handler>(stage: Stage, handler: Arc<H>, queues: InProcessQueu
             return;
         }
         let n = batch.len();
-        if n > 1 && handler.handle_batch(batch.clone(), &queues).await.is_ok() {
+        if n > 1
+            && catch_panic(handler.handle_batch(batch.clone(), &queues))
+                .await
+                .is_ok()
+        {
             for _ in 0..n {
                 queues.done();
             }
@@ -112,7 +119,7 @@ async fn handle_one<H: Handler>(
 ) {
     let mut attempt = 1;
     loop {
-        match handler.handle(message.clone(), queues).await {
+        match catch_panic(handler.handle(message.clone(), queues)).await {
             Ok(()) => break,
             Err(StageError::Retryable(error)) if attempt < MAX_ATTEMPTS => {
                 tracing::warn!(stage = stage.as_str(), message = %message.describe(), attempt, error = %format!("{error:#}"), "retrying");
@@ -138,14 +145,12 @@ async fn handle_one<H: Handler>(
 /// holds (crawled again: it may have been partial, and what is unchanged costs a 304) up to
 /// `to`, today by default. Only the schedule's publication days of it are crawled.
 pub async fn incremental_range(
-    db_url: &str,
+    db_url: &SecretString,
     site: &str,
     to: Option<NaiveDate>,
 ) -> anyhow::Result<(NaiveDate, NaiveDate)> {
     sites::get(site)?;
-    let store = Store::connect(db_url, 1)
-        .await
-        .with_context(|| format!("opening {db_url}"))?;
+    let store = open_store(db_url, 1).await?;
     store.migrate().await.context("migrating the archive")?;
     let last = store.last_issue_date(site).await;
     store.close().await;
@@ -159,14 +164,13 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
     let profile = sites::get(&options.site)?;
     // Fail on a missing base URL before anything starts.
     profile.entry_url(options.base_url.as_deref(), options.from)?;
-    let store = Store::connect(&options.db_url, 4)
-        .await
-        .with_context(|| format!("opening {}", options.db_url))?;
+    let store = open_store(&options.db_url, 4).await?;
     store.migrate().await.context("migrating the archive")?;
 
     let queues = InProcessQueues::new(256);
     let mut crawler_settings = settings.crawler.clone();
-    let mut index = IndexStage::new(store.clone(), 256);
+    let mut index =
+        IndexStage::new(store.clone(), 256).with_size_caps(settings.crawler.size_caps());
     if let Some(dir) = &options.media_dir {
         crawler_settings.fetch_media = true;
         let media = MediaStore::new(dir)
@@ -174,7 +178,7 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
         index = index.with_media(media);
     }
     let crawl = Arc::new(CrawlStage::new(crawler_settings));
-    let parse = Arc::new(ParseStage);
+    let parse = Arc::new(ParseStage::new(settings.crawler.size_caps()));
     let index = Arc::new(index);
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..2 {
@@ -250,4 +254,79 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
     let states = store.issue_states().await?;
     store.close().await;
     Ok(RunSummary { n_issues, states })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Panics on the crawl request of `poison`; takes batches of `batch`.
+    struct Panicky {
+        poison: NaiveDate,
+        batch: usize,
+    }
+
+    impl Handler for Panicky {
+        async fn handle<O: Outbox>(&self, message: Message, _out: &O) -> Result<(), StageError> {
+            match message {
+                Message::CrawlIssue(issue) if issue.date == self.poison => {
+                    panic!("poisoned date {}", issue.date)
+                }
+                _ => Ok(()),
+            }
+        }
+
+        fn max_batch(&self) -> usize {
+            self.batch
+        }
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_becomes_a_recorded_failure_and_the_run_ends() {
+        for batch in [1, 8] {
+            let queues = InProcessQueues::new(16);
+            let poison = NaiveDate::from_ymd_opt(2024, 3, 2).unwrap();
+            let handler = Arc::new(Panicky { poison, batch });
+            let worker = tokio::spawn(worker(Stage::Crawl, handler, queues.clone()));
+            for day in 1..=3 {
+                let date = NaiveDate::from_ymd_opt(2024, 3, day).unwrap();
+                queues
+                    .send(Message::CrawlIssue(CrawlIssue {
+                        site: "sample".into(),
+                        base_url: None,
+                        date,
+                        known: Vec::new(),
+                        follow: None,
+                    }))
+                    .await
+                    .unwrap();
+            }
+            // The failure report is queued for the index stage; before the fix the worker died
+            // with the message, and the run waited forever.
+            let report = tokio::time::timeout(Duration::from_secs(5), queues.recv(Stage::Index))
+                .await
+                .expect("no failure report within 5 s")
+                .unwrap();
+            match report {
+                Message::Failed(failure) => {
+                    assert_eq!(failure.date, poison);
+                    assert_eq!(failure.kind, "permanent");
+                    assert!(
+                        failure
+                            .reason
+                            .ends_with("handler panicked: poisoned date 2024-03-02"),
+                        "{}",
+                        failure.reason
+                    );
+                }
+                other => panic!("not a failure report: {other:?}"),
+            }
+            queues.done();
+            tokio::time::timeout(Duration::from_secs(5), queues.wait_idle())
+                .await
+                .expect("the run never went idle");
+            assert!(!worker.is_finished(), "the worker died");
+            worker.abort();
+        }
+    }
 }

@@ -5,6 +5,7 @@
 //! operators and tests, not part of any stage.
 
 pub mod commands;
+pub mod connect;
 pub mod console;
 pub mod embedded;
 mod html;

@@ -7,13 +7,14 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use epaper::commands::{self, ExportFormat, ReplaySource};
+use epaper::connect::db_url;
 use epaper::embedded::RunOptions;
 use epaper::sample::Faults;
 use epaper_common::Stage;
 use epaper_common::config::Settings;
 use epaper_common::messages::Direction;
 use epaper_indexer::{ExportFilter, SearchQuery};
-use secrecy::ExposeSecret;
+use secrecy::SecretString;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -241,7 +242,7 @@ struct IssueRange {
 impl IssueRange {
     /// The dates to crawl: --from and --to, or with --incremental from the newest issue the
     /// archive at `db_url` holds.
-    async fn dates(&self, db_url: &str) -> anyhow::Result<(NaiveDate, NaiveDate)> {
+    async fn dates(&self, db_url: &SecretString) -> anyhow::Result<(NaiveDate, NaiveDate)> {
         match (self.incremental, self.from, self.to) {
             (true, _, to) => epaper::embedded::incremental_range(db_url, &self.site, to).await,
             (false, Some(from), Some(to)) => Ok((from, to)),
@@ -269,6 +270,7 @@ async fn main() -> ExitCode {
             media_dir,
         } => {
             async {
+                let db = SecretString::from(db);
                 let (from, to) = issues.dates(&db).await?;
                 commands::run(
                     &settings,
@@ -310,7 +312,7 @@ async fn main() -> ExitCode {
             from,
             to,
         } => {
-            let db = db.unwrap_or_else(|| settings.database.url.expose_secret().to_string());
+            let db = db_url(db, &settings.database.url);
             commands::export(&db, ExportFilter { site, from, to }, format).await
         }
         Command::Search {
@@ -322,7 +324,7 @@ async fn main() -> ExitCode {
             limit,
             json,
         } => {
-            let db = db.unwrap_or_else(|| settings.database.url.expose_secret().to_string());
+            let db = db_url(db, &settings.database.url);
             let query = SearchQuery {
                 text: query,
                 filter: ExportFilter { site, from, to },
@@ -331,8 +333,9 @@ async fn main() -> ExitCode {
             commands::search(&db, query, json).await
         }
         Command::Reparse { db, site, from, to } => {
-            let db = db.unwrap_or_else(|| settings.database.url.expose_secret().to_string());
-            commands::reparse(&db, ExportFilter { site, from, to }).await
+            let db = db_url(db, &settings.database.url);
+            let caps = settings.crawler.size_caps();
+            commands::reparse(&db, ExportFilter { site, from, to }, caps).await
         }
         Command::Replay {
             stage,
@@ -360,7 +363,7 @@ async fn main() -> ExitCode {
         Command::Migrate => commands::migrate(&settings).await,
         Command::Enqueue { issues } => {
             async {
-                let (from, to) = issues.dates(settings.database.url.expose_secret()).await?;
+                let (from, to) = issues.dates(&settings.database.url).await?;
                 let follow = issues.follow.map(Direction::from);
                 commands::enqueue(
                     &settings,
@@ -383,7 +386,7 @@ async fn main() -> ExitCode {
             no_broker,
             base_url,
         } => {
-            let db_url = db.unwrap_or_else(|| settings.database.url.expose_secret().to_string());
+            let db = db_url(db, &settings.database.url);
             let mut media_settings = settings.media.clone();
             if let Some(dir) = media_dir {
                 media_settings.dir = dir;
@@ -391,7 +394,7 @@ async fn main() -> ExitCode {
             match epaper_indexer::media::MediaStore::from_settings(&media_settings) {
                 Ok(media) => {
                     let options = epaper::console::ConsoleOptions {
-                        db_url,
+                        db_url: db,
                         addr,
                         media,
                         broker: !no_broker,

@@ -242,11 +242,11 @@ pub struct Sources {
 
 impl Sources {
     pub async fn connect(settings: &Settings) -> anyhow::Result<Sources> {
-        let broker = Broker::connect(&settings.amqp).await?;
-        let store = match Store::connect(settings.database.url.expose_secret(), 1).await {
+        let broker = crate::connect::open_broker(&settings.amqp).await?;
+        let store = match crate::connect::open_store(&settings.database.url, 1).await {
             Ok(store) => Some(store),
             Err(error) => {
-                tracing::warn!(%error, database = %redact_url(&settings.database.url), "archive not reachable; issue states unknown");
+                tracing::warn!(error = %format!("{error:#}"), "archive not reachable; issue states unknown");
                 None
             }
         };

@@ -2,6 +2,11 @@
 //! `EPAPER__AMQP__URL` appear in no log line and no `epaper status` output, neither when the
 //! connection works nor when it fails (where error messages name the URL).
 //!
+//! Every `epaper` command that opens the database or the broker is also run against an
+//! unreachable database and a broker password RabbitMQ refuses, each URL carrying a password of
+//! its own in the user info and in a `?password=` parameter: the command must fail, say what it
+//! could not open, and print neither password.
+//!
 //! Needs PostgreSQL on 127.0.0.1:5432 with trust auth (which accepts any password, so a URL
 //! with a password connects) and RabbitMQ on 127.0.0.1:5672.
 
@@ -143,4 +148,163 @@ async fn passwords_never_appear_in_logs_or_status() {
     broker.delete_topology().await.unwrap();
     broker.close().await;
     db.drop_it().await;
+}
+
+/// Runs `command` to its end, killing it after `limit` (a command that could connect might
+/// serve forever), and returns whether it succeeded and what it printed.
+fn bounded_output(command: &mut Command, limit: Duration) -> (bool, String) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() && started.elapsed() < limit {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// What a case sets up: which connection is the broken one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Broken {
+    /// PostgreSQL on a port nobody listens on.
+    Database,
+    /// RabbitMQ with a password it refuses.
+    Broker,
+}
+
+#[test]
+fn every_command_that_cannot_connect_fails_without_printing_a_password() {
+    let dir = std::env::temp_dir().join(format!("epaper-secrets-{}", random_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sqlite = format!("sqlite://{}", dir.join("archive.db").display());
+    let day = ["--from", "2024-03-04", "--to", "2024-03-04"];
+    let sample = ["--site", "sample", "--base-url", "http://127.0.0.1:1"];
+    // (name, arguments before the --db flag, whether it takes --db, which connection fails)
+    let cases: Vec<(&str, Vec<&str>, bool, Broken)> = vec![
+        (
+            "console-db",
+            vec!["console", "--no-broker", "--addr", "127.0.0.1:0"],
+            true,
+            Broken::Database,
+        ),
+        (
+            "console-broker",
+            vec!["console", "--addr", "127.0.0.1:0"],
+            false,
+            Broken::Broker,
+        ),
+        (
+            "run",
+            [&["run"][..], &sample, &day].concat(),
+            true,
+            Broken::Database,
+        ),
+        (
+            "run-incremental",
+            [&["run", "--incremental"][..], &sample].concat(),
+            true,
+            Broken::Database,
+        ),
+        (
+            "enqueue",
+            [&["enqueue"][..], &sample, &day].concat(),
+            false,
+            Broken::Broker,
+        ),
+        (
+            "enqueue-incremental",
+            [&["enqueue", "--incremental"][..], &sample].concat(),
+            false,
+            Broken::Database,
+        ),
+        (
+            "replay-stage",
+            vec!["replay", "--stage", "crawl"],
+            false,
+            Broken::Broker,
+        ),
+        (
+            "replay-state-broker",
+            vec!["replay", "--state", "failed"],
+            false,
+            Broken::Broker,
+        ),
+        (
+            "replay-state-db",
+            vec!["replay", "--state", "failed"],
+            false,
+            Broken::Database,
+        ),
+        ("status", vec!["status"], false, Broken::Broker),
+        ("export", vec!["export"], true, Broken::Database),
+        ("export-config", vec!["export"], false, Broken::Database),
+        ("search", vec!["search", "新闻"], true, Broken::Database),
+        ("migrate-db", vec!["migrate"], false, Broken::Database),
+        ("migrate-broker", vec!["migrate"], false, Broken::Broker),
+        ("reparse", vec!["reparse"], true, Broken::Database),
+        // sqlx logs the value of a connect parameter it does not know: refused before.
+        ("export-sslpassword", vec!["export"], true, Broken::Database),
+    ];
+    let mut failures = Vec::new();
+    for (name, args, takes_db, broken) in cases {
+        // A password of its own for every case and every place, so a leak names its source.
+        let user_pw = format!("Us3r-{name}-{}", random_suffix());
+        let query_pw = format!("Qu3ry-{name}-{}", random_suffix());
+        let (db, amqp) = match broken {
+            Broken::Database if name.ends_with("sslpassword") => (
+                format!(
+                    "postgresql://postgres:{user_pw}@127.0.0.1:1/nowhere?sslpassword={query_pw}"
+                ),
+                good_amqp(),
+            ),
+            Broken::Database => (
+                format!("postgresql://postgres:{user_pw}@127.0.0.1:1/nowhere?password={query_pw}"),
+                good_amqp(),
+            ),
+            Broken::Broker => (
+                sqlite.clone(),
+                format!("amqp://guest:{user_pw}@127.0.0.1:5672/%2f?password={query_pw}"),
+            ),
+        };
+        let mut command = Command::new(bin("epaper"));
+        command
+            .args(&args)
+            .env("EPAPER__AMQP__URL", &amqp)
+            .env(
+                "EPAPER__AMQP__QUEUE_PREFIX",
+                format!("test_secrets_{}", random_suffix()),
+            )
+            .env("RUST_LOG", "debug");
+        if takes_db {
+            command.args(["--db", &db]);
+        } else {
+            command.env("EPAPER__DATABASE__URL", &db);
+        }
+        let (ok, text) = bounded_output(&mut command, Duration::from_secs(30));
+        let leaked: Vec<&str> = [&user_pw, &query_pw]
+            .into_iter()
+            .filter(|pw| text.contains(pw.as_str()))
+            .map(|pw| pw.as_str())
+            .collect();
+        let what = match broken {
+            Broken::Database => "cannot open the archive postgresql://postgres:***@127.0.0.1:1",
+            Broken::Broker => "cannot connect to RabbitMQ at amqp://guest:***@127.0.0.1:5672",
+        };
+        if ok || !leaked.is_empty() || !text.contains(what) || !text.contains("password=***") {
+            failures.push(format!(
+                "{name} ({broken:?}): exit ok {ok}, leaked {leaked:?}, wanted {what:?}:\n{text}"
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
 }

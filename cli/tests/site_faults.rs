@@ -38,7 +38,7 @@ fn sample_run(base_url: &str, from: NaiveDate, to: NaiveDate, db_url: &str) -> R
         base_url: Some(base_url.to_string()),
         from,
         to,
-        db_url: db_url.to_string(),
+        db_url: db_url.to_string().into(),
         all_days: false,
         media_dir: None,
         follow: None,
@@ -329,7 +329,7 @@ async fn an_incremental_run_starts_at_the_newest_stored_issue() {
         .migrate()
         .await
         .unwrap();
-    let error = embedded::incremental_range(&db_url, "sample", None)
+    let error = embedded::incremental_range(&db_url.clone().into(), "sample", None)
         .await
         .unwrap_err();
     assert!(error.to_string().contains("--from"), "{error}");
@@ -339,11 +339,11 @@ async fn an_incremental_run_starts_at_the_newest_stored_issue() {
     embedded::run(&settings, options(dates[0], dates[1]))
         .await
         .unwrap();
-    let (from, to) = embedded::incremental_range(&db_url, "sample", Some(dates[2]))
+    let (from, to) = embedded::incremental_range(&db_url.clone().into(), "sample", Some(dates[2]))
         .await
         .unwrap();
     assert_eq!((from, to), (dates[1], dates[2]));
-    let today = embedded::incremental_range(&db_url, "sample", None)
+    let today = embedded::incremental_range(&db_url.clone().into(), "sample", None)
         .await
         .unwrap();
     assert_eq!(today, (dates[1], chrono::Utc::now().date_naive()));

@@ -30,11 +30,11 @@ use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
 use secrecy::ExposeSecret;
 use tokio::task::JoinSet;
 
-use crate::config::{AmqpSettings, redact_url};
+use crate::config::{AmqpSettings, Settings, SizeCaps, redact_url};
 use crate::error::StageError;
 use crate::messages::{Message, Stage};
 use crate::shutdown::Shutdown;
-use crate::transport::{Handler, Outbox};
+use crate::transport::{Handler, Outbox, catch_panic};
 
 /// Queue names for one deployment; the prefix lets tests and tenants share a broker.
 #[derive(Debug, Clone)]
@@ -43,6 +43,9 @@ pub struct Topology {
     pub delivery_limit: u32,
     /// The TTL of each delay tier, in milliseconds (tier 1 first).
     pub retry_delays_ms: Vec<u64>,
+    /// The largest delivery a consumer decodes: the largest legal message under the crawler's
+    /// size caps ([`SizeCaps::max_message_bytes`]). A larger one is dead-lettered undecoded.
+    pub max_message_bytes: u64,
 }
 
 impl Topology {
@@ -55,6 +58,7 @@ impl Topology {
                 .iter()
                 .map(|secs| (secs.max(0.0) * 1000.0).round() as u64)
                 .collect(),
+            max_message_bytes: Settings::default_size_caps().max_message_bytes(),
         }
     }
 
@@ -186,6 +190,12 @@ impl Broker {
             topology: Topology::new(settings),
             settings: settings.clone(),
         })
+    }
+
+    /// Sizes deliveries against this deployment's crawler caps (`crawler.max_*_bytes`) rather
+    /// than the defaults.
+    pub fn set_size_caps(&mut self, caps: SizeCaps) {
+        self.topology.max_message_bytes = caps.max_message_bytes();
     }
 
     pub async fn declare_topology(&self) -> Result<(), BrokerError> {
@@ -354,13 +364,13 @@ impl Broker {
             // batch must then not be acked with `multiple`, which would ack it too.
             let mut all_settled = true;
             for delivery in deliveries {
-                match Message::decode(&delivery.data) {
+                match decode(&delivery, &self.topology) {
                     Ok(message) => {
                         messages.push(message);
                         decoded.push(delivery);
                     }
-                    Err(error) => {
-                        tracing::warn!(%error, stage = stage.as_str(), "undecodable message, dead-lettering");
+                    Err(reason) => {
+                        tracing::warn!(error = %reason, stage = stage.as_str(), "undecodable message, dead-lettering");
                         let history = FailureHistory::of(&delivery);
                         all_settled &= dead_letter(
                             delivery,
@@ -368,7 +378,7 @@ impl Broker {
                             stage,
                             &dlq,
                             "permanent",
-                            &error.to_string(),
+                            &reason,
                             &history,
                         )
                         .await;
@@ -380,7 +390,8 @@ impl Broker {
             }
             let n = decoded.len();
             let started = std::time::Instant::now();
-            let handled = handler.handle_batch(messages, publisher).await;
+            // A panic fails the whole batch; settled one by one, it is pinned on its message.
+            let handled = catch_panic(handler.handle_batch(messages, publisher)).await;
             metrics::histogram!("epaper_handler_seconds", "stage" => stage.as_str())
                 .record(started.elapsed().as_secs_f64());
             match handled {
@@ -450,6 +461,19 @@ async fn bounded<T>(step: impl Future<Output = Result<T, lapin::Error>>) {
     }
 }
 
+/// Decodes a delivery, refusing one larger than the largest legal message before any decoding
+/// (JSON, base64, inflating) is spent on it. The error is the reason for the dead letter.
+fn decode(delivery: &lapin::message::Delivery, topology: &Topology) -> Result<Message, String> {
+    let n_bytes = delivery.data.len() as u64;
+    if n_bytes > topology.max_message_bytes {
+        return Err(format!(
+            "a message of {n_bytes} bytes, over the {} bytes of the largest legal message",
+            topology.max_message_bytes
+        ));
+    }
+    Message::decode(&delivery.data).map_err(|error| error.to_string())
+}
+
 /// Runs the handler on one delivery and settles it: ack, requeue, or dead-letter then ack.
 async fn settle<H: Handler>(
     delivery: lapin::message::Delivery,
@@ -459,10 +483,10 @@ async fn settle<H: Handler>(
     topology: &Topology,
 ) {
     let dlq = topology.dead_letter_queue(stage);
-    let message = match Message::decode(&delivery.data) {
+    let message = match decode(&delivery, topology) {
         Ok(message) => message,
-        Err(error) => {
-            tracing::warn!(%error, stage = stage.as_str(), "undecodable message, dead-lettering");
+        Err(reason) => {
+            tracing::warn!(error = %reason, stage = stage.as_str(), "undecodable message, dead-lettering");
             let history = FailureHistory::of(&delivery);
             dead_letter(
                 delivery,
@@ -470,7 +494,7 @@ async fn settle<H: Handler>(
                 stage,
                 &dlq,
                 "permanent",
-                &error.to_string(),
+                &reason,
                 &history,
             )
             .await;
@@ -480,7 +504,7 @@ async fn settle<H: Handler>(
     let label = message.describe();
     let history = FailureHistory::of(&delivery);
     let started = std::time::Instant::now();
-    let handled = handler.handle(message.clone(), publisher).await;
+    let handled = catch_panic(handler.handle(message.clone(), publisher)).await;
     metrics::histogram!("epaper_handler_seconds", "stage" => stage.as_str())
         .record(started.elapsed().as_secs_f64());
     match handled {

@@ -82,6 +82,57 @@ pub enum TestSites {
     Private,
 }
 
+/// The crawler's size caps, per kind of document: what a consumer may expect a message to
+/// hold at most. A consumer inflates a document up to its kind's cap, never further (a
+/// decompression bomb is refused), and refuses a delivery larger than the largest legal
+/// message before decoding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SizeCaps {
+    pub html: u64,
+    pub scan: u64,
+    pub pdf: u64,
+    pub image: u64,
+}
+
+impl CrawlerSettings {
+    pub fn size_caps(&self) -> SizeCaps {
+        SizeCaps {
+            html: self.max_body_bytes,
+            scan: self.max_scan_bytes,
+            pdf: self.max_pdf_bytes,
+            image: self.max_image_bytes,
+        }
+    }
+}
+
+impl SizeCaps {
+    /// The largest document of `kind` the crawler hands on.
+    pub fn of(self, kind: crate::messages::DocKind) -> u64 {
+        use crate::messages::DocKind;
+        match kind {
+            DocKind::Page | DocKind::Article => self.html,
+            DocKind::Scan => self.scan,
+            DocKind::Pdf => self.pdf,
+            DocKind::Image => self.image,
+        }
+    }
+
+    /// The largest body of a legal message. A document travels deflated (at worst zlib's bound,
+    /// under 1/2048 more than raw) and base64-encoded (4/3); a parsed document also carries its
+    /// record, text taken from the document that JSON escaping can at most double; and
+    /// [`MESSAGE_HEADROOM`] covers the rest (URLs, HTTP metadata, a manifest's lists).
+    pub fn max_message_bytes(self) -> u64 {
+        let encoded = |cap: u64| (cap + cap / 2048 + 64).div_ceil(3) * 4;
+        let media = encoded(self.scan.max(self.pdf).max(self.image));
+        let parsed = encoded(self.html) + 2 * self.html;
+        media.max(parsed) + MESSAGE_HEADROOM
+    }
+}
+
+/// What a message holds besides its document: URLs, HTTP metadata, a manifest's page and
+/// article lists, a crawl request's validators.
+pub const MESSAGE_HEADROOM: u64 = 4 * 1024 * 1024;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MediaSettings {
@@ -174,7 +225,18 @@ impl Settings {
     }
 }
 
-/// A URL safe to print: any password is replaced by `***`.
+impl Settings {
+    /// The crawler's size caps of `config/default.toml`, for code built without settings.
+    pub fn default_size_caps() -> SizeCaps {
+        Settings::load_with_env(None, Vec::new())
+            .expect("the compiled-in defaults load")
+            .crawler
+            .size_caps()
+    }
+}
+
+/// A URL safe to print: the password of its user info and the value of every query parameter
+/// that may hold a credential ([`is_secret_param`]) are replaced by `***`.
 pub fn redact_url(secret: &SecretString) -> String {
     let raw = secret.expose_secret();
     match url::Url::parse(raw) {
@@ -182,10 +244,84 @@ pub fn redact_url(secret: &SecretString) -> String {
             if url.password().is_some() {
                 let _ = url.set_password(Some("***"));
             }
+            if url.query().is_some() {
+                let pairs: Vec<(String, String)> = url
+                    .query_pairs()
+                    .map(|(name, value)| {
+                        let value = if is_secret_param(&name) {
+                            "***".to_string()
+                        } else {
+                            value.into_owned()
+                        };
+                        (name.into_owned(), value)
+                    })
+                    .collect();
+                url.query_pairs_mut().clear().extend_pairs(pairs);
+            }
             url.to_string()
         }
         Err(_) => "<unparseable url>".to_string(),
     }
+}
+
+/// Whether a URL query parameter may carry a credential, so that its value is never printed.
+/// Exact names: `password` and `sslpassword` (libpq, which sqlx follows), `passwd`, `pass` and
+/// `pwd` (other drivers' spellings). Any name containing `password`, `secret`, `token`, `key`,
+/// `credential` or `signature`: access keys, API keys and presigned-URL parts
+/// (`X-Amz-Security-Token`, `X-Amz-Signature`, `X-Amz-Credential`). Hiding a harmless value
+/// (libpq's `sslkey` is a file name) costs a less useful log line; missing one leaks a secret.
+pub fn is_secret_param(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(name.as_str(), "pass" | "passwd" | "pwd")
+        || [
+            "password",
+            "secret",
+            "token",
+            "key",
+            "credential",
+            "signature",
+        ]
+        .iter()
+        .any(|part| name.contains(part))
+}
+
+/// `text` with every secret of the URL `secret` (its password, and the values of its secret
+/// query parameters, as written and percent-decoded) replaced by `***`: for error messages of
+/// drivers that may quote the URL they were given.
+pub fn scrub(secret: &SecretString, text: &str) -> String {
+    let Ok(url) = url::Url::parse(secret.expose_secret()) else {
+        // Unparseable: no part can be told apart, so nothing of the driver's text is shown.
+        return "(details withheld: the URL is not a valid URL)".to_string();
+    };
+    let mut secrets: Vec<String> = Vec::new();
+    if let Some(password) = url.password() {
+        secrets.push(password.to_string());
+    }
+    if let Some(query) = url.query() {
+        for part in query.split('&') {
+            if let Some((name, value)) = part.split_once('=')
+                && is_secret_param(&url_decode(name))
+            {
+                secrets.push(value.to_string());
+            }
+        }
+    }
+    let decoded: Vec<String> = secrets.iter().map(|s| url_decode(s)).collect();
+    secrets.extend(decoded);
+    // Longest first, so that a secret containing another is replaced whole.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut text = text.to_string();
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        text = text.replace(secret.as_str(), "***");
+    }
+    text
+}
+
+fn url_decode(text: &str) -> String {
+    url::form_urlencoded::parse(format!("x={text}").as_bytes())
+        .next()
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -239,6 +375,32 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("nope.toml"), "{error}");
+    }
+
+    #[test]
+    fn query_passwords_and_tokens_are_redacted() {
+        let url = SecretString::from(
+            "postgresql://u:pw1@db/x?sslmode=require&password=pw%212&sslpassword=pw3&Api_Key=pw4\
+             &token=pw5&application_name=app",
+        );
+        let shown = redact_url(&url);
+        for secret in ["pw1", "pw%212", "pw!2", "pw3", "pw4", "pw5"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(
+            shown.contains("u:***@db")
+                && shown.contains("sslmode=require")
+                && shown.contains("password=***")
+                && shown.contains("application_name=app"),
+            "{shown}"
+        );
+        let said = scrub(
+            &url,
+            "driver said: bad url postgresql://u:pw1@db/x?password=pw%212 (pw!2, pw3)",
+        );
+        for secret in ["pw1", "pw%212", "pw!2", "pw3"] {
+            assert!(!said.contains(secret), "{secret} in {said}");
+        }
     }
 
     #[test]

@@ -311,6 +311,14 @@ pub struct FetchedDocument {
     pub body: CompressedBytes,
 }
 
+impl FetchedDocument {
+    /// The raw bytes, inflated up to the crawler's cap for this kind of document: no honest
+    /// message holds more, so more is refused as a decompression bomb.
+    pub fn inflate(&self, caps: crate::config::SizeCaps) -> std::io::Result<Vec<u8>> {
+        self.body.decompress(caps.of(self.kind))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IssueManifest {
     pub site: String,
@@ -526,6 +534,74 @@ mod tests {
             Message::decode(br#"{"v":1,"type":"nope"}"#),
             Err(DecodeError::Malformed(_))
         ));
+    }
+
+    /// Caps of different sizes per kind, so that a mix-up shows.
+    fn caps() -> crate::config::SizeCaps {
+        crate::config::SizeCaps {
+            html: 40_000,
+            scan: 60_000,
+            pdf: 200_000,
+            image: 20_000,
+        }
+    }
+
+    /// Bytes deflate cannot shrink (a xorshift sequence).
+    fn incompressible(n: usize) -> Vec<u8> {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn documents_inflate_up_to_the_crawl_cap_of_their_kind() {
+        let caps = caps();
+        for kind in [
+            DocKind::Page,
+            DocKind::Article,
+            DocKind::Scan,
+            DocKind::Pdf,
+            DocKind::Image,
+        ] {
+            let cap = caps.of(kind) as usize;
+            let doc = |n: usize| FetchedDocument {
+                kind,
+                body: CompressedBytes::compress(&vec![b' '; n]),
+                ..fetched()
+            };
+            assert_eq!(doc(cap).inflate(caps).unwrap().len(), cap, "{kind:?}");
+            let error = doc(cap + 1).inflate(caps).unwrap_err();
+            assert!(error.to_string().contains("inflates past"), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn the_largest_legal_message_fits_under_the_delivery_limit() {
+        let caps = caps();
+        let limit = caps.max_message_bytes();
+        for kind in [
+            DocKind::Article,
+            DocKind::Scan,
+            DocKind::Pdf,
+            DocKind::Image,
+        ] {
+            let doc = FetchedDocument {
+                kind,
+                url: format!("http://paper.test/{}", "x".repeat(2000)),
+                body: CompressedBytes::compress(&incompressible(caps.of(kind) as usize)),
+                ..fetched()
+            };
+            let n = Message::Fetched(doc).encode().len() as u64;
+            assert!(n <= limit, "{kind:?}: {n} > {limit}");
+        }
+        // And not much more: the headroom, the PDF cap in base64, a little slack.
+        assert!(limit < crate::config::MESSAGE_HEADROOM + caps.pdf * 4 / 3 + 1_000);
     }
 
     #[test]

@@ -99,7 +99,9 @@ where
     let grace = Duration::from_secs(settings.service.shutdown_grace_secs);
     tokio::spawn(watchdog(shutdown.clone(), grace));
     let metrics = crate::http::install_recorder();
-    let broker = Arc::new(connect_with_retry(&settings, &shutdown).await?);
+    let mut broker = connect_with_retry(&settings, &shutdown).await?;
+    broker.set_size_caps(settings.crawler.size_caps());
+    let broker = Arc::new(broker);
     broker.declare_topology().await?;
     let handler = build(settings).await?;
     let readiness = ServiceReadiness {

@@ -7,9 +7,11 @@
 //! of the services.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use futures_util::FutureExt;
 use tokio::sync::{Mutex, Notify, mpsc};
 
 use crate::error::StageError;
@@ -53,6 +55,32 @@ pub trait Handler: Send + Sync {
                 self.handle(message, out).await?;
             }
             Ok(())
+        }
+    }
+}
+
+/// Runs a handler's future and turns a panic in it into a permanent failure ("handler
+/// panicked: …"), so that the transport settles the message like any other permanent failure
+/// (dead letter with its reason, a row in `failures`) instead of leaving it unsettled until the
+/// broker's consumer timeout, or, in the embedded mode, losing a worker and never going idle.
+///
+/// Unwind safety is asserted: a handler keeps no state that a half-run call could leave
+/// inconsistent beyond what a crash would (its locks are tokio's, which do not poison), and the
+/// process goes on only to settle the message and take the next one.
+pub async fn catch_panic(
+    work: impl Future<Output = Result<(), StageError>>,
+) -> Result<(), StageError> {
+    match AssertUnwindSafe(work).catch_unwind().await {
+        Ok(outcome) => outcome,
+        Err(panic) => {
+            let text = panic
+                .downcast_ref::<&str>()
+                .map(|text| text.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic without a message".to_string());
+            Err(StageError::permanent(anyhow::anyhow!(
+                "handler panicked: {text}"
+            )))
         }
     }
 }
@@ -170,6 +198,16 @@ impl Outbox for InProcessQueues {
 mod tests {
     use super::*;
     use crate::messages::CrawlIssue;
+
+    #[tokio::test]
+    async fn a_panic_becomes_a_permanent_failure_with_its_message() {
+        let error = catch_panic(async { panic!("boom at {}", 7) })
+            .await
+            .unwrap_err();
+        assert!(!error.is_retryable());
+        assert_eq!(error.to_string(), "permanent: handler panicked: boom at 7");
+        assert!(catch_panic(async { Ok(()) }).await.is_ok());
+    }
 
     #[tokio::test]
     async fn pending_counts_until_done() {

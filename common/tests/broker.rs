@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use epaper_common::broker::{Broker, HEADER_ATTEMPTS, HEADER_FIRST_FAILED_AT};
-use epaper_common::config::Settings;
+use epaper_common::config::{MESSAGE_HEADROOM, Settings, SizeCaps};
 use epaper_common::error::StageError;
 use epaper_common::messages::{CrawlIssue, Message, Stage};
 use epaper_common::shutdown::Shutdown;
@@ -265,4 +265,170 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
         );
     }
     broker.close().await;
+}
+
+/// Panics on the crawl request for `poison`; counts the others. With `batch` above 1 it takes
+/// batches (as the indexer does), handled one message after another.
+struct Panicky {
+    poison: chrono::NaiveDate,
+    batch: usize,
+    handled: AtomicU32,
+}
+
+impl Handler for Panicky {
+    async fn handle<O: Outbox>(&self, message: Message, _out: &O) -> Result<(), StageError> {
+        if let Message::CrawlIssue(issue) = &message
+            && issue.date == self.poison
+        {
+            panic!("poisoned date {}", issue.date);
+        }
+        self.handled.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn max_batch(&self) -> usize {
+        self.batch
+    }
+}
+
+fn crawl_issue_on(date: &str) -> Message {
+    match crawl_issue() {
+        Message::CrawlIssue(issue) => Message::CrawlIssue(CrawlIssue {
+            date: date.parse().unwrap(),
+            ..issue
+        }),
+        _ => unreachable!(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_panicking_handler_dead_letters_its_message_and_the_consumer_goes_on() {
+    for batch in [1, 8] {
+        let prefix = prefix();
+        let settings = settings(&prefix);
+        let broker = Broker::connect(&settings.amqp).await.unwrap();
+        broker.declare_topology().await.unwrap();
+        let publisher = broker.publisher().await.unwrap();
+        let handler = Arc::new(Panicky {
+            poison: "2024-03-02".parse().unwrap(),
+            batch,
+            handled: AtomicU32::new(0),
+        });
+        for date in ["2024-03-01", "2024-03-02", "2024-03-03"] {
+            publisher.publish(&crawl_issue_on(date)).await.unwrap();
+        }
+        let dlq = format!("{prefix}.crawl.dlq");
+        let h = handler.clone();
+        with_consumer(&broker, Stage::Crawl, handler.clone(), async {
+            // Well before the broker's consumer timeout (30 min by default).
+            assert_eq!(wait_for(&broker, &dlq, 1, Duration::from_secs(10)).await, 1);
+            let started = Instant::now();
+            while h.handled.load(Ordering::SeqCst) < 2
+                && started.elapsed() < Duration::from_secs(10)
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await;
+        // The messages around the poisoned one were handled (in batch mode perhaps twice: the
+        // batch failed as a whole first), and nothing stays in the work queue.
+        assert!(handler.handled.load(Ordering::SeqCst) >= 2, "batch {batch}");
+        let (ready, _) = broker
+            .queue_counts(&format!("{prefix}.crawl"))
+            .await
+            .unwrap();
+        assert_eq!(ready, 0, "batch {batch}");
+        let (body, headers) = take(&settings, &dlq).await;
+        assert_eq!(
+            Message::decode(&body).unwrap(),
+            crawl_issue_on("2024-03-02")
+        );
+        assert_eq!(headers["x-epaper-error-kind"], "permanent", "{headers:?}");
+        assert_eq!(
+            headers["x-epaper-reason"], "handler panicked: poisoned date 2024-03-02",
+            "batch {batch}"
+        );
+        // Reported to the index stage, so it becomes a row in `failures`.
+        let (report, _) = take(&settings, &format!("{prefix}.index")).await;
+        match Message::decode(&report).unwrap() {
+            Message::Failed(failure) => {
+                assert_eq!(failure.reason, "handler panicked: poisoned date 2024-03-02");
+            }
+            other => panic!("not a failure report: {other:?}"),
+        }
+        broker.delete_topology().await.unwrap();
+        broker.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delivery_larger_than_the_largest_legal_message_is_dead_lettered_undecoded() {
+    for batch in [1, 8] {
+        let prefix = prefix();
+        let settings = settings(&prefix);
+        let mut broker = Broker::connect(&settings.amqp).await.unwrap();
+        // Caps of 1 KB: the largest legal message is then the headroom and a few KB.
+        broker.set_size_caps(SizeCaps {
+            html: 1000,
+            scan: 1000,
+            pdf: 1000,
+            image: 1000,
+        });
+        let limit = broker.topology.max_message_bytes;
+        assert!(limit > MESSAGE_HEADROOM && limit < MESSAGE_HEADROOM + 10_000);
+        broker.declare_topology().await.unwrap();
+        let publisher = broker.publisher().await.unwrap();
+        // A well-formed message, one byte too long (padding inside its JSON), then a normal one.
+        let mut oversize = crawl_issue().encode();
+        let padding = limit as usize + 1 - oversize.len();
+        oversize.splice(1..1, std::iter::repeat_n(b' ', padding));
+        assert_eq!(oversize.len() as u64, limit + 1);
+        assert!(
+            Message::decode(&oversize).is_ok(),
+            "the padding keeps it decodable"
+        );
+        let work = format!("{prefix}.crawl");
+        publisher
+            .publish_raw(&work, &oversize, Default::default())
+            .await
+            .unwrap();
+        publisher
+            .publish(&crawl_issue_on("2024-03-05"))
+            .await
+            .unwrap();
+        let handler = Arc::new(Panicky {
+            poison: "1999-01-01".parse().unwrap(),
+            batch,
+            handled: AtomicU32::new(0),
+        });
+        let dlq = format!("{prefix}.crawl.dlq");
+        let h = handler.clone();
+        with_consumer(&broker, Stage::Crawl, handler.clone(), async {
+            assert_eq!(wait_for(&broker, &dlq, 1, Duration::from_secs(10)).await, 1);
+            let started = Instant::now();
+            while h.handled.load(Ordering::SeqCst) < 1
+                && started.elapsed() < Duration::from_secs(10)
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await;
+        assert_eq!(handler.handled.load(Ordering::SeqCst), 1, "batch {batch}");
+        let (body, headers) = take(&settings, &dlq).await;
+        assert_eq!(
+            body.len() as u64,
+            limit + 1,
+            "kept whole in the dead-letter queue"
+        );
+        assert_eq!(headers["x-epaper-error-kind"], "permanent");
+        assert_eq!(
+            headers["x-epaper-reason"],
+            format!(
+                "a message of {} bytes, over the {limit} bytes of the largest legal message",
+                limit + 1
+            )
+        );
+        broker.delete_topology().await.unwrap();
+        broker.close().await;
+    }
 }

@@ -8,6 +8,7 @@ pub mod search;
 pub mod store;
 pub mod testing;
 
+use epaper_common::config::{Settings, SizeCaps};
 use epaper_common::error::StageError;
 use epaper_common::messages::{Message, Record, Stage};
 use epaper_common::transport::{Handler, Outbox};
@@ -21,6 +22,8 @@ pub struct IndexStage {
     store: Store,
     max_batch: usize,
     media: Option<media::MediaStore>,
+    /// Media inflate up to the crawler's cap for their kind, never further.
+    caps: SizeCaps,
 }
 
 impl IndexStage {
@@ -30,7 +33,15 @@ impl IndexStage {
             store,
             max_batch: max_batch.max(1),
             media: None,
+            caps: Settings::default_size_caps(),
         }
+    }
+
+    /// The crawler's size caps (`crawler.max_*_bytes`) of this deployment, when they are not
+    /// the defaults.
+    pub fn with_size_caps(mut self, caps: SizeCaps) -> Self {
+        self.caps = caps;
+        self
     }
 
     /// Keeps fetched media in `media`; without one, media messages are dead-lettered (kept in
@@ -44,9 +55,6 @@ impl IndexStage {
         &self.store
     }
 }
-
-/// The largest medium the indexer inflates (a decompression bomb is refused).
-const MAX_MEDIA_BYTES: u64 = 256 * 1024 * 1024;
 
 fn stage_error(error: StoreError) -> StageError {
     if error.is_retryable() {
@@ -89,8 +97,7 @@ impl Handler for IndexStage {
                 };
                 let bytes = medium
                     .fetched
-                    .body
-                    .decompress(MAX_MEDIA_BYTES)
+                    .inflate(self.caps)
                     .map_err(StageError::permanent)?;
                 let stored = media.put(&bytes).await.map_err(StageError::retryable)?;
                 self.store

@@ -18,7 +18,8 @@ async fn main() -> std::process::ExitCode {
             .with_context(|| format!("connecting to {}", redact_url(url)))?;
         tracing::info!(database = %redact_url(url), backend = store.backend(), "connected to the archive");
         // A batch is at most what one consumer holds unacked.
-        let mut stage = IndexStage::new(store, settings.amqp.prefetch as usize);
+        let mut stage = IndexStage::new(store, settings.amqp.prefetch as usize)
+            .with_size_caps(settings.crawler.size_caps());
         if let Some(media) = MediaStore::from_settings(&settings.media)? {
             tracing::info!(store = %media.describe(), "keeping media");
             stage = stage.with_media(media);

@@ -48,10 +48,32 @@ macro_rules! on_pool {
 pub enum StoreError {
     #[error("database URL must start with postgres://, postgresql:// or sqlite://")]
     UnknownScheme,
+    #[error(
+        "database URL parameter {0} is not supported (only `password` may carry a secret: the \
+         driver would log the value of a parameter it does not know)"
+    )]
+    SecretParameter(String),
     #[error("database: {0}")]
     Sqlx(#[from] sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// sqlx logs the name and value of a PostgreSQL connection parameter it does not know (at
+/// `warn`), so a credential-like parameter it does not take (libpq's `sslpassword`, a `token`
+/// …) would be printed in clear: refused, by name only. `password` and the key file's path
+/// (`sslkey`) are parameters sqlx knows.
+fn refuse_unknown_secret_parameters(url: &str) -> Result<(), StoreError> {
+    const KNOWN: [&str; 3] = ["password", "sslkey", "ssl-key"];
+    let Some((_, query)) = url.split_once('?') else {
+        return Ok(());
+    };
+    for (name, _) in url::form_urlencoded::parse(query.as_bytes()) {
+        if !KNOWN.contains(&name.as_ref()) && epaper_common::config::is_secret_param(&name) {
+            return Err(StoreError::SecretParameter(name.into_owned()));
+        }
+    }
+    Ok(())
 }
 
 impl StoreError {
@@ -364,6 +386,7 @@ impl Store {
     /// Connects by URL scheme: `postgres://`/`postgresql://` or `sqlite://PATH` (created if
     /// missing).
     pub async fn connect(url: &str, max_connections: u32) -> Result<Store, StoreError> {
+        refuse_unknown_secret_parameters(url)?;
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()

@@ -1292,14 +1292,15 @@ fn classic_page_reads_page_labels_without_di_and_ban() {
     );
 }
 
-/// A fetched document whose body inflates past the cap (a decompression bomb: 64 MiB of spaces
-/// in about 64 KiB on the wire) is refused as a permanent error without being parsed or sent on.
+/// A fetched document whose body inflates past the crawler's cap for documents (a decompression
+/// bomb: 16 MiB of spaces in a few KiB on the wire) is refused as a permanent error without
+/// being parsed or sent on; one of exactly the cap is parsed.
 #[tokio::test]
 async fn a_decompression_bomb_is_refused_permanently() {
     use epaper_common::error::StageError;
     use epaper_common::messages::{CompressedBytes, DocKind, FetchedDocument, Message};
     use epaper_common::transport::{Handler, Outbox};
-    use epaper_parser::service::{MAX_DOCUMENT_BYTES, ParseStage};
+    use epaper_parser::service::ParseStage;
 
     struct Nowhere(std::sync::atomic::AtomicUsize);
     impl Outbox for Nowhere {
@@ -1324,17 +1325,36 @@ async fn a_decompression_bomb_is_refused_permanently() {
             body: CompressedBytes::compress(&raw),
         })
     };
-    let bomb = fetched(MAX_DOCUMENT_BYTES + 1);
+    let caps = epaper_common::config::Settings::load_with_env(None, Vec::new())
+        .unwrap()
+        .crawler
+        .size_caps();
+    assert_eq!(caps.html, 16 * 1024 * 1024, "the default crawl cap");
+    let stage = ParseStage::new(caps);
+    let bomb = fetched(caps.html + 1);
     let Message::Fetched(doc) = &bomb else {
         unreachable!()
     };
     assert!(doc.body.compressed().len() < 1024 * 1024);
     let out = Nowhere(Default::default());
-    match ParseStage.handle(bomb, &out).await {
+    match stage.handle(bomb, &out).await {
         Err(StageError::Permanent(error)) => {
             assert!(error.to_string().contains("inflates past"), "{error:#}")
         }
         other => panic!("a bomb was not refused permanently: {other:?}"),
     }
     assert_eq!(out.0.load(std::sync::atomic::Ordering::SeqCst), 0);
+    // Just under: an article padded to exactly the crawler's cap is inflated, parsed and sent.
+    let mut article = include_bytes!("fixtures/founder_new/rmrb_article.html").to_vec();
+    article.resize(caps.html as usize, b' ');
+    let Message::Fetched(doc) = fetched(1) else {
+        unreachable!()
+    };
+    let under = Message::Fetched(FetchedDocument {
+        url: "https://paper.example.cn/rmrb/pc/content/202506/18/content_40000102.html".into(),
+        body: CompressedBytes::compress(&article),
+        ..doc
+    });
+    stage.handle(under, &out).await.unwrap();
+    assert_eq!(out.0.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
