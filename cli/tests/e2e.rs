@@ -1711,7 +1711,7 @@ async fn console_holds_against_hostile_requests_and_records() {
     assert!(!csp.contains("unsafe-inline"), "{csp}");
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["x-frame-options"], "DENY");
-    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["referrer-policy"], "same-origin");
     assert!(
         !home.contains("<style") && !home.contains("style="),
         "no inline style"

@@ -13,7 +13,7 @@
 //!   same-origin`. A form posted by another site's page carries that site's origin (browsers
 //!   send `Origin` on every POST), so it is refused with 403 before the handler runs;
 //! - every response, refusals included, carries the security headers of [`secure`]: a CSP with
-//!   no script at all and no framing, `nosniff`, `DENY`, no referrer.
+//!   no script at all and no framing, `nosniff`, `DENY`, no referrer to other sites.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -200,7 +200,10 @@ pub fn secure(headers: &mut HeaderMap) {
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "no-referrer"),
+        // Not `no-referrer`: under it browsers send `Origin: null` with a POST, and the
+        // console's own replay form would be refused. `same-origin` sends no referrer to
+        // the papers' sites either.
+        (header::REFERRER_POLICY, "same-origin"),
         (
             header::HeaderName::from_static("cross-origin-resource-policy"),
             "same-origin",
