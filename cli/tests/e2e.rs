@@ -1867,20 +1867,37 @@ async fn console_needs_credentials_beyond_loopback() {
     let suffix = random_suffix();
     let db_path = std::env::temp_dir().join(format!("epaper-console-auth-{suffix}.db"));
     let db_url = format!("sqlite://{}", db_path.display());
-    let out = Command::new(bin("epaper"))
-        .args([
-            "console",
-            "--no-broker",
-            "--db",
-            &db_url,
-            "--addr",
-            "0.0.0.0:0",
-        ])
-        .env_remove("EPAPER__CONSOLE__TOKEN")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut refused = KillOnDrop(
+        Command::new(bin("epaper"))
+            .args([
+                "console",
+                "--no-broker",
+                "--db",
+                &db_url,
+                "--addr",
+                "0.0.0.0:0",
+            ])
+            .env_remove("EPAPER__CONSOLE__TOKEN")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    // A console that does not refuse serves forever: give it 30 s to exit.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = refused.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "it started on 0.0.0.0 without credentials"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(!status.success());
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut refused.0.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(
         stderr.contains("refusing to listen on 0.0.0.0:0 without credentials"),
         "{stderr}"
