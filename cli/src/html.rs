@@ -1,4 +1,5 @@
-//! HTML text escaping, for the console's pages and the sample site's.
+//! HTML text escaping, for the sample site's pages (the console builds its pages with `maud`,
+//! which escapes by construction).
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape(text: &str) -> String {

@@ -23,6 +23,7 @@ pub struct Settings {
     pub telemetry: TelemetrySettings,
     pub service: ServiceSettings,
     pub media: MediaSettings,
+    pub console: ConsoleSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -148,6 +149,22 @@ pub struct MediaSettings {
     pub s3_secret_access_key: SecretString,
 }
 
+/// `epaper console`: who may use it and under which host names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleSettings {
+    /// The shared secret every request must carry (`Authorization: Bearer <token>`, or HTTP
+    /// basic auth as `user` with the token as password); empty is no authentication, which is
+    /// allowed only on a loopback address.
+    pub token: SecretString,
+    /// The user name of HTTP basic auth.
+    pub user: String,
+    /// `Host` header values served besides the listen address and `localhost` /
+    /// `127.0.0.1` / `[::1]` with its port: the names a reverse proxy forwards
+    /// (`console.example.org`, `console.example.org:8443`). Env: comma-separated.
+    pub allowed_hosts: Vec<String>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TelemetrySettings {
@@ -219,6 +236,7 @@ impl Settings {
                 .try_parsing(true)
                 .list_separator(",")
                 .with_list_parse_key("amqp.retry_delays_secs")
+                .with_list_parse_key("console.allowed_hosts")
                 .source(Some(vars)),
         );
         Ok(builder.build()?.try_deserialize()?)

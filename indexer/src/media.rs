@@ -179,6 +179,33 @@ impl MediaStore {
     }
 }
 
+/// A stored object opened for streaming: its size, known before the first byte is read, and
+/// its bytes in chunks as the backend delivers them.
+pub struct MediaObject {
+    pub size: u64,
+    pub chunks: futures_util::stream::BoxStream<'static, Result<bytes::Bytes, MediaError>>,
+}
+
+impl MediaStore {
+    /// Opens the object stored under `sha256` for streaming, if any; the bytes are read as the
+    /// stream is polled, so serving a large PDF holds one chunk in memory, not the file.
+    pub async fn open(&self, sha256: &str) -> Result<Option<MediaObject>, MediaError> {
+        use futures_util::StreamExt as _;
+        let (path, location) = self.locate(&key_of(sha256));
+        match self.store.get(&path).await {
+            Ok(result) => Ok(Some(MediaObject {
+                size: result.meta.size,
+                chunks: result
+                    .into_stream()
+                    .map(move |chunk| chunk.map_err(|e| MediaError::Object(location.clone(), e)))
+                    .boxed(),
+            })),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(MediaError::Object(location, e)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +228,23 @@ mod tests {
         assert_eq!(store.get(&"0".repeat(64)).await.unwrap(), None);
         let files: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(files.len(), 1, "no temporary files left behind");
+        let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[tokio::test]
+    async fn open_streams_the_object_with_its_size() {
+        use futures_util::StreamExt as _;
+        let root = std::env::temp_dir().join(format!("epaper-media-open-{}", std::process::id()));
+        let store = MediaStore::new(&root).unwrap();
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let stored = store.put(&bytes).await.unwrap();
+        let object = store.open(&stored.sha256).await.unwrap().unwrap();
+        assert_eq!(object.size, bytes.len() as u64);
+        let chunks: Vec<_> = object.chunks.collect().await;
+        assert!(chunks.len() > 1, "read in chunks, not whole");
+        let read: Vec<u8> = chunks.into_iter().flat_map(|c| c.unwrap()).collect();
+        assert_eq!(read, bytes);
+        assert!(store.open(&"0".repeat(64)).await.unwrap().is_none());
         let _ = std::fs::remove_dir_all(root);
     }
 }

@@ -97,8 +97,32 @@ pub fn query_terms(query: &str) -> Vec<String> {
     terms
 }
 
+/// `chars` lowercased as `str::to_lowercase` would, with, for every byte of the lowered text,
+/// the index in `chars` of the character it came from. Lowercasing changes lengths (`İ` is two
+/// bytes and becomes three), so a position found in the lowered text is mapped back through
+/// this table, never used on the original text.
+fn lowercase_with_origin(chars: &[char]) -> (String, Vec<usize>) {
+    let mut lower = String::with_capacity(chars.len());
+    let mut origin = Vec::with_capacity(chars.len());
+    for (index, c) in chars.iter().enumerate() {
+        lower.extend(c.to_lowercase());
+        origin.resize(lower.len(), index);
+    }
+    (lower, origin)
+}
+
+/// The characters `term` covers at its first case-insensitive occurrence in the text that
+/// `lower` and `origin` describe, as a range of character indices.
+fn find_term(lower: &str, origin: &[usize], term: &str) -> Option<(usize, usize)> {
+    if term.is_empty() {
+        return None;
+    }
+    let byte = lower.find(term)?;
+    Some((origin[byte], origin[byte + term.len() - 1] + 1))
+}
+
 /// About `width` characters of the first paragraph that holds a query term, with the first
-/// occurrence of each term marked 【like this】.
+/// occurrence of each term marked 【like this】 (case-insensitively; the text keeps its case).
 pub fn snippet(title: &str, paragraphs: &[String], terms: &[String], width: usize) -> String {
     let holder = paragraphs
         .iter()
@@ -107,19 +131,31 @@ pub fn snippet(title: &str, paragraphs: &[String], terms: &[String], width: usiz
         .or(paragraphs.first().map(String::as_str))
         .unwrap_or(title);
     let chars: Vec<char> = holder.chars().collect();
-    let lower = holder.to_lowercase();
+    let (lower, origin) = lowercase_with_origin(&chars);
     let first_hit = terms
         .iter()
-        .filter_map(|t| lower.find(t.as_str()))
+        .filter_map(|t| find_term(&lower, &origin, t))
+        .map(|(start, _)| start)
         .min()
-        .map(|byte| lower[..byte].chars().count())
         .unwrap_or(0);
     let start = first_hit.saturating_sub(width / 3);
     let end = (start + width).min(chars.len());
-    let mut text: String = chars[start..end].iter().collect();
-    for term in terms {
-        if let Some(pos) = text.find(term.as_str()) {
-            text.replace_range(pos..pos + term.len(), &format!("【{term}】"));
+    let window = &chars[start..end];
+    let (lower, origin) = lowercase_with_origin(window);
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    for (from, to) in terms.iter().filter_map(|t| find_term(&lower, &origin, t)) {
+        if !marks.iter().any(|&(f, t)| from < t && f < to) {
+            marks.push((from, to));
+        }
+    }
+    let mut text = String::with_capacity(window.len() * 4);
+    for (index, c) in window.iter().enumerate() {
+        if marks.iter().any(|&(from, _)| from == index) {
+            text.push('【');
+        }
+        text.push(*c);
+        if marks.iter().any(|&(_, to)| to == index + 1) {
+            text.push('】');
         }
     }
     let prefix = if start > 0 { "…" } else { "" };
@@ -174,5 +210,60 @@ mod tests {
             snippet("标题", &paragraphs, &terms, 40),
             "这里谈到【社会】工作的发展。"
         );
+    }
+
+    #[test]
+    fn snippet_maps_lowercased_positions_back_to_the_text() {
+        // `İ` lowercases to two characters (three bytes for two): a byte position found in the
+        // lowered text is past the end of the original; slicing with it panicked.
+        let paragraph = format!("{}Word here", "İ".repeat(100));
+        let terms = query_terms("word");
+        let text = snippet("t", &[paragraph], &terms, 20);
+        assert!(text.contains("【Word】"), "{text}");
+        assert!(text.starts_with('…'), "{text}");
+    }
+
+    #[test]
+    fn snippet_marks_case_insensitively_keeping_the_case() {
+        let paragraphs = vec!["The GDP of Beijing grew.".to_string()];
+        let terms = query_terms("gdp beijing");
+        assert_eq!(
+            snippet("t", &paragraphs, &terms, 40),
+            "The 【GDP】 of 【Beijing】 grew."
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// No text, query or width makes a snippet panic, and a snippet is never longer than
+        /// its window plus the marks and ellipses.
+        #[test]
+        fn snippet_never_panics(
+            paragraphs in proptest::collection::vec("\\PC{0,80}", 0..4),
+            query in "\\PC{0,12}",
+            width in 0usize..60,
+        ) {
+            let terms = query_terms(&query);
+            let text = snippet("title", &paragraphs, &terms, width);
+            let limit = width + 2 * terms.len() + 2;
+            proptest::prop_assert!(text.chars().count() <= limit, "{text}");
+        }
+
+        /// A word after characters whose lowercase is longer or shorter (`İ`, the Kelvin and
+        /// Ohm signs, `ẞ`), where byte positions drift: found, marked, no panic.
+        #[test]
+        fn snippet_finds_words_after_length_changing_characters(
+            prefix in "[İKΩẞΣa ]{0,150}",
+            word in "[a-zA-Z]{1,8}",
+            suffix in "\\PC{0,30}",
+            width in 0usize..60,
+        ) {
+            let paragraph = format!("{prefix} {word} {suffix}");
+            let terms = query_terms(&word);
+            let text = snippet("title", &[paragraph], &terms, width);
+            if width > 2 * word.chars().count() + 2 {
+                proptest::prop_assert!(text.contains('【'), "{text}");
+            }
+        }
     }
 }
