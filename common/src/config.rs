@@ -20,6 +20,7 @@ pub struct Settings {
     pub amqp: AmqpSettings,
     pub database: DatabaseSettings,
     pub crawler: CrawlerSettings,
+    pub parser: ParserSettings,
     pub telemetry: TelemetrySettings,
     pub service: ServiceSettings,
     pub media: MediaSettings,
@@ -61,6 +62,14 @@ pub struct CrawlerSettings {
     pub max_image_bytes: u64,
     pub max_attempts: u32,
     pub fetch_media: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParserSettings {
+    /// Longest the parse stage spends on one document (milliseconds, on a blocking thread);
+    /// over it the document fails permanently with the reason.
+    pub parse_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -7,5 +7,8 @@ use epaper_parser::service::ParseStage;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    epaper_common::service::main(Stage::Parse, |_settings| async { Ok(Arc::new(ParseStage)) }).await
+    epaper_common::service::main(Stage::Parse, |settings| async move {
+        Ok(Arc::new(ParseStage::from_settings(&settings.parser)))
+    })
+    .await
 }
