@@ -178,7 +178,7 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
         index = index.with_media(media);
     }
     let crawl = Arc::new(CrawlStage::new(crawler_settings));
-    let parse = Arc::new(ParseStage::new(settings.crawler.size_caps()));
+    let parse = Arc::new(ParseStage::from_settings(settings));
     let index = Arc::new(index);
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..2 {

@@ -20,6 +20,7 @@ pub struct Settings {
     pub amqp: AmqpSettings,
     pub database: DatabaseSettings,
     pub crawler: CrawlerSettings,
+    pub parser: ParserSettings,
     pub telemetry: TelemetrySettings,
     pub service: ServiceSettings,
     pub media: MediaSettings,
@@ -133,6 +134,14 @@ impl SizeCaps {
 /// What a message holds besides its document: URLs, HTTP metadata, a manifest's page and
 /// article lists, a crawl request's validators.
 pub const MESSAGE_HEADROOM: u64 = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParserSettings {
+    /// Longest the parse stage spends on one document (milliseconds, on a blocking thread);
+    /// over it the document fails permanently with the reason.
+    pub parse_timeout_ms: u64,
+}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -6,6 +6,7 @@
 //! on the page's host and, when the page's URL has the issue date, under that date; every text
 //! field is trimmed of ASCII space, NBSP and U+3000, and an empty field is `None`, never `""`.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -14,7 +15,10 @@ use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use crate::html::{absolute, issue_link, page_refs, paragraphs_of};
+use crate::html::{
+    Links, MAX_ARTICLES_PER_PAGE, MAX_IMAGES_PER_ARTICLE, absolute, issue_link, page_refs,
+    paragraphs_of, push_article,
+};
 use crate::text::{clean, element_text, non_empty};
 
 macro_rules! selector {
@@ -158,7 +162,7 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
     }
 
     // Title list first (it has the titles), then image-map areas the list lacks.
-    let mut articles: Vec<ArticleRef> = Vec::new();
+    let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
     let mut push = |href: &str, title: Option<String>| {
         if !CONTENT_HREF.is_match(href) {
             return;
@@ -169,21 +173,11 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         if !Url::parse(&article_url).is_ok_and(|article| same_issue(url, &article)) {
             return;
         }
-        match articles.iter_mut().find(|a| a.url == article_url) {
-            Some(existing) => {
-                if existing.title.is_none() {
-                    existing.title = title;
-                }
-            }
-            None => articles.push(ArticleRef {
-                title,
-                url: article_url,
-            }),
-        }
+        push_article(&mut articles, article_url, title);
     };
     // With an image map, the 版's own title list is the list (or table) that holds articles of
     // the map; boxes of links to other 版 (中国纪检监察报's 今日关注) hold none and are left out.
-    let mapped: Vec<String> = doc
+    let mapped: HashSet<String> = doc
         .select(&AREAS)
         .filter_map(|area| absolute(url, area.value().attr("href")?))
         .collect();
@@ -206,7 +200,7 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
             .and_then(|href| absolute(url, href))
             .is_some_and(|target| mapped.contains(&target))
     };
-    let title_lists: Vec<_> = doc
+    let title_lists: HashSet<_> = doc
         .select(&ANCHORS)
         .filter(|anchor| is_mapped(*anchor))
         .filter_map(container)
@@ -241,7 +235,7 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         page_no,
         page_name,
         pages,
-        articles,
+        articles: articles.into_vec(),
         image_url,
         pdf_url,
         prev_issue_url: issue_link(&doc, url, "上一期"),
@@ -317,18 +311,21 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
         })
         .or(scope)
         .unwrap_or_else(|| doc.root_element());
-    let mut images: Vec<Image> = Vec::new();
+    let mut images: Links<Image> = Links::new(MAX_IMAGES_PER_ARTICLE);
     for img in image_root.select(&IMAGES) {
         let Some(src) = img.value().attr("src").and_then(|src| absolute(url, src)) else {
             continue;
         };
-        if src.contains("/tplimg/") || images.iter().any(|i| i.url == src) {
+        if src.contains("/tplimg/") || images.contains(&src) {
             continue;
         }
-        images.push(Image {
-            url: src,
-            caption: caption_of(img),
-        });
+        images.insert(
+            src.clone(),
+            Image {
+                url: src,
+                caption: caption_of(img),
+            },
+        );
     }
 
     let (mut page_no, page_name) = printed_label(&doc);
@@ -346,6 +343,6 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
         subtitle,
         author,
         paragraphs,
-        images,
+        images: images.into_vec(),
     }
 }

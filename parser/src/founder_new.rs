@@ -21,7 +21,10 @@ use scraper::{CaseSensitivity, ElementRef, Html, Selector};
 use url::Url;
 
 use crate::classic::{Properties, split_page_label};
-use crate::html::{absolute, issue_link, paragraphs_of};
+use crate::html::{
+    Links, MAX_ARTICLES_PER_PAGE, MAX_IMAGES_PER_ARTICLE, MAX_PAGES_PER_ISSUE, absolute,
+    issue_link, paragraphs_of, push_article,
+};
 use crate::text::{clean, element_text, fold_spaces, non_empty};
 
 macro_rules! selector {
@@ -191,12 +194,8 @@ fn page_ref(link: ElementRef<'_>, base: &Url) -> Option<PageRef> {
 /// The issue's pages in issue order: `a#pageLink`, else (光明日报, whose list markup is not
 /// pinned down) links to `node_N.html` in this page's own directory that read as a 版 label.
 fn page_list(doc: &Html, base: &Url) -> Vec<PageRef> {
-    let mut pages: Vec<PageRef> = Vec::new();
-    let mut push = |page: PageRef| {
-        if !pages.iter().any(|p| p.url == page.url) {
-            pages.push(page);
-        }
-    };
+    let mut pages: Links<PageRef> = Links::new(MAX_PAGES_PER_ISSUE);
+    let mut push = |page: PageRef| pages.insert(page.url.clone(), page);
     let linked: Vec<PageRef> = doc
         .select(&PAGE_LINKS)
         .filter_map(|link| page_ref(link, base))
@@ -221,7 +220,7 @@ fn page_list(doc: &Html, base: &Url) -> Vec<PageRef> {
             })
             .for_each(&mut push);
     }
-    pages
+    pages.into_vec()
 }
 
 /// The 版 label printed on the document itself.
@@ -248,7 +247,7 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
 
     // The title list first (its order is the paper's and it has the titles), then any other
     // link to an article of this issue, then image-map areas, which have no titles.
-    let mut articles: Vec<ArticleRef> = Vec::new();
+    let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
     let mut push = |href: &str, title: Option<String>| {
         if !CONTENT_HREF.is_match(href.split(['?', '#']).next().unwrap_or_default()) {
             return;
@@ -259,17 +258,7 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         if !Url::parse(&article_url).is_ok_and(|article| same_issue(url, &article)) {
             return;
         }
-        match articles.iter_mut().find(|a| a.url == article_url) {
-            Some(existing) => {
-                if existing.title.is_none() {
-                    existing.title = title;
-                }
-            }
-            None => articles.push(ArticleRef {
-                title,
-                url: article_url,
-            }),
-        }
+        push_article(&mut articles, article_url, title);
     };
     for anchor in doc.select(&TITLE_LIST_ANCHORS).chain(doc.select(&ANCHORS)) {
         let href = anchor.value().attr("href").unwrap_or_default().trim();
@@ -300,7 +289,7 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         page_no,
         page_name,
         pages,
-        articles,
+        articles: articles.into_vec(),
         image_url,
         pdf_url,
         prev_issue_url: issue_link(&doc, url, "上一期"),
@@ -403,7 +392,7 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
     } else {
         body.unwrap_or(scope)
     };
-    let mut images: Vec<Image> = Vec::new();
+    let mut images: Links<Image> = Links::new(MAX_IMAGES_PER_ARTICLE);
     for img in image_root.select(&IMAGES) {
         if img.value().attr("usemap").is_some() {
             continue;
@@ -411,13 +400,16 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
         let Some(src) = img.value().attr("src").and_then(|src| absolute(url, src)) else {
             continue;
         };
-        if is_template_image(&src) || images.iter().any(|i| i.url == src) {
+        if is_template_image(&src) || images.contains(&src) {
             continue;
         }
-        images.push(Image {
-            url: src,
-            caption: caption_of(img, body),
-        });
+        images.insert(
+            src.clone(),
+            Image {
+                url: src,
+                caption: caption_of(img, body),
+            },
+        );
     }
 
     // The printed label when there is one; else the 版 number of the dateline
@@ -447,7 +439,7 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
         subtitle,
         author,
         paragraphs,
-        images,
+        images: images.into_vec(),
     }
 }
 

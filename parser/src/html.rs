@@ -1,9 +1,10 @@
 //! HTML helpers every layout family shares: resolving links, finding the issue links by their
 //! label, and reading body paragraphs.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use epaper_common::messages::PageRef;
+use epaper_common::messages::{ArticleRef, PageRef};
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
@@ -93,20 +94,89 @@ fn without_inert(html: &str) -> String {
     out
 }
 
-/// Resolves `href` against `base`, dropping the query (`?div=-1`) and fragment. `#` and
-/// `javascript:` links (the JS-only 上一期/下一期 of some layouts) resolve to nothing.
+/// Resolves `href` against `base`, dropping the query (`?div=-1`) and fragment, and keeps it only
+/// when the result is an `http` or `https` URL. This is the one door every URL of a record goes
+/// through, so a hostile page cannot store a `javascript:`, `data:` or `file:` link that a reader
+/// of the archive later clicks. The scheme is judged on the URL parser's own result, not on the
+/// text: it strips tabs, newlines and leading spaces (`java&#9;script:` is `javascript:`) and
+/// lowercases the scheme, and the HTML parser has already decoded entities (`&#x6A;avascript:`).
+/// `#` links and the JS-only 上一期/下一期 of some layouts resolve to nothing.
 pub fn absolute(base: &Url, href: &str) -> Option<String> {
     let href = href.trim();
-    if href.is_empty()
-        || href.starts_with('#')
-        || href.to_ascii_lowercase().starts_with("javascript:")
-    {
+    if href.is_empty() || href.starts_with('#') {
         return None;
     }
     let mut url = base.join(href).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
     url.set_query(None);
     url.set_fragment(None);
     Some(url.to_string())
+}
+
+/// At most this many articles are kept from one page (版): real pages list a few dozen, so the
+/// cap only binds on hostile or broken pages, whose links past it are dropped.
+pub const MAX_ARTICLES_PER_PAGE: usize = 2_000;
+/// At most this many pages (版) are kept in one page's list of its issue's pages: real issues
+/// have up to a few hundred.
+pub const MAX_PAGES_PER_ISSUE: usize = 500;
+/// At most this many images are kept from one article.
+pub const MAX_IMAGES_PER_ARTICLE: usize = 500;
+
+/// Links keyed by their absolute URL, each URL once, in first-seen order, at most `cap` of them:
+/// a lookup is one hash, so a page of 150,000 links costs linear time (a list searched per link
+/// took 45 s). Links past the cap are counted in `dropped` and not kept.
+#[derive(Debug)]
+pub struct Links<T> {
+    items: Vec<T>,
+    index: HashMap<String, usize>,
+    cap: usize,
+    dropped: usize,
+}
+
+impl<T> Links<T> {
+    pub fn new(cap: usize) -> Self {
+        Links {
+            items: Vec::new(),
+            index: HashMap::new(),
+            cap,
+            dropped: 0,
+        }
+    }
+
+    /// The entry already kept for `url`.
+    pub fn get_mut(&mut self, url: &str) -> Option<&mut T> {
+        let at = *self.index.get(url)?;
+        self.items.get_mut(at)
+    }
+
+    /// Adds `item` under `url` unless `url` is already kept (then nothing changes) or the cap is
+    /// reached (then it is counted as dropped).
+    pub fn insert(&mut self, url: String, item: T) {
+        if self.index.contains_key(&url) {
+            return;
+        }
+        if self.items.len() >= self.cap {
+            self.dropped += 1;
+            return;
+        }
+        self.index.insert(url, self.items.len());
+        self.items.push(item);
+    }
+
+    pub fn contains(&self, url: &str) -> bool {
+        self.index.contains_key(url)
+    }
+
+    /// How many links came past the cap (one written twice there counts twice).
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
+
+    pub fn into_vec(self) -> Vec<T> {
+        self.items
+    }
 }
 
 /// The target of the first link whose text holds `label` (上一期, 下一期), if it has a real one.
@@ -135,10 +205,10 @@ pub fn paragraphs_of(fragment: &str) -> Vec<String> {
         .collect()
 }
 
-/// The issue's pages from its page-list links, in order, each URL once, labels split into
-/// number and name.
+/// The issue's pages from its page-list links, in order, each URL once (at most
+/// [`MAX_PAGES_PER_ISSUE`]), labels split into number and name.
 pub fn page_refs<'a>(links: impl IntoIterator<Item = ElementRef<'a>>, base: &Url) -> Vec<PageRef> {
-    let mut pages: Vec<PageRef> = Vec::new();
+    let mut pages: Links<PageRef> = Links::new(MAX_PAGES_PER_ISSUE);
     for link in links {
         let Some(url) = link
             .value()
@@ -150,19 +220,34 @@ pub fn page_refs<'a>(links: impl IntoIterator<Item = ElementRef<'a>>, base: &Url
         let (page_no, page_name) = crate::classic::split_page_label(&element_text(link));
         // A page listed twice (a hidden menu and the visible list) keeps the first label that
         // names its number.
-        if let Some(seen) = pages.iter_mut().find(|page| page.url == url) {
+        if let Some(seen) = pages.get_mut(&url) {
             if seen.page_no.is_none() && page_no.is_some() {
                 (seen.page_no, seen.page_name) = (page_no, page_name);
             }
             continue;
         }
-        pages.push(PageRef {
-            page_no,
-            page_name,
-            url,
-        });
+        pages.insert(
+            url.clone(),
+            PageRef {
+                page_no,
+                page_name,
+                url,
+            },
+        );
     }
-    pages
+    pages.into_vec()
+}
+
+/// The article list of a page: `push(url, title)` keeps the first title that is not `None`.
+pub fn push_article(articles: &mut Links<ArticleRef>, url: String, title: Option<String>) {
+    match articles.get_mut(&url) {
+        Some(existing) => {
+            if existing.title.is_none() {
+                existing.title = title;
+            }
+        }
+        None => articles.insert(url.clone(), ArticleRef { title, url }),
+    }
 }
 
 #[cfg(test)]
@@ -177,6 +262,47 @@ mod tests {
             without_inert(html),
             "<p>甲</p></SCRIPT><p>乙</p></style><scripts>丙</scripts>"
         );
+    }
+
+    #[test]
+    fn only_http_and_https_links_resolve_however_the_scheme_is_written() {
+        let base = Url::parse("http://paper.example.cn/html/2024-03/01/node_1.htm").unwrap();
+        for href in [
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "\u{1} JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)",
+            "file:///etc/passwd",
+            "ftp://paper.example.cn/a.pdf",
+            "#top",
+            "",
+        ] {
+            assert_eq!(absolute(&base, href), None, "{href:?}");
+        }
+        assert_eq!(
+            absolute(&base, " HTTPS://paper.example.cn/a.pdf?x=1#p ").as_deref(),
+            Some("https://paper.example.cn/a.pdf")
+        );
+        assert_eq!(
+            absolute(&base, "content_2.htm?div=-1").as_deref(),
+            Some("http://paper.example.cn/html/2024-03/01/content_2.htm")
+        );
+        let file_base = Url::parse("file:///tmp/saved.html").unwrap();
+        assert_eq!(absolute(&file_base, "content_2.htm"), None);
+    }
+
+    #[test]
+    fn links_keep_each_url_once_in_first_seen_order_up_to_the_cap() {
+        let mut links: Links<u32> = Links::new(3);
+        for (n, url) in ["a", "b", "a", "c", "d", "b", "e", "d"].iter().enumerate() {
+            links.insert(url.to_string(), n as u32);
+        }
+        assert!(links.contains("c") && !links.contains("d"));
+        assert_eq!(links.get_mut("b"), Some(&mut 1));
+        // `d` twice and `e` once came past the cap.
+        assert_eq!(links.dropped(), 3);
+        assert_eq!(links.into_vec(), [0, 1, 3]);
     }
 
     #[test]

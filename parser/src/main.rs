@@ -8,7 +8,7 @@ use epaper_parser::service::ParseStage;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     epaper_common::service::main(Stage::Parse, |settings| async move {
-        Ok(Arc::new(ParseStage::new(settings.crawler.size_caps())))
+        Ok(Arc::new(ParseStage::from_settings(&settings)))
     })
     .await
 }

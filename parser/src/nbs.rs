@@ -15,6 +15,7 @@
 //! (ASCII space, NBSP, U+3000) and an empty one is `None`, never `""`. Previous and next issue
 //! are only JavaScript (`goPrePeriod()`) here, so they stay `None` unless a real link appears.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -24,7 +25,10 @@ use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use crate::classic::split_page_label;
-use crate::html::{absolute, issue_link, page_refs};
+use crate::html::{
+    Links, MAX_ARTICLES_PER_PAGE, MAX_IMAGES_PER_ARTICLE, absolute, issue_link, page_refs,
+    push_article,
+};
 use crate::text::{clean, element_text, non_empty};
 
 macro_rules! selector {
@@ -304,21 +308,9 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
 
     // Title list first (its order is the page's), then the hidden block and the image map for
     // whatever the list lacks. A video item is two anchors with one href: an icon, then the title.
-    let mut articles: Vec<ArticleRef> = Vec::new();
-    let mut push = |article: String, title: Option<String>| match articles
-        .iter_mut()
-        .find(|a| a.url == article)
-    {
-        Some(existing) => {
-            if existing.title.is_none() {
-                existing.title = title;
-            }
-        }
-        None => articles.push(ArticleRef {
-            title,
-            url: article,
-        }),
-    };
+    let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
+    let mut push =
+        |article: String, title: Option<String>| push_article(&mut articles, article, title);
     for anchor in doc.select(&TITLE_LIST_LINKS) {
         let Some(article) = anchor
             .value()
@@ -334,6 +326,11 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
     for (article, title) in &hidden {
         push(article.clone(), Some(title.clone()));
     }
+    // The first hidden title of each URL, found by one lookup each below.
+    let mut hidden_by_url: HashMap<&str, &str> = HashMap::new();
+    for (article, title) in &hidden {
+        hidden_by_url.entry(article).or_insert(title);
+    }
     for area in doc.select(&MAP_AREAS) {
         if let Some(article) = area
             .value()
@@ -345,14 +342,15 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
     }
     // Both sources carry the whole title; should a template ever shorten one of them, the
     // longer is the full one.
+    let mut articles = articles.into_vec();
     for article in &mut articles {
-        if let Some((_, plain)) = hidden.iter().find(|(u, _)| *u == article.url)
+        if let Some(plain) = hidden_by_url.get(article.url.as_str())
             && article
                 .title
                 .as_ref()
                 .is_none_or(|t| plain.chars().count() > t.chars().count())
         {
-            article.title = Some(plain.clone());
+            article.title = Some(plain.to_string());
         }
     }
 
@@ -460,18 +458,21 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
     let image_root = text_c
         .or_else(|| doc.select(&OZOOM).next())
         .unwrap_or_else(|| doc.root_element());
-    let mut images: Vec<Image> = Vec::new();
+    let mut images: Links<Image> = Links::new(MAX_IMAGES_PER_ARTICLE);
     for img in image_root.select(&IMAGES) {
         let Some(src) = img.value().attr("src").and_then(|src| absolute(url, src)) else {
             continue;
         };
-        if src.contains("/tplimg/") || images.iter().any(|i| i.url == src) {
+        if src.contains("/tplimg/") || images.contains(&src) {
             continue;
         }
-        images.push(Image {
-            url: src,
-            caption: caption_of(img),
-        });
+        images.insert(
+            src.clone(),
+            Image {
+                url: src,
+                caption: caption_of(img),
+            },
+        );
     }
 
     let lai = doc.select(&LAI).next().map(element_text);
@@ -499,7 +500,7 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
         subtitle,
         author,
         paragraphs,
-        images,
+        images: images.into_vec(),
     }
 }
 

@@ -1,20 +1,55 @@
 //! The parse stage as a [`Handler`]: a fetched document in, a parsed document out.
+//!
+//! Parsing is CPU work on bytes a hostile site chose, so it runs on tokio's blocking pool, not on
+//! the runtime's worker threads (which also drive the broker connection and the health
+//! endpoint), and under a deadline: a document that takes longer fails permanently and is
+//! dead-lettered with the reason instead of stalling the consumer. A blocking thread cannot be
+//! stopped; the one that overran finishes its (linear-time) parse in the background and its
+//! result is dropped.
 
-use epaper_common::config::SizeCaps;
+use std::time::Duration;
+
+use epaper_common::config::{Settings, SizeCaps};
 use epaper_common::error::StageError;
-use epaper_common::messages::{Message, ParsedDocument};
+use epaper_common::messages::{Message, ParsedDocument, Record};
 use epaper_common::transport::{Handler, Outbox};
+
+use crate::html::{MAX_ARTICLES_PER_PAGE, MAX_PAGES_PER_ISSUE};
+
+/// The deadline when none is configured (`parser.parse_timeout_ms` in `config/default.toml`).
+pub const DEFAULT_PARSE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Raw documents inflate to at most the crawler's cap for their kind (`crawler.max_body_bytes`
 /// for pages and articles): more is refused as a decompression bomb.
 #[derive(Debug, Clone)]
 pub struct ParseStage {
     caps: SizeCaps,
+    deadline: Duration,
+}
+
+impl Default for ParseStage {
+    fn default() -> Self {
+        ParseStage::new(Settings::default_size_caps(), DEFAULT_PARSE_TIMEOUT)
+    }
 }
 
 impl ParseStage {
-    pub fn new(caps: SizeCaps) -> Self {
-        ParseStage { caps }
+    /// A stage that inflates each document up to `caps` and gives it at most `deadline`
+    /// (inflating and parsing it).
+    pub fn new(caps: SizeCaps, deadline: Duration) -> Self {
+        ParseStage { caps, deadline }
+    }
+
+    /// The caps of `crawler.max_*_bytes` and the deadline of `parser.parse_timeout_ms`.
+    pub fn from_settings(settings: &Settings) -> Self {
+        ParseStage::new(
+            settings.crawler.size_caps(),
+            Duration::from_millis(settings.parser.parse_timeout_ms),
+        )
+    }
+
+    pub fn deadline(&self) -> Duration {
+        self.deadline
     }
 }
 
@@ -26,11 +61,52 @@ impl Handler for ParseStage {
                 message.describe()
             )));
         };
-        let raw = fetched.inflate(self.caps).map_err(StageError::permanent)?;
-        let record = crate::parse(&fetched.url, &raw, fetched.content_type.as_deref())
-            .map_err(StageError::permanent)?;
-        tracing::debug!(url = %fetched.url, "parsed");
+        let url = fetched.url.clone();
+        let caps = self.caps;
+        let work = tokio::task::spawn_blocking(move || {
+            let record = fetched
+                .inflate(caps)
+                .map_err(StageError::permanent)
+                .and_then(|raw| {
+                    crate::parse(&fetched.url, &raw, fetched.content_type.as_deref())
+                        .map_err(StageError::permanent)
+                });
+            (fetched, record)
+        });
+        let (fetched, record) = match tokio::time::timeout(self.deadline, work).await {
+            Ok(Ok(done)) => done,
+            Ok(Err(join_error)) => {
+                return Err(StageError::permanent(anyhow::anyhow!(
+                    "parsing {url} failed: {join_error}"
+                )));
+            }
+            Err(_elapsed) => {
+                return Err(StageError::permanent(anyhow::anyhow!(
+                    "parse exceeded its {:?} deadline",
+                    self.deadline
+                )));
+            }
+        };
+        let record = record?;
+        warn_if_capped(&url, &record);
+        tracing::debug!(%url, "parsed");
         out.send(Message::Parsed(ParsedDocument { fetched, record }))
             .await
+    }
+}
+
+/// A page whose article or page list is full had links past the cap, which the parser dropped;
+/// the record has no field for that, so the log says it.
+fn warn_if_capped(url: &str, record: &Record) {
+    if let Record::Page(page) = record
+        && (page.articles.len() >= MAX_ARTICLES_PER_PAGE || page.pages.len() >= MAX_PAGES_PER_ISSUE)
+    {
+        tracing::warn!(
+            %url,
+            articles = page.articles.len(),
+            pages = page.pages.len(),
+            "page lists reached their cap ({MAX_ARTICLES_PER_PAGE} articles, \
+             {MAX_PAGES_PER_ISSUE} pages); links past it were dropped"
+        );
     }
 }

@@ -1,0 +1,66 @@
+//! `parse(url, bytes, content_type)` on any input: it must return, never panic, within the
+//! run's `-timeout`, and whatever record it returns carries only `http`/`https` links.
+//!
+//! The first input byte picks the document URL, so every layout family's URL pattern (and no
+//! pattern, and a non-HTTP base) is exercised; the second picks the declared content type; the
+//! rest is the document. `seed.sh` builds the starting corpus from the parser's own fixtures.
+
+#![no_main]
+
+use epaper_common::messages::Record;
+use libfuzzer_sys::fuzz_target;
+
+const URLS: [&str; 9] = [
+    "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm",
+    "http://paper.example.cn/kjb/html/2023-03/22/content_1001.htm",
+    "https://paper.example.cn/rmrb/pc/layout/202506/18/node_01.html",
+    "https://paper.example.cn/rmrb/pc/content/202506/18/content_40000102.html",
+    "http://paper.example.cn/rmrb/html/2018-03/06/nbs.D110000renmrb_02.htm",
+    "http://paper.example.cn/rmrb/html/2018-03/06/nw.D110000renmrb_20180306_2-02.htm",
+    "https://paper.example.cn/index.html",
+    "file:///tmp/saved.html",
+    "not a url",
+];
+
+const CONTENT_TYPES: [Option<&str>; 6] = [
+    None,
+    Some("text/html; charset=utf-8"),
+    Some("text/html; charset=GBK"),
+    Some("text/html;charset=gb2312"),
+    Some("text/html; charset=\"big5\""),
+    Some("text/html; charset=x-unknown"),
+];
+
+fn web_url(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://")
+}
+
+fuzz_target!(|data: &[u8]| {
+    let [url, content_type, document @ ..] = data else {
+        return;
+    };
+    let url = URLS[usize::from(*url) % URLS.len()];
+    let content_type = CONTENT_TYPES[usize::from(*content_type) % CONTENT_TYPES.len()];
+    match epaper_parser::parse(url, document, content_type) {
+        Err(_) => {}
+        Ok(Record::Page(page)) => {
+            let links = page
+                .pages
+                .iter()
+                .map(|p| &p.url)
+                .chain(page.articles.iter().map(|a| &a.url))
+                .chain(&page.image_url)
+                .chain(&page.pdf_url)
+                .chain(&page.prev_issue_url)
+                .chain(&page.next_issue_url);
+            for link in links {
+                assert!(web_url(link), "a page kept the link {link:?}");
+            }
+        }
+        Ok(Record::Article(article)) => {
+            for image in &article.images {
+                assert!(web_url(&image.url), "an article kept the image {:?}", image.url);
+            }
+        }
+    }
+});
