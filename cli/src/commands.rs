@@ -10,7 +10,7 @@ use epaper_common::broker::Broker;
 use epaper_common::config::{Settings, redact_url};
 use epaper_common::messages::{CrawlIssue, Direction, Message, Stage};
 use epaper_common::sites;
-use epaper_indexer::{ExportFilter, SearchQuery, Store};
+use epaper_indexer::{ExportFilter, IssueState, SearchQuery, Store};
 use secrecy::ExposeSecret;
 
 use crate::embedded::{self, RunOptions};
@@ -228,11 +228,7 @@ pub async fn reparse(db_url: &str, filter: ExportFilter) -> anyhow::Result<()> {
                 });
             match parsed {
                 Ok(record) => {
-                    let (page, article) = match &record {
-                        epaper_common::messages::Record::Page(p) => (Some(p), None),
-                        epaper_common::messages::Record::Article(a) => (None, Some(a)),
-                    };
-                    store.store_document(&fetched, page, article).await?;
+                    store.store_document(&fetched, &record).await?;
                     n_ok += 1;
                 }
                 Err(error) => {
@@ -337,10 +333,14 @@ pub async fn replay(
             filter,
             base_url,
         } => {
+            let wanted = states
+                .iter()
+                .map(|state| state.parse::<IssueState>())
+                .collect::<Result<Vec<_>, _>>()?;
             let store = Store::connect(settings.database.url.expose_secret(), 1)
                 .await
                 .with_context(|| format!("connecting to {}", redact_url(&settings.database.url)))?;
-            let issues = store.issues_in_states(&filter, &states).await?;
+            let issues = store.issues_in_states(&filter, &wanted).await?;
             if dry_run {
                 for (site, date) in &issues {
                     println!("{site} {date}");

@@ -196,7 +196,7 @@ async fn index(State(console): State<Shared>) -> Page {
         by_site
             .entry(&issue.site)
             .or_default()
-            .insert(issue.date, &issue.state);
+            .insert(issue.date, issue.state.as_str());
     }
     let mut body = String::from(
         "<p class=legend><span class=complete style=background:#4caf50>complete</span>\

@@ -17,7 +17,7 @@ use epaper_common::sites;
 use epaper_common::transport::{Handler, InProcessQueues, Outbox};
 use epaper_crawler::CrawlStage;
 use epaper_indexer::media::MediaStore;
-use epaper_indexer::{IndexStage, Store};
+use epaper_indexer::{IndexStage, IssueState, Store};
 use epaper_parser::service::ParseStage;
 
 pub struct RunOptions {
@@ -37,7 +37,7 @@ pub struct RunOptions {
 #[derive(Debug)]
 pub struct RunSummary {
     pub n_issues: usize,
-    pub states: Vec<(String, String, i64)>,
+    pub states: Vec<(String, IssueState, i64)>,
 }
 
 /// The dates of `from..=to` on which the site publishes (every day with `all_days`).
@@ -222,11 +222,9 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
         from: Some(options.from),
         to: Some(options.to),
     };
-    let done: Vec<String> = ["complete", "partial", "failed", "absent"]
-        .map(String::from)
-        .to_vec();
+    let done = IssueState::FINISHED;
     let watcher = (!bar.is_hidden()).then(|| {
-        let (store, bar, filter, done) = (store.clone(), bar.clone(), filter.clone(), done.clone());
+        let (store, bar, filter) = (store.clone(), bar.clone(), filter.clone());
         tokio::spawn(async move {
             loop {
                 if let Ok(issues) = store.issues_in_states(&filter, &done).await {
