@@ -638,7 +638,53 @@ async fn validators_and_the_newest_issue_for_recrawls(store: Store) {
     );
 }
 
+/// Runs one statement on whichever database backs the store: tests corrupt rows with it.
+async fn execute(store: &Store, sql: &'static str) {
+    match store {
+        Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+        Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+    }
+    .unwrap();
+}
+
+/// A stored value the code cannot read fails the read with the row's name; it is never read as
+/// some default (an unknown kind as an article, corrupt paragraphs as none).
+async fn corrupt_rows_are_errors_naming_the_row(store: Store) {
+    store_article(&store, 0, "第一段").await;
+    let url = article(0, "").url;
+    execute(&store, "UPDATE raw_documents SET kind = 'leaflet'").await;
+    let error = store
+        .raw_documents(&ExportFilter::default(), async |_| Ok(()))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains(&url) && error.contains("leaflet"), "{error}");
+
+    execute(&store, "UPDATE articles SET paragraphs = 'not json'").await;
+    let error = store
+        .export(&ExportFilter::default(), |_| Ok(()))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(&url) && error.contains("paragraphs"),
+        "{error}"
+    );
+    let query = epaper_indexer::SearchQuery {
+        text: "志愿服务".into(),
+        filter: ExportFilter::default(),
+        limit: 10,
+    };
+    let error = store.search(&query).await.unwrap_err().to_string();
+    assert!(error.contains(&url), "{error}");
+
+    execute(&store, "UPDATE issues SET state = 'done'").await;
+    assert!(store.issue_state("sample", date()).await.is_err());
+    store.close().await;
+}
+
 on_both_stores!(
+    corrupt_rows_are_errors_naming_the_row,
     validators_and_the_newest_issue_for_recrawls,
     completes_in_any_order_and_redelivery_changes_nothing,
     failures_make_partial_and_absence_is_not_a_failure,
