@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use epaper_common::config::{Settings, SizeCaps, redact_url};
 use epaper_common::messages::{CrawlIssue, Direction, Message, Stage};
 use epaper_common::sites;
-use epaper_indexer::{ExportFilter, SearchQuery};
+use epaper_indexer::{ExportFilter, IssueState, SearchQuery};
 use secrecy::SecretString;
 
 use crate::connect::{open_broker, open_store};
@@ -232,11 +232,7 @@ pub async fn reparse(
                 });
             match parsed {
                 Ok(record) => {
-                    let (page, article) = match &record {
-                        epaper_common::messages::Record::Page(p) => (Some(p), None),
-                        epaper_common::messages::Record::Article(a) => (None, Some(a)),
-                    };
-                    store.store_document(&fetched, page, article).await?;
+                    store.store_document(&fetched, &record).await?;
                     n_ok += 1;
                 }
                 Err(error) => {
@@ -341,8 +337,12 @@ pub async fn replay(
             filter,
             base_url,
         } => {
+            let wanted = states
+                .iter()
+                .map(|state| state.parse::<IssueState>())
+                .collect::<Result<Vec<_>, _>>()?;
             let store = open_store(&settings.database.url, 1).await?;
-            let issues = store.issues_in_states(&filter, &states).await?;
+            let issues = store.issues_in_states(&filter, &wanted).await?;
             if dry_run {
                 for (site, date) in &issues {
                     println!("{site} {date}");

@@ -300,7 +300,7 @@ async fn index(State(console): State<Shared>) -> Page {
         by_site
             .entry(&issue.site)
             .or_default()
-            .insert(issue.date, &issue.state);
+            .insert(issue.date, issue.state.as_str());
     }
     let body = html! {
         p.legend {

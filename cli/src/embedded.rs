@@ -18,6 +18,7 @@ use epaper_common::transport::{Handler, InProcessQueues, Outbox, catch_panic};
 use epaper_crawler::CrawlStage;
 use epaper_indexer::IndexStage;
 use epaper_indexer::media::MediaStore;
+use epaper_indexer::IssueState;
 use secrecy::SecretString;
 
 use crate::connect::open_store;
@@ -40,7 +41,7 @@ pub struct RunOptions {
 #[derive(Debug)]
 pub struct RunSummary {
     pub n_issues: usize,
-    pub states: Vec<(String, String, i64)>,
+    pub states: Vec<(String, IssueState, i64)>,
 }
 
 /// The dates of `from..=to` on which the site publishes (every day with `all_days`).
@@ -226,11 +227,9 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
         from: Some(options.from),
         to: Some(options.to),
     };
-    let done: Vec<String> = ["complete", "partial", "failed", "absent"]
-        .map(String::from)
-        .to_vec();
+    let done = IssueState::FINISHED;
     let watcher = (!bar.is_hidden()).then(|| {
-        let (store, bar, filter, done) = (store.clone(), bar.clone(), filter.clone(), done.clone());
+        let (store, bar, filter) = (store.clone(), bar.clone(), filter.clone());
         tokio::spawn(async move {
             loop {
                 if let Ok(issues) = store.issues_in_states(&filter, &done).await {

@@ -292,7 +292,10 @@ impl Sources {
         let mut oldest_unfinished = None;
         if let Some(store) = &self.store {
             for (site, state, n) in store.issue_states().await? {
-                issues.entry(site).or_default().insert(state, n);
+                issues
+                    .entry(site)
+                    .or_default()
+                    .insert(state.as_str().to_string(), n);
             }
             oldest_unfinished = store.oldest_unfinished().await?;
         }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use epaper_common::broker::Broker;
 use epaper_common::config::Settings;
 use epaper_indexer::testing::{FreshDatabase, random_suffix};
-use epaper_indexer::{ExportFilter, ExportedArticle, Store};
+use epaper_indexer::{ExportFilter, ExportedArticle, IssueState, Store};
 
 fn bin(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_BIN_EXE_epaper"))
@@ -432,7 +432,7 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
     // Both issues reach `complete` once their manifests and every document are in.
     let store = Store::connect(&db.url, 1).await.unwrap();
     let mut states = store.issue_states().await.unwrap();
-    while states != vec![("sample".to_string(), "complete".to_string(), 2)]
+    while states != vec![("sample".to_string(), IssueState::Complete, 2)]
         && Instant::now() < deadline
     {
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -440,7 +440,7 @@ async fn services_store_every_manifest_article_exactly_once_in_postgres() {
     }
     assert_eq!(
         states,
-        vec![("sample".to_string(), "complete".to_string(), 2)]
+        vec![("sample".to_string(), IssueState::Complete, 2)]
     );
     assert_service_endpoints(&logs, &names, &prefix).await;
     // Two indexers shared one media directory: each scan, PDF and image is there once,
@@ -1186,7 +1186,11 @@ async fn console_in_a_browser_shows_the_archive_and_replays_an_issue() {
     let store = Store::connect(&db.url, 1).await.unwrap();
     let day = chrono::NaiveDate::parse_from_str(&dates[0], "%Y-%m-%d").unwrap();
     assert_eq!(
-        store.issue_state("sample", day).await.unwrap().as_deref(),
+        store
+            .issue_state("sample", day)
+            .await
+            .unwrap()
+            .map(IssueState::as_str),
         Some("queued")
     );
     store.close().await;
@@ -1632,7 +1636,7 @@ async fn console_serves_an_embedded_sqlite_archive_without_a_broker() {
     let store = Store::connect(&db_url, 1).await.unwrap();
     assert_eq!(
         store.issue_states().await.unwrap(),
-        vec![("sample".to_string(), "complete".to_string(), 2)]
+        vec![("sample".to_string(), IssueState::Complete, 2)]
     );
     store.close().await;
     drop(console);

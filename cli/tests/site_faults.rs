@@ -9,8 +9,8 @@ use epaper::embedded::{self, RunOptions};
 use epaper::sample::{self, Faults, generate};
 use epaper_common::config::Settings;
 use epaper_common::messages::Direction;
-use epaper_indexer::Store;
 use epaper_indexer::store::ExportFilter;
+use epaper_indexer::{IssueState, Store};
 
 async fn serve(n_issues: usize) -> String {
     let (base_url, server) = sample::bind(([127, 0, 0, 1], 0).into(), n_issues, Faults::Permanent)
@@ -132,7 +132,11 @@ async fn permanent_faults_are_failures_per_url_off_days_are_absent_and_gbk_is_de
         } else {
             "complete"
         };
-        assert_eq!(state.as_deref(), Some(expected), "issue of {date}");
+        assert_eq!(
+            state.map(IssueState::as_str),
+            Some(expected),
+            "issue of {date}"
+        );
     }
 
     // Each broken URL is one failure row of the crawl stage, with its kind; nothing else failed.
@@ -275,7 +279,10 @@ async fn a_recrawl_asks_conditionally_gets_304s_and_leaves_the_archive_as_it_was
     };
 
     let first = embedded::run(&settings, options()).await.unwrap();
-    assert_eq!(first.states, vec![("sample".into(), "complete".into(), 2)]);
+    assert_eq!(
+        first.states,
+        vec![("sample".into(), IssueState::Complete, 2)]
+    );
     assert_eq!(not_modified().await, 0);
     let store = Store::connect(&db_url, 1).await.unwrap();
     let archived = export(&store).await;
@@ -292,7 +299,10 @@ async fn a_recrawl_asks_conditionally_gets_304s_and_leaves_the_archive_as_it_was
     store.close().await;
 
     let second = embedded::run(&settings, options()).await.unwrap();
-    assert_eq!(second.states, vec![("sample".into(), "complete".into(), 2)]);
+    assert_eq!(
+        second.states,
+        vec![("sample".into(), IssueState::Complete, 2)]
+    );
     // Every article answered 304; the pages were fetched again (their links are needed).
     assert_eq!(not_modified().await, n_articles);
     let store = Store::connect(&db_url, 1).await.unwrap();
@@ -351,7 +361,7 @@ async fn an_incremental_run_starts_at_the_newest_stored_issue() {
     assert_eq!(summary.n_issues, 2);
     assert_eq!(
         summary.states,
-        vec![("sample".into(), "complete".into(), 3)]
+        vec![("sample".into(), IssueState::Complete, 3)]
     );
     let _ = std::fs::remove_file(&db_path);
 }
@@ -396,7 +406,7 @@ async fn following_issue_links_skips_the_days_without_an_issue() {
     let (summary, archived) = run(Some(Direction::Next), to).await;
     assert_eq!(
         summary.states,
-        vec![("sample".into(), "complete".into(), 3)]
+        vec![("sample".into(), IssueState::Complete, 3)]
     );
     assert_eq!(summary.n_issues, 3);
     assert_eq!(archived, n_articles);
@@ -407,8 +417,8 @@ async fn following_issue_links_skips_the_days_without_an_issue() {
     assert_eq!(
         summary.states,
         vec![
-            ("sample".into(), "absent".into(), 2),
-            ("sample".into(), "complete".into(), 3)
+            ("sample".into(), IssueState::Absent, 2),
+            ("sample".into(), IssueState::Complete, 3)
         ]
     );
     assert_eq!(summary.n_issues, 5);
@@ -419,8 +429,8 @@ async fn following_issue_links_skips_the_days_without_an_issue() {
     assert_eq!(
         summary.states,
         vec![
-            ("sample".into(), "absent".into(), 6),
-            ("sample".into(), "complete".into(), 3)
+            ("sample".into(), IssueState::Absent, 6),
+            ("sample".into(), IssueState::Complete, 3)
         ]
     );
     assert_eq!(archived, n_articles);

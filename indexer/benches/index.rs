@@ -320,10 +320,9 @@ impl Articles {
 fn items(batch: &[Article]) -> Vec<Item<'_>> {
     batch
         .iter()
-        .map(|a| Item::Document {
+        .map(|a| Item::Article {
             fetched: &a.fetched,
-            page: None,
-            article: Some(&a.article),
+            article: &a.article,
         })
         .collect()
 }

@@ -10,12 +10,12 @@ pub mod testing;
 
 use epaper_common::config::{Settings, SizeCaps};
 use epaper_common::error::StageError;
-use epaper_common::messages::{Message, Record, Stage};
+use epaper_common::messages::{Message, Stage};
 use epaper_common::transport::{Handler, Outbox};
 
 pub use store::{
-    ExportFilter, ExportedArticle, IssueRow, Item, SearchHit, SearchQuery, Store, StoreError,
-    StoredPage,
+    ExportFilter, ExportedArticle, IssueRow, IssueState, Item, SearchHit, SearchQuery, Store,
+    StoreError, StoredPage,
 };
 
 pub struct IndexStage {
@@ -79,16 +79,11 @@ impl Handler for IndexStage {
                 .apply_manifest(&manifest)
                 .await
                 .map_err(stage_error),
-            Message::Parsed(parsed) => {
-                let (page, article) = match &parsed.record {
-                    Record::Page(page) => (Some(page), None),
-                    Record::Article(article) => (None, Some(article)),
-                };
-                self.store
-                    .store_document(&parsed.fetched, page, article)
-                    .await
-                    .map_err(stage_error)
-            }
+            Message::Parsed(parsed) => self
+                .store
+                .store_document(&parsed.fetched, &parsed.record)
+                .await
+                .map_err(stage_error),
             Message::Media(medium) => {
                 let Some(media) = &self.media else {
                     return Err(StageError::permanent(anyhow::anyhow!(
@@ -159,17 +154,7 @@ impl Handler for IndexStage {
                     continue;
                 }
                 Message::Manifest(manifest) => Item::Manifest(manifest),
-                Message::Parsed(parsed) => {
-                    let (page, article) = match &parsed.record {
-                        Record::Page(page) => (Some(page), None),
-                        Record::Article(article) => (None, Some(article)),
-                    };
-                    Item::Document {
-                        fetched: &parsed.fetched,
-                        page,
-                        article,
-                    }
-                }
+                Message::Parsed(parsed) => Item::document(&parsed.fetched, &parsed.record),
                 other => {
                     return Err(StageError::permanent(anyhow::anyhow!(
                         "the index stage takes parsed documents and manifests, not {}",

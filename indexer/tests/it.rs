@@ -4,12 +4,12 @@
 use chrono::{NaiveDate, Utc};
 use epaper_common::messages::{
     ArticleRecord, CompressedBytes, DocKind, FetchFailure, FetchedDocument, Image, IssueManifest,
-    PageRecord, PageRef,
+    PageRecord, PageRef, Record,
 };
 use epaper_indexer::media::MediaStore;
 use epaper_indexer::store::{ExportedImage, StoredMedium};
 use epaper_indexer::testing::{FreshDatabase, random_suffix};
-use epaper_indexer::{ExportFilter, ExportedArticle, Store};
+use epaper_indexer::{ExportFilter, ExportedArticle, IssueState, Store};
 
 const BASE: &str = "http://paper.test/html/2024-03/04/";
 
@@ -101,7 +101,8 @@ async fn exported(store: &Store) -> Vec<ExportedArticle> {
 }
 
 async fn state(store: &Store) -> Option<String> {
-    store.issue_state("sample", date()).await.unwrap()
+    let state = store.issue_state("sample", date()).await.unwrap();
+    state.map(|state| state.as_str().to_string())
 }
 
 async fn store_page(store: &Store, n_articles: usize) {
@@ -109,8 +110,7 @@ async fn store_page(store: &Store, n_articles: usize) {
     store
         .store_document(
             &fetched(&page.url, DocKind::Page, "<html/>"),
-            Some(&page),
-            None,
+            &Record::Page(page),
         )
         .await
         .unwrap();
@@ -121,8 +121,7 @@ async fn store_article(store: &Store, k: usize, paragraph: &str) {
     store
         .store_document(
             &fetched(&article.url, DocKind::Article, paragraph),
-            None,
-            Some(&article),
+            &Record::Article(article),
         )
         .await
         .unwrap();
@@ -186,7 +185,7 @@ async fn completes_in_any_order_and_redelivery_changes_nothing(store: Store) {
     assert_eq!(after[0].paragraphs[1], "改过的第一段。");
     assert_eq!(
         store.issue_states().await.unwrap(),
-        vec![("sample".to_string(), "complete".to_string(), 1)]
+        vec![("sample".to_string(), IssueState::Complete, 1)]
     );
     store.close().await;
 }
@@ -215,7 +214,11 @@ async fn failures_make_partial_and_absence_is_not_a_failure(store: Store) {
     with_media.media = vec![pdf.clone()];
     store.apply_manifest(&with_media).await.unwrap();
     assert_eq!(
-        store.issue_state("sample", day).await.unwrap().as_deref(),
+        store
+            .issue_state("sample", day)
+            .await
+            .unwrap()
+            .map(IssueState::as_str),
         Some("parsing")
     );
     with_media.failures = vec![FetchFailure {
@@ -225,7 +228,11 @@ async fn failures_make_partial_and_absence_is_not_a_failure(store: Store) {
     }];
     store.apply_manifest(&with_media).await.unwrap();
     assert_eq!(
-        store.issue_state("sample", day).await.unwrap().as_deref(),
+        store
+            .issue_state("sample", day)
+            .await
+            .unwrap()
+            .map(IssueState::as_str),
         Some("partial")
     );
 
@@ -247,7 +254,7 @@ async fn failures_make_partial_and_absence_is_not_a_failure(store: Store) {
             .issue_state("sample", absent_day)
             .await
             .unwrap()
-            .as_deref(),
+            .map(IssueState::as_str),
         Some("absent")
     );
     // A crawl that gave up marks its issue failed, but never one whose manifest arrived.
@@ -259,7 +266,7 @@ async fn failures_make_partial_and_absence_is_not_a_failure(store: Store) {
             .issue_state("sample", failed_day)
             .await
             .unwrap()
-            .as_deref(),
+            .map(IssueState::as_str),
         Some("crawling")
     );
     // A crawl start never moves an issue backwards.
@@ -272,7 +279,7 @@ async fn failures_make_partial_and_absence_is_not_a_failure(store: Store) {
             .issue_state("sample", failed_day)
             .await
             .unwrap()
-            .as_deref(),
+            .map(IssueState::as_str),
         Some("failed")
     );
     assert_eq!(state(&store).await.as_deref(), Some("partial"));
@@ -320,23 +327,20 @@ async fn a_batch_commits_many_documents_at_once(store: Store) {
     let changed_doc = fetched(&changed.url, DocKind::Article, "changed");
     let mut items = vec![
         Item::Manifest(&manifest),
-        Item::Document {
+        Item::Page {
             fetched: &page_doc,
-            page: Some(&page),
-            article: None,
+            page: &page,
         },
     ];
     for (doc, a) in docs.iter().zip(&articles) {
-        items.push(Item::Document {
+        items.push(Item::Article {
             fetched: doc,
-            page: None,
-            article: Some(a),
+            article: a,
         });
     }
-    items.push(Item::Document {
+    items.push(Item::Article {
         fetched: &changed_doc,
-        page: None,
-        article: Some(&changed),
+        article: &changed,
     });
     store.apply(&items).await.unwrap();
     let rows = exported(&store).await;
@@ -387,10 +391,9 @@ async fn search_follows_changed_articles(store: Store) {
     let items: Vec<epaper_indexer::Item> = docs
         .iter()
         .zip(&batch)
-        .map(|(doc, a)| epaper_indexer::Item::Document {
+        .map(|(doc, a)| epaper_indexer::Item::Article {
             fetched: doc,
-            page: None,
-            article: Some(a),
+            article: a,
         })
         .collect();
     store.apply(&items).await.unwrap();
@@ -607,7 +610,7 @@ async fn validators_and_the_newest_issue_for_recrawls(store: Store) {
     doc.etag = Some("\"abc\"".into());
     doc.last_modified = Some("Mon, 04 Mar 2024 00:00:00 GMT".into());
     store
-        .store_document(&doc, None, Some(&first))
+        .store_document(&doc, &Record::Article(first.clone()))
         .await
         .unwrap();
     store_article(&store, 1, "第二段").await;
@@ -635,7 +638,53 @@ async fn validators_and_the_newest_issue_for_recrawls(store: Store) {
     );
 }
 
+/// Runs one statement on whichever database backs the store: tests corrupt rows with it.
+async fn execute(store: &Store, sql: &'static str) {
+    match store {
+        Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+        Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+    }
+    .unwrap();
+}
+
+/// A stored value the code cannot read fails the read with the row's name; it is never read as
+/// some default (an unknown kind as an article, corrupt paragraphs as none).
+async fn corrupt_rows_are_errors_naming_the_row(store: Store) {
+    store_article(&store, 0, "第一段").await;
+    let url = article(0, "").url;
+    execute(&store, "UPDATE raw_documents SET kind = 'leaflet'").await;
+    let error = store
+        .raw_documents(&ExportFilter::default(), async |_| Ok(()))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains(&url) && error.contains("leaflet"), "{error}");
+
+    execute(&store, "UPDATE articles SET paragraphs = 'not json'").await;
+    let error = store
+        .export(&ExportFilter::default(), |_| Ok(()))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(&url) && error.contains("paragraphs"),
+        "{error}"
+    );
+    let query = epaper_indexer::SearchQuery {
+        text: "志愿服务".into(),
+        filter: ExportFilter::default(),
+        limit: 10,
+    };
+    let error = store.search(&query).await.unwrap_err().to_string();
+    assert!(error.contains(&url), "{error}");
+
+    execute(&store, "UPDATE issues SET state = 'done'").await;
+    assert!(store.issue_state("sample", date()).await.is_err());
+    store.close().await;
+}
+
 on_both_stores!(
+    corrupt_rows_are_errors_naming_the_row,
     validators_and_the_newest_issue_for_recrawls,
     completes_in_any_order_and_redelivery_changes_nothing,
     failures_make_partial_and_absence_is_not_a_failure,
