@@ -1807,8 +1807,8 @@ async fn console_holds_against_hostile_requests_and_records() {
     );
     let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
     assert_eq!(
-        store.issue_state("sample", date).await.unwrap().as_deref(),
-        Some("complete"),
+        store.issue_state("sample", date).await.unwrap(),
+        Some(IssueState::Complete),
         "no row changed"
     );
     // The console's own form still replays.
