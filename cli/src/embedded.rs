@@ -17,8 +17,8 @@ use epaper_common::sites;
 use epaper_common::transport::{Handler, InProcessQueues, Outbox, catch_panic};
 use epaper_crawler::CrawlStage;
 use epaper_indexer::IndexStage;
-use epaper_indexer::media::MediaStore;
 use epaper_indexer::IssueState;
+use epaper_indexer::media::MediaStore;
 use secrecy::SecretString;
 
 use crate::connect::open_store;
