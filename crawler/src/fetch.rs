@@ -79,7 +79,7 @@ impl Origins {
         } else if self.0.iter().any(|(h, _)| h == host) {
             Err(format!("port {port} of {host} is not a port of this site"))
         } else {
-            Err(format!("{host} is not a host of this site"))
+            Err(format!("{host} is another host, not one of this site's"))
         }
     }
 }
