@@ -4,7 +4,11 @@
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/sites");
+    // The manifest directory of this build, read when the script runs: `env!` would bake in the
+    // checkout the script was first compiled in, and cargo reuses a build script across
+    // checkouts that share a target directory.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest_dir).join("../config/sites");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut profiles: Vec<_> = std::fs::read_dir(&dir)
         .expect("config/sites exists")
