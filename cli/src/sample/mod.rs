@@ -40,6 +40,8 @@ pub enum Faults {
     Permanent,
 }
 
+const HTML: &str = "text/html; charset=utf-8";
+
 struct Resource {
     content_type: &'static str,
     body: Vec<u8>,
@@ -130,78 +132,12 @@ impl Site {
         offsite_base_url: String,
     ) -> Site {
         let mut resources = HashMap::new();
-        let html = "text/html; charset=utf-8";
         let mut manifest = Manifest {
-            issues: Vec::new(),
+            issues: (0..paper.issues.len())
+                .map(|issue_idx| render_issue(paper, issue_idx, &base_url, &mut resources))
+                .collect(),
             permanent: None,
         };
-        for (issue_idx, issue) in paper.issues.iter().enumerate() {
-            let mut pages = Vec::new();
-            for (page_idx, page) in issue.pages.iter().enumerate() {
-                resources.insert(
-                    issue.page_url(page),
-                    Resource {
-                        content_type: html,
-                        body: render::page_html(paper, issue_idx, page_idx).into_bytes(),
-                    },
-                );
-                let seed = (issue_idx * 100 + page_idx + 1) as u64;
-                resources.insert(
-                    issue.scan_url(page),
-                    Resource {
-                        content_type: "image/png",
-                        body: render::png(seed),
-                    },
-                );
-                resources.insert(
-                    issue.pdf_url(page),
-                    Resource {
-                        content_type: "application/pdf",
-                        body: render::pdf(&format!("{} {}", issue.date, page.page_no)),
-                    },
-                );
-                for article in &page.articles {
-                    resources.insert(
-                        issue.article_url(article),
-                        Resource {
-                            content_type: html,
-                            body: render::article_html(issue, page, article).into_bytes(),
-                        },
-                    );
-                    for (k, image) in article.images.iter().enumerate() {
-                        resources.insert(
-                            image.file.clone(),
-                            Resource {
-                                content_type: "image/png",
-                                body: render::png(article.id as u64 * 10 + k as u64),
-                            },
-                        );
-                    }
-                }
-                pages.push(ManifestPage {
-                    page_no: page.page_no.clone(),
-                    page_name: page.page_name.clone(),
-                    url: format!("{base_url}{}", issue.page_url(page)),
-                    image_url: format!("{base_url}{}", issue.scan_url(page)),
-                    pdf_url: format!("{base_url}{}", issue.pdf_url(page)),
-                    articles: page
-                        .articles
-                        .iter()
-                        .map(|a| format!("{base_url}{}", issue.article_url(a)))
-                        .collect(),
-                    images: page
-                        .articles
-                        .iter()
-                        .flat_map(|a| a.images.iter())
-                        .map(|image| format!("{base_url}{}", image.file))
-                        .collect(),
-                });
-            }
-            manifest.issues.push(ManifestIssue {
-                date: issue.date.to_string(),
-                pages,
-            });
-        }
         let mut specials = HashMap::new();
         if faults == Faults::Permanent {
             manifest.permanent = Some(permanent_faults(
@@ -272,41 +208,53 @@ impl Site {
     }
 
     pub async fn respond(&self, uri: &Uri, headers: &HeaderMap) -> Response<Body> {
-        let path = uri.path().trim_start_matches('/').to_string();
-        if path == "not-modified-responses" {
-            return Response::new(Body::from(self.not_modified().to_string()));
+        let path = uri.path().trim_start_matches('/');
+        if let Some(response) = self.counter(path).or_else(|| self.special(path)) {
+            return response;
         }
-        if self.faults == Faults::Permanent && path == "offsite-requests" {
-            let n = self
+        match self.resources.get(path) {
+            Some(resource) => self.serve(path, resource, headers).await,
+            None => Response::builder()
+                .status(StatusCode::NOT_FOUND)
+                .header(header::CONTENT_TYPE, HTML)
+                .body(Body::from("<html><body>404 没有找到该页面</body></html>"))
+                .expect("valid response"),
+        }
+    }
+
+    /// The counters tests read: 304s answered, and requests the off-site host got.
+    fn counter(&self, path: &str) -> Option<Response<Body>> {
+        let n = match path {
+            "not-modified-responses" => self.not_modified(),
+            "offsite-requests" if self.faults == Faults::Permanent => self
                 .offsite_requests
-                .load(std::sync::atomic::Ordering::SeqCst);
-            return Response::new(Body::from(n.to_string()));
-        }
-        match self.specials.get(&path) {
-            Some(Special::Redirect(location)) => {
-                return Response::builder()
-                    .status(StatusCode::FOUND)
-                    .header(header::LOCATION, location.as_str())
-                    .body(Body::empty())
-                    .expect("valid response");
-            }
-            Some(Special::Oversized(n)) => {
+                .load(std::sync::atomic::Ordering::SeqCst),
+            _ => return None,
+        };
+        Some(Response::new(Body::from(n.to_string())))
+    }
+
+    /// The answers no retry changes (`--faults permanent`).
+    fn special(&self, path: &str) -> Option<Response<Body>> {
+        let response = match self.specials.get(path)? {
+            Special::Redirect(location) => Response::builder()
+                .status(StatusCode::FOUND)
+                .header(header::LOCATION, location.as_str())
+                .body(Body::empty()),
+            Special::Oversized(n) => {
                 let mut body = b"<html><body>".to_vec();
                 body.resize(*n, b' ');
-                return Response::builder()
-                    .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+                Response::builder()
+                    .header(header::CONTENT_TYPE, HTML)
                     .body(Body::from(body))
-                    .expect("valid response");
             }
-            None => {}
-        }
-        let Some(resource) = self.resources.get(&path) else {
-            return Response::builder()
-                .status(StatusCode::NOT_FOUND)
-                .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
-                .body(Body::from("<html><body>404 没有找到该页面</body></html>"))
-                .expect("valid response");
         };
+        Some(response.expect("valid response"))
+    }
+
+    /// Serves `resource`, with the transient fault of a first request, or a 304 when the
+    /// request's `If-None-Match` names its ETag.
+    async fn serve(&self, path: &str, resource: &Resource, headers: &HeaderMap) -> Response<Body> {
         // A strong validator of the bytes, so that a re-crawl can ask conditionally.
         let etag = format!("\"{:016x}\"", fnv(&resource.body));
         let ok = |body: Vec<u8>| {
@@ -320,7 +268,7 @@ impl Site {
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag));
-        match self.fault_for(&path) {
+        match self.fault_for(path) {
             Some(0) | Some(1) => Response::builder()
                 .status(StatusCode::SERVICE_UNAVAILABLE)
                 .body(Body::from("busy"))
@@ -358,6 +306,60 @@ impl Site {
     }
 }
 
+/// Renders issue `issue_idx` of `paper` into `resources` (pages, scans, PDFs, articles and
+/// their images) and returns what the manifest says of it.
+fn render_issue(
+    paper: &Paper,
+    issue_idx: usize,
+    base_url: &str,
+    resources: &mut HashMap<String, Resource>,
+) -> ManifestIssue {
+    let issue = &paper.issues[issue_idx];
+    let mut add = |path: String, content_type: &'static str, body: Vec<u8>| {
+        resources.insert(path, Resource { content_type, body });
+    };
+    let mut pages = Vec::new();
+    for (page_idx, page) in issue.pages.iter().enumerate() {
+        let page_html = render::page_html(paper, issue_idx, page_idx).into_bytes();
+        add(issue.page_url(page), HTML, page_html);
+        let seed = (issue_idx * 100 + page_idx + 1) as u64;
+        add(issue.scan_url(page), "image/png", render::png(seed));
+        let label = format!("{} {}", issue.date, page.page_no);
+        add(issue.pdf_url(page), "application/pdf", render::pdf(&label));
+        for article in &page.articles {
+            let article_html = render::article_html(issue, page, article).into_bytes();
+            add(issue.article_url(article), HTML, article_html);
+            for (k, image) in article.images.iter().enumerate() {
+                let seed = article.id as u64 * 10 + k as u64;
+                add(image.file.clone(), "image/png", render::png(seed));
+            }
+        }
+        let absolute = |path: String| format!("{base_url}{path}");
+        pages.push(ManifestPage {
+            page_no: page.page_no.clone(),
+            page_name: page.page_name.clone(),
+            url: absolute(issue.page_url(page)),
+            image_url: absolute(issue.scan_url(page)),
+            pdf_url: absolute(issue.pdf_url(page)),
+            articles: page
+                .articles
+                .iter()
+                .map(|a| absolute(issue.article_url(a)))
+                .collect(),
+            images: page
+                .articles
+                .iter()
+                .flat_map(|a| a.images.iter())
+                .map(|image| absolute(image.file.clone()))
+                .collect(),
+        });
+    }
+    ManifestIssue {
+        date: issue.date.to_string(),
+        pages,
+    }
+}
+
 /// FNV-1a: the per-URL fault draw and the ETags.
 fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(1469598103934665603u64, |h, b| {
@@ -385,6 +387,33 @@ fn permanent_faults(
     let Some(issue) = paper.issues.first() else {
         return out;
     };
+    break_documents(
+        issue,
+        base_url,
+        offsite_base_url,
+        resources,
+        specials,
+        &mut out,
+    );
+    encode_in_gbk(issue, base_url, resources, &mut out);
+    if !out.failures.is_empty() {
+        out.partial_dates.push(issue.date.to_string());
+    }
+    let last = paper.issues.last().expect("an issue").date;
+    out.absent_dates = add_off_days(last, resources, specials);
+    out
+}
+
+/// A page and an article that 404 forever, a redirect loop, an off-site redirect and an
+/// oversized body, all in `issue`, recorded in `out`.
+fn break_documents(
+    issue: &generate::Issue,
+    base_url: &str,
+    offsite_base_url: &str,
+    resources: &mut HashMap<String, Resource>,
+    specials: &mut HashMap<String, Special>,
+    out: &mut ManifestPermanent,
+) {
     let article = |page: usize, k: usize| {
         issue
             .pages
@@ -418,18 +447,26 @@ fn permanent_faults(
         fail(path, "article", "redirect_loop");
     }
     if let Some(path) = article(1, 0) {
-        specials.insert(
-            path.clone(),
-            Special::Redirect(format!("{offsite_base_url}{path}")),
-        );
+        let location = format!("{offsite_base_url}{path}");
+        specials.insert(path.clone(), Special::Redirect(location));
         fail(path, "article", "offsite_redirect");
     }
     if let Some(path) = article(1, 1) {
         specials.insert(path.clone(), Special::Oversized(OVERSIZED_BYTES));
         fail(path, "article", "oversized");
     }
-    for (k, declared) in [(0, true), (1, false)] {
-        let Some(path) = article(2, k) else { continue };
+}
+
+/// Two articles of the third page re-encoded in GBK: one declares it, one declares nothing.
+fn encode_in_gbk(
+    issue: &generate::Issue,
+    base_url: &str,
+    resources: &mut HashMap<String, Resource>,
+    out: &mut ManifestPermanent,
+) {
+    let articles = issue.pages.get(2).map(|p| &p.articles[..]).unwrap_or(&[]);
+    for (article, declared) in articles.iter().zip([true, false]) {
+        let path = issue.article_url(article);
         let Some(resource) = resources.get_mut(&path) else {
             continue;
         };
@@ -449,10 +486,15 @@ fn permanent_faults(
         };
         out.gbk_articles.push(format!("{base_url}{path}"));
     }
-    if !out.failures.is_empty() {
-        out.partial_dates.push(issue.date.to_string());
-    }
-    let last = paper.issues.last().expect("an issue").date;
+}
+
+/// The two days after `last` have no issue: the first entry 404s, the second redirects to a
+/// not-found page. Returns those dates.
+fn add_off_days(
+    last: chrono::NaiveDate,
+    resources: &mut HashMap<String, Resource>,
+    specials: &mut HashMap<String, Special>,
+) -> Vec<String> {
     let (off, redirected) = (last + chrono::Days::new(1), last + chrono::Days::new(2));
     let entry = |date: chrono::NaiveDate| date.format("html/%Y-%m/%d/node_1.htm").to_string();
     resources.remove(&entry(off));
@@ -463,14 +505,13 @@ fn permanent_faults(
     resources.insert(
         "notfound.htm".to_string(),
         Resource {
-            content_type: "text/html; charset=utf-8",
+            content_type: HTML,
             body: "<html><head><title>提示</title></head><body>对不起，该日无报纸</body></html>"
                 .as_bytes()
                 .to_vec(),
         },
     );
-    out.absent_dates = vec![off.to_string(), redirected.to_string()];
-    out
+    vec![off.to_string(), redirected.to_string()]
 }
 
 /// Binds `addr` (port 0 picks a free one) and returns the bound address with the server future.
