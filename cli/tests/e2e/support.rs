@@ -1,0 +1,234 @@
+//! What every end-to-end test uses: the binaries, the sample site as a child process, the
+//! archive read back, and child processes that die with the test.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use epaper_indexer::{ExportFilter, ExportedArticle, Store};
+
+pub(crate) fn bin(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_BIN_EXE_epaper"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is not built; `cargo test --workspace` builds every service binary",
+        path.display()
+    );
+    path
+}
+
+pub(crate) fn amqp_url() -> String {
+    std::env::var("EPAPER_TEST_AMQP")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+}
+
+/// `epaper sample-site` as a child process; killed on drop.
+pub(crate) struct SampleSite {
+    pub(crate) child: Child,
+    pub(crate) base_url: String,
+}
+
+impl SampleSite {
+    pub(crate) fn start(n_issues: usize, faults: &str) -> SampleSite {
+        let mut child = Command::new(bin("epaper"))
+            .args([
+                "sample-site",
+                "--addr",
+                "127.0.0.1:0",
+                "--issues",
+                &n_issues.to_string(),
+                "--faults",
+                faults,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base_url = line.trim().to_string();
+        assert!(
+            base_url.starts_with("http://127.0.0.1:"),
+            "first line was {line:?}"
+        );
+        SampleSite { child, base_url }
+    }
+
+    /// Article URLs by issue date, from `/manifest.json`.
+    pub(crate) async fn manifest(&self) -> (Vec<String>, BTreeSet<String>) {
+        let body = reqwest::get(format!("{}manifest.json", self.base_url))
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let manifest: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let issues = manifest["issues"].as_array().unwrap();
+        let dates = issues
+            .iter()
+            .map(|i| i["date"].as_str().unwrap().to_string())
+            .collect();
+        let urls = issues
+            .iter()
+            .flat_map(|i| i["pages"].as_array().unwrap().iter())
+            .flat_map(|p| p["articles"].as_array().unwrap().iter())
+            .map(|u| u.as_str().unwrap().to_string())
+            .collect();
+        (dates, urls)
+    }
+}
+
+impl Drop for SampleSite {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) async fn export_all(db_url: &str) -> Vec<ExportedArticle> {
+    let store = Store::connect(db_url, 1).await.unwrap();
+    let mut rows = Vec::new();
+    store
+        .export(&ExportFilter::default(), |a| {
+            rows.push(a);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    store.close().await;
+    rows
+}
+
+/// Checks one stored article field for field against what the generator wrote.
+pub(crate) fn assert_matches_generator(rows: &[ExportedArticle], base_url: &str) {
+    let paper = epaper::sample::paper(2);
+    let issue = &paper.issues[1];
+    let page = &issue.pages[1];
+    let article = page
+        .articles
+        .iter()
+        .find(|a| a.pretitle.is_some() || a.subtitle.is_some())
+        .unwrap_or(&page.articles[0]);
+    let url = format!("{base_url}{}", issue.article_url(article));
+    let row = rows
+        .iter()
+        .find(|r| r.url == url)
+        .unwrap_or_else(|| panic!("{url} not stored"));
+    assert_eq!(row.site, "sample");
+    assert_eq!(row.date, issue.date);
+    assert_eq!(row.page_no.as_deref(), Some(page.page_no.as_str()));
+    assert_eq!(row.page_name.as_deref(), Some(page.page_name.as_str()));
+    assert_eq!(row.title.as_deref(), Some(article.title.as_str()));
+    assert_eq!(row.pretitle, article.pretitle);
+    assert_eq!(row.subtitle, article.subtitle);
+    assert_eq!(row.author.as_deref(), Some(article.author.as_str()));
+    assert_eq!(row.paragraphs, article.paragraphs);
+    assert_eq!(row.images.len(), article.images.len());
+    for (stored, truth) in row.images.iter().zip(&article.images) {
+        assert_eq!(stored.url, format!("{base_url}{}", truth.file));
+        assert_eq!(stored.caption.as_deref(), Some(truth.caption.as_str()));
+    }
+}
+
+pub(crate) fn assert_same_set(rows: &[ExportedArticle], want: &BTreeSet<String>) {
+    let got: Vec<&str> = rows.iter().map(|r| r.url.as_str()).collect();
+    let unique: BTreeSet<String> = got.iter().map(|s| s.to_string()).collect();
+    assert_eq!(got.len(), unique.len(), "duplicates stored");
+    assert_eq!(&unique, want, "stored set differs from the manifest");
+    assert!(
+        rows.iter()
+            .all(|r| r.title.is_some() && !r.paragraphs.is_empty())
+    );
+}
+
+/// The address a service logged as `http listening` (JSON logs), waiting for the line.
+pub(crate) fn http_addr_in(log: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if let Some(line) = text.lines().find(|l| l.contains("http listening")) {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            return value["addr"].as_str().unwrap().to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} logs no http address:\n{text}",
+            log.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+pub(crate) fn run_ok(command: &mut Command) -> String {
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{command:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+pub(crate) fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "service did not stop within 30 s of SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A child process killed when the test ends, also when it fails half-way.
+pub(crate) struct KillOnDrop(pub(crate) Child);
+
+/// Starts `epaper console` (the given command, on a free port) and returns it, killed on drop,
+/// with the base URL it prints first.
+pub(crate) fn start_console(command: &mut Command) -> (KillOnDrop, String) {
+    start_console_logging(command, Stdio::null())
+}
+
+/// As [`start_console`], with its log (stderr) going to `log`.
+pub(crate) fn start_console_logging(command: &mut Command, log: Stdio) -> (KillOnDrop, String) {
+    let mut console = KillOnDrop(
+        command
+            .args(["--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(console.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "first line was {line:?}"
+    );
+    (console, url)
+}
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
