@@ -20,6 +20,7 @@ use epaper_common::sites;
 use epaper_common::transport::Outbox;
 use futures_util::StreamExt;
 
+use crate::CrawlStage;
 use crate::fetch::{Conditional, FetchError, Fetched, Fetcher};
 use crate::media::verify_media;
 
@@ -86,24 +87,28 @@ impl Inventory {
 }
 
 impl<'a, O: Outbox> IssueCrawl<'a, O> {
+    /// The crawl of `issue` by `stage`, refused before anything is sent or fetched when the
+    /// site is unknown, the request's base URL is not the profile's to take, or the profile's
+    /// address policy refuses it.
     pub(crate) fn new(
-        settings: &'a CrawlerSettings,
+        stage: &'a CrawlStage,
         issue: CrawlIssue,
-        profile: sites::Profile,
-        entry: String,
-        fetcher: Fetcher,
         out: &'a O,
-    ) -> Self {
-        let found = Inventory::new(&issue);
-        IssueCrawl {
-            settings,
+    ) -> Result<Self, StageError> {
+        let profile = stage.profile(&issue.site).map_err(StageError::permanent)?;
+        let entry = profile
+            .entry_url(issue.base_url.as_deref(), issue.date)
+            .map_err(StageError::permanent)?;
+        let fetcher = stage.fetcher_for(&entry, &profile)?;
+        Ok(IssueCrawl {
+            settings: &stage.settings,
+            found: Inventory::new(&issue),
             issue,
             profile,
             entry,
             fetcher,
             out,
-            found,
-        }
+        })
     }
 
     /// Crawls the issue and sends what it found; `Err` only when the entry page could not be

@@ -110,14 +110,7 @@ impl Handler for CrawlStage {
                 message.describe()
             )));
         };
-        let profile = self.profile(&issue.site).map_err(StageError::permanent)?;
-        let entry = profile
-            .entry_url(issue.base_url.as_deref(), issue.date)
-            .map_err(StageError::permanent)?;
-        let fetcher = self.fetcher_for(&entry, &profile)?;
-        IssueCrawl::new(&self.settings, issue, profile, entry, fetcher, out)
-            .run()
-            .await
+        IssueCrawl::new(self, issue, out)?.run().await
     }
 }
 
