@@ -213,43 +213,9 @@ pub async fn respond(
             if n > times {
                 return html(body);
             }
-            let full = body.into_bytes();
-            let half = full[..full.len() / 2].to_vec();
-            // Half the bytes, a pause so that hyper flushes them, then the end of a body that
-            // promised more: hyper gives up on the response and closes the connection.
-            let stream = futures_util::stream::unfold(Some(half), |chunk| async move {
-                match chunk {
-                    Some(bytes) => Some((Ok::<_, std::io::Error>(bytes), None)),
-                    None => {
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        None
-                    }
-                }
-            });
-            Response::builder()
-                .status(StatusCode::OK)
-                .header(header::CONTENT_TYPE, HTML)
-                .header(header::CONTENT_LENGTH, full.len())
-                .body(Body::from_stream(stream))
-                .unwrap()
+            cut_off(body)
         }
-        Reply::Huge { head, len, tail } => {
-            let line = format!("# {}\n", "x".repeat(1021)).into_bytes();
-            let n_lines = len.saturating_sub(head.len() + tail.len()) / line.len();
-            let chunks = std::iter::once(head.as_bytes().to_vec())
-                .chain(std::iter::repeat_n(line.repeat(64), n_lines / 64))
-                .chain(std::iter::once(tail.as_bytes().to_vec()));
-            let sent = state.sent.clone();
-            let stream = futures_util::stream::iter(chunks.map(move |chunk| {
-                sent.fetch_add(chunk.len(), Ordering::Relaxed);
-                Ok::<_, std::io::Error>(chunk)
-            }));
-            Response::builder()
-                .status(StatusCode::OK)
-                .header(header::CONTENT_TYPE, "text/plain")
-                .body(Body::from_stream(stream))
-                .unwrap()
-        }
+        Reply::Huge { head, len, tail } => huge(head, len, tail, state.sent.clone()),
         Reply::Chunked(chunks) => {
             let stream =
                 futures_util::stream::iter(chunks.into_iter().map(Ok::<_, std::io::Error>));
@@ -260,4 +226,46 @@ pub async fn respond(
                 .unwrap()
         }
     }
+}
+
+/// A response that declares the full length of `body`, sends half of it and closes.
+fn cut_off(body: String) -> Response {
+    let full = body.into_bytes();
+    let half = full[..full.len() / 2].to_vec();
+    // Half the bytes, a pause so that hyper flushes them, then the end of a body that
+    // promised more: hyper gives up on the response and closes the connection.
+    let stream = futures_util::stream::unfold(Some(half), |chunk| async move {
+        match chunk {
+            Some(bytes) => Some((Ok::<_, std::io::Error>(bytes), None)),
+            None => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                None
+            }
+        }
+    });
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, HTML)
+        .header(header::CONTENT_LENGTH, full.len())
+        .body(Body::from_stream(stream))
+        .unwrap()
+}
+
+/// [`Reply::Huge`]'s body, generated as it streams, each chunk counted in `sent` as it is
+/// handed to the connection.
+fn huge(head: &str, len: usize, tail: &str, sent: Arc<AtomicUsize>) -> Response {
+    let line = format!("# {}\n", "x".repeat(1021)).into_bytes();
+    let n_lines = len.saturating_sub(head.len() + tail.len()) / line.len();
+    let chunks = std::iter::once(head.as_bytes().to_vec())
+        .chain(std::iter::repeat_n(line.repeat(64), n_lines / 64))
+        .chain(std::iter::once(tail.as_bytes().to_vec()));
+    let stream = futures_util::stream::iter(chunks.map(move |chunk| {
+        sent.fetch_add(chunk.len(), Ordering::Relaxed);
+        Ok::<_, std::io::Error>(chunk)
+    }));
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from_stream(stream))
+        .unwrap()
 }
