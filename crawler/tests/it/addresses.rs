@@ -38,18 +38,13 @@ async fn other_host() -> (Server, String) {
 #[tokio::test]
 async fn a_redirect_to_another_host_is_refused_and_never_followed() {
     let (other, target) = other_host().await;
-    let server = Server::start(
-        "127.0.0.1",
-        issue_with([
-            ("content_4.htm", Reply::Redirect(target.clone())),
-            // A redirect within the site is followed, so the refusal above is about the host.
-            ("content_5.htm", Reply::Redirect(path("content_50.htm"))),
-            ("content_50.htm", Reply::Html(article(5))),
-        ]),
-    )
+    let (server, fetched, manifest) = crawl_issue_with([
+        ("content_4.htm", Reply::Redirect(target.clone())),
+        // A redirect within the site is followed, so the refusal above is about the host.
+        ("content_5.htm", Reply::Redirect(path("content_50.htm"))),
+        ("content_50.htm", Reply::Html(article(5))),
+    ])
     .await;
-    let settings = settings(&[]);
-    let (fetched, manifest) = split(crawl(&stage(&settings), &server).await);
 
     assert_eq!(manifest.failures.len(), 1, "{:?}", manifest.failures);
     let failure = &manifest.failures[0];
@@ -245,12 +240,8 @@ async fn a_link_to_another_port_of_the_host_is_not_fetched() {
     let other = Server::start("127.0.0.1", issue()).await;
     let elsewhere = other.url("content_6.htm");
     let node_3 = page_html(&PAGES, &[(elsewhere.as_str(), "市图书馆延长开放时间")], &[]);
-    let server = Server::start(
-        "127.0.0.1",
-        issue_with([("node_3.htm", Reply::Html(node_3))]),
-    )
-    .await;
-    let (fetched, manifest) = split(crawl(&stage(&settings(&[])), &server).await);
+    let (_server, fetched, manifest) =
+        crawl_issue_with([("node_3.htm", Reply::Html(node_3))]).await;
     assert_eq!(manifest.failures.len(), 1, "{:?}", manifest.failures);
     assert_eq!(manifest.failures[0].url, elsewhere);
     assert!(
@@ -327,6 +318,6 @@ async fn test_profiles_go_only_where_crawler_test_sites_allows() {
     // Private: a loopback site is crawled as before.
     let private = settings(&[("EPAPER__CRAWLER__TEST_SITES", "private")]);
     let (fetched, manifest) = split(crawl(&stage(&private), &server).await);
-    assert!(manifest.failures.is_empty(), "{:?}", manifest.failures);
+    assert_no_failures(&manifest);
     assert_eq!(fetched.len(), 3 + 6);
 }

@@ -28,11 +28,7 @@ async fn a_complete_issue_is_fetched_once_each_and_listed_in_order() {
     assert!(!manifest.absent);
     assert_eq!(manifest.pages, pages);
     assert_eq!(manifest.articles, articles);
-    assert!(
-        manifest.failures.is_empty(),
-        "failures: {:?}",
-        manifest.failures
-    );
+    assert_no_failures(&manifest);
 
     // One Fetched per document, of the right kind, with the bytes as served.
     assert_eq!(fetched.len(), 9);
@@ -206,13 +202,7 @@ async fn an_unknown_site_is_a_permanent_error() {
 
 #[tokio::test]
 async fn a_page_that_fails_is_listed_and_named_in_the_failures() {
-    let server = Server::start(
-        "127.0.0.1",
-        issue_with([("node_2.htm", Reply::Status(500))]),
-    )
-    .await;
-    let settings = settings(&[]);
-    let (fetched, manifest) = split(crawl(&stage(&settings), &server).await);
+    let (server, fetched, manifest) = crawl_issue_with([("node_2.htm", Reply::Status(500))]).await;
 
     let pages: Vec<String> = ["node_1.htm", "node_2.htm", "node_3.htm"]
         .iter()
@@ -233,7 +223,7 @@ async fn a_page_that_fails_is_listed_and_named_in_the_failures() {
     );
     assert_eq!(
         server.hits(&path("node_2.htm")),
-        settings.crawler.max_attempts
+        settings(&[]).crawler.max_attempts
     );
 }
 
@@ -354,7 +344,7 @@ async fn media_are_held_to_the_size_limit_of_their_kind() {
     );
 
     let (_, media, manifest) = run("300", jpeg(200)).await;
-    assert!(manifest.failures.is_empty(), "{:?}", manifest.failures);
+    assert_no_failures(&manifest);
     assert_eq!(media.len(), 1);
     assert_eq!(media[0].fetched.kind, DocKind::Scan);
     assert_eq!(

@@ -12,36 +12,27 @@ use crate::support::*;
 
 #[tokio::test]
 async fn transient_faults_are_retried_and_retry_after_is_honoured() {
-    let server = Server::start(
-        "127.0.0.1",
-        issue_with([
-            (
-                "content_2.htm",
-                Reply::FailOnce {
-                    status: 503,
-                    retry_after: None,
-                    html: article(2),
-                },
-            ),
-            (
-                "content_3.htm",
-                Reply::FailOnce {
-                    status: 429,
-                    retry_after: Some("1"),
-                    html: article(3),
-                },
-            ),
-        ]),
-    )
+    let (server, fetched, manifest) = crawl_issue_with([
+        (
+            "content_2.htm",
+            Reply::FailOnce {
+                status: 503,
+                retry_after: None,
+                html: article(2),
+            },
+        ),
+        (
+            "content_3.htm",
+            Reply::FailOnce {
+                status: 429,
+                retry_after: Some("1"),
+                html: article(3),
+            },
+        ),
+    ])
     .await;
-    let settings = settings(&[]);
-    let (fetched, manifest) = split(crawl(&stage(&settings), &server).await);
 
-    assert!(
-        manifest.failures.is_empty(),
-        "failures: {:?}",
-        manifest.failures
-    );
+    assert_no_failures(&manifest);
     assert_eq!(
         urls_of(&fetched, DocKind::Article),
         sorted(article_urls(&server, &[1, 2, 3, 4, 5, 6]))
@@ -61,15 +52,10 @@ async fn transient_faults_are_retried_and_retry_after_is_honoured() {
 
 #[tokio::test]
 async fn an_article_that_always_fails_is_a_failure_after_max_attempts() {
-    let server = Server::start(
-        "127.0.0.1",
-        issue_with([("content_5.htm", Reply::Status(500))]),
-    )
-    .await;
-    let settings = settings(&[]);
-    let max_attempts = settings.crawler.max_attempts;
+    let max_attempts = settings(&[]).crawler.max_attempts;
     assert!(max_attempts > 1, "the default allows retries");
-    let (fetched, manifest) = split(crawl(&stage(&settings), &server).await);
+    let (server, fetched, manifest) =
+        crawl_issue_with([("content_5.htm", Reply::Status(500))]).await;
 
     let broken = server.url("content_5.htm");
     assert_eq!(
@@ -98,13 +84,8 @@ async fn an_article_that_always_fails_is_a_failure_after_max_attempts() {
 
 #[tokio::test]
 async fn a_forbidden_article_is_a_failure_and_not_retried() {
-    let server = Server::start(
-        "127.0.0.1",
-        issue_with([("content_2.htm", Reply::Status(403))]),
-    )
-    .await;
-    let settings = settings(&[]);
-    let (fetched, manifest) = split(crawl(&stage(&settings), &server).await);
+    let (server, fetched, manifest) =
+        crawl_issue_with([("content_2.htm", Reply::Status(403))]).await;
 
     assert_eq!(manifest.failures.len(), 1, "{:?}", manifest.failures);
     let failure = &manifest.failures[0];
@@ -184,34 +165,25 @@ async fn a_body_over_the_cap_is_a_failure_and_not_stored() {
 
 #[tokio::test]
 async fn a_body_cut_off_is_retried() {
-    let server = Server::start(
-        "127.0.0.1",
-        issue_with([
-            (
-                "content_3.htm",
-                Reply::Truncated {
-                    times: 1,
-                    html: article(3),
-                },
-            ),
-            (
-                "content_9.htm",
-                Reply::Truncated {
-                    times: u32::MAX,
-                    html: article(6),
-                },
-            ),
-        ]),
-    )
+    let (server, fetched, manifest) = crawl_issue_with([
+        (
+            "content_3.htm",
+            Reply::Truncated {
+                times: 1,
+                html: article(3),
+            },
+        ),
+        (
+            "content_9.htm",
+            Reply::Truncated {
+                times: u32::MAX,
+                html: article(6),
+            },
+        ),
+    ])
     .await;
-    let settings = settings(&[]);
-    let (fetched, manifest) = split(crawl(&stage(&settings), &server).await);
 
-    assert!(
-        manifest.failures.is_empty(),
-        "failures: {:?}",
-        manifest.failures
-    );
+    assert_no_failures(&manifest);
     let url = server.url("content_3.htm");
     assert_eq!(body_of(&fetched, &url), article(3).into_bytes());
     assert_eq!(server.hits(&path("content_3.htm")), 2);

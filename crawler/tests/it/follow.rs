@@ -102,26 +102,13 @@ async fn following_links_asks_for_the_linked_issue_within_bounds() {
     assert_eq!(forward.date, day(2024, 3, 6));
 
     // A linked date beyond the bound ends the chain, in either direction.
-    assert_eq!(
-        follow_up(following(
-            &server,
-            issue_date(),
-            Direction::Prev,
-            day(2024, 3, 1)
-        ))
-        .await,
-        None
-    );
-    assert_eq!(
-        follow_up(following(
-            &server,
-            issue_date(),
-            Direction::Next,
-            day(2024, 3, 5)
-        ))
-        .await,
-        None
-    );
+    for (direction, until) in [
+        (Direction::Prev, day(2024, 3, 1)),
+        (Direction::Next, day(2024, 3, 5)),
+    ] {
+        let request = following(&server, issue_date(), direction, until);
+        assert_eq!(follow_up(request).await, None, "{direction:?}");
+    }
     // Without `follow`, nothing but the issue itself.
     assert_eq!(
         follow_up(crawl_request("sample", &server, issue_date())).await,

@@ -88,6 +88,25 @@ pub async fn crawl(stage: &CrawlStage, server: &Server) -> Vec<Message> {
     out.take_after_start()
 }
 
+/// Serves the issue with `changes` and crawls it under the default settings: the server, for
+/// what it was asked, and what the stage sent.
+pub async fn crawl_issue_with(
+    changes: impl IntoIterator<Item = (&'static str, Reply)>,
+) -> (Server, Vec<FetchedDocument>, IssueManifest) {
+    let server = Server::start("127.0.0.1", issue_with(changes)).await;
+    let (fetched, manifest) = split(crawl(&stage(&settings(&[])), &server).await);
+    (server, fetched, manifest)
+}
+
+#[track_caller]
+pub fn assert_no_failures(manifest: &IssueManifest) {
+    assert!(
+        manifest.failures.is_empty(),
+        "failures: {:?}",
+        manifest.failures
+    );
+}
+
 /// Splits the output into the fetched documents and the manifest, checking that exactly one
 /// manifest was sent and that it came last.
 pub fn split(messages: Vec<Message>) -> (Vec<FetchedDocument>, IssueManifest) {
