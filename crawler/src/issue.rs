@@ -87,9 +87,9 @@ impl Inventory {
 }
 
 impl<'a, O: Outbox> IssueCrawl<'a, O> {
-    /// The crawl of `issue` by `stage`, refused before anything is sent or fetched when the
-    /// site is unknown, the request's base URL is not the profile's to take, or the profile's
-    /// address policy refuses it.
+    /// The crawl of `issue` by `stage`, refused before anything is sent or fetched: an unknown
+    /// site, a base URL the profile does not take, a test profile the deployment refuses, an
+    /// entry URL without a usable host.
     pub(crate) fn new(
         stage: &'a CrawlStage,
         issue: CrawlIssue,
@@ -111,8 +111,8 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
         })
     }
 
-    /// Crawls the issue and sends what it found; `Err` only when the entry page could not be
-    /// read (retryable when the site may answer later).
+    /// Crawls the issue and sends what it found; `Err` when the entry page could not be read
+    /// (retryable when the site may answer later) or a message could not be sent.
     pub(crate) async fn run(mut self) -> Result<(), StageError> {
         self.out
             .send(Message::CrawlStarted(IssueRef {
