@@ -87,139 +87,54 @@ fn is_loopback(ip: IpAddr) -> bool {
 }
 
 /// IPv4 ranges that are not public unicast (RFC 6890 and the IANA special-purpose registry),
-/// as (network, prefix length, name).
-pub const SPECIAL_V4: &[(Ipv4Addr, u8, &str)] = &[
-    (Ipv4Addr::new(0, 0, 0, 0), 8, "0.0.0.0/8 (this network)"),
-    (Ipv4Addr::new(10, 0, 0, 0), 8, "10.0.0.0/8 (private)"),
-    (
-        Ipv4Addr::new(100, 64, 0, 0),
-        10,
-        "100.64.0.0/10 (carrier-grade NAT)",
-    ),
-    (Ipv4Addr::new(127, 0, 0, 0), 8, "127.0.0.0/8 (loopback)"),
-    (
-        Ipv4Addr::new(169, 254, 0, 0),
-        16,
-        "169.254.0.0/16 (link-local)",
-    ),
-    (Ipv4Addr::new(172, 16, 0, 0), 12, "172.16.0.0/12 (private)"),
-    (
-        Ipv4Addr::new(192, 0, 0, 0),
-        24,
-        "192.0.0.0/24 (IETF protocol assignments)",
-    ),
-    (
-        Ipv4Addr::new(192, 0, 2, 0),
-        24,
-        "192.0.2.0/24 (documentation)",
-    ),
-    (
-        Ipv4Addr::new(192, 88, 99, 0),
-        24,
-        "192.88.99.0/24 (6to4 relay anycast)",
-    ),
-    (
-        Ipv4Addr::new(192, 168, 0, 0),
-        16,
-        "192.168.0.0/16 (private)",
-    ),
-    (
-        Ipv4Addr::new(198, 18, 0, 0),
-        15,
-        "198.18.0.0/15 (benchmarking)",
-    ),
-    (
-        Ipv4Addr::new(198, 51, 100, 0),
-        24,
-        "198.51.100.0/24 (documentation)",
-    ),
-    (
-        Ipv4Addr::new(203, 0, 113, 0),
-        24,
-        "203.0.113.0/24 (documentation)",
-    ),
-    (Ipv4Addr::new(224, 0, 0, 0), 4, "224.0.0.0/4 (multicast)"),
-    (Ipv4Addr::new(240, 0, 0, 0), 4, "240.0.0.0/4 (reserved)"),
-    (
-        Ipv4Addr::new(255, 255, 255, 255),
-        32,
-        "255.255.255.255 (broadcast)",
-    ),
+/// each written `network/length (name)`, a lone address standing for itself (/32). The range is
+/// read from the text a refusal names it by, so the two cannot disagree.
+pub const SPECIAL_V4: &[&str] = &[
+    "0.0.0.0/8 (this network)",
+    "10.0.0.0/8 (private)",
+    "100.64.0.0/10 (carrier-grade NAT)",
+    "127.0.0.0/8 (loopback)",
+    "169.254.0.0/16 (link-local)",
+    "172.16.0.0/12 (private)",
+    "192.0.0.0/24 (IETF protocol assignments)",
+    "192.0.2.0/24 (documentation)",
+    "192.88.99.0/24 (6to4 relay anycast)",
+    "192.168.0.0/16 (private)",
+    "198.18.0.0/15 (benchmarking)",
+    "198.51.100.0/24 (documentation)",
+    "203.0.113.0/24 (documentation)",
+    "224.0.0.0/4 (multicast)",
+    "240.0.0.0/4 (reserved)",
+    "255.255.255.255 (broadcast)",
 ];
 
-/// IPv6 ranges that are not public unicast. The ranges that embed an IPv4 address
-/// (::ffff:0:0/96, 64:ff9b::/96, 2002::/16) are not here: the address they carry is checked
-/// instead (see [`embedded_v4`]).
-pub const SPECIAL_V6: &[(Ipv6Addr, u8, &str)] = &[
-    (Ipv6Addr::UNSPECIFIED, 128, "::/128 (unspecified)"),
-    (Ipv6Addr::LOCALHOST, 128, "::1 (loopback)"),
-    (
-        Ipv6Addr::new(0, 0, 0, 0, 0, 0, 0, 0),
-        96,
-        "::/96 (IPv4-compatible, deprecated)",
-    ),
-    (
-        Ipv6Addr::new(0x64, 0xff9b, 1, 0, 0, 0, 0, 0),
-        48,
-        "64:ff9b:1::/48 (local-use IPv4/IPv6 translation)",
-    ),
-    (
-        Ipv6Addr::new(0x100, 0, 0, 0, 0, 0, 0, 0),
-        64,
-        "100::/64 (discard-only)",
-    ),
-    (
-        Ipv6Addr::new(0x2001, 0, 0, 0, 0, 0, 0, 0),
-        23,
-        "2001::/23 (IETF protocol assignments, Teredo)",
-    ),
-    (
-        Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0),
-        32,
-        "2001:db8::/32 (documentation)",
-    ),
-    (
-        Ipv6Addr::new(0x3fff, 0, 0, 0, 0, 0, 0, 0),
-        20,
-        "3fff::/20 (documentation)",
-    ),
-    (
-        Ipv6Addr::new(0xfc00, 0, 0, 0, 0, 0, 0, 0),
-        7,
-        "fc00::/7 (unique local)",
-    ),
-    (
-        Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 0),
-        10,
-        "fe80::/10 (link-local)",
-    ),
-    (
-        Ipv6Addr::new(0xfec0, 0, 0, 0, 0, 0, 0, 0),
-        10,
-        "fec0::/10 (site-local, deprecated)",
-    ),
-    (
-        Ipv6Addr::new(0xff00, 0, 0, 0, 0, 0, 0, 0),
-        8,
-        "ff00::/8 (multicast)",
-    ),
+/// IPv6 ranges that are not public unicast, written as [`SPECIAL_V4`] is (a lone address is a
+/// /128). The ranges that embed an IPv4 address (::ffff:0:0/96, 64:ff9b::/96, 2002::/16) are
+/// not here: the address they carry is checked instead (see [`embedded_v4`]).
+pub const SPECIAL_V6: &[&str] = &[
+    "::/128 (unspecified)",
+    "::1 (loopback)",
+    "::/96 (IPv4-compatible, deprecated)",
+    "64:ff9b:1::/48 (local-use IPv4/IPv6 translation)",
+    "100::/64 (discard-only)",
+    "2001::/23 (IETF protocol assignments, Teredo)",
+    "2001:db8::/32 (documentation)",
+    "3fff::/20 (documentation)",
+    "fc00::/7 (unique local)",
+    "fe80::/10 (link-local)",
+    "fec0::/10 (site-local, deprecated)",
+    "ff00::/8 (multicast)",
 ];
 
 /// The special range `ip` lies in, named; `None` for a public unicast address.
 pub fn special_range(ip: IpAddr) -> Option<String> {
     match ip {
-        IpAddr::V4(v4) => SPECIAL_V4
-            .iter()
-            .find(|(net, len, _)| in_prefix(u32::from(v4).into(), u32::from(*net).into(), *len, 32))
-            .map(|(_, _, name)| name.to_string()),
+        IpAddr::V4(v4) => find_range(SPECIAL_V4, u32::from(v4).into(), 32).map(str::to_string),
         IpAddr::V6(v6) => {
             if let Some((carrier, v4)) = embedded_v4(v6) {
                 return special_range(IpAddr::V4(v4)).map(|range| format!("{range} via {carrier}"));
             }
-            let listed = SPECIAL_V6
-                .iter()
-                .find(|(net, len, _)| in_prefix(u128::from(v6), u128::from(*net), *len, 128))
-                .map(|(_, _, name)| name.to_string());
+            let listed = find_range(SPECIAL_V6, u128::from(v6), 128).map(str::to_string);
             // Global unicast is 2000::/3 (RFC 4291); the rest is reserved or one of the ranges
             // above, never a newspaper's server.
             listed.or_else(|| {
@@ -228,6 +143,31 @@ pub fn special_range(ip: IpAddr) -> Option<String> {
             })
         }
     }
+}
+
+/// The first range of `table` ([`SPECIAL_V4`] or [`SPECIAL_V6`]) that holds `ip`, an address
+/// of `width` bits (32 or 128).
+fn find_range(table: &[&'static str], ip: u128, width: u8) -> Option<&'static str> {
+    table.iter().copied().find(|range| {
+        let (net, len) = network(range, width);
+        in_prefix(ip, net, len, u32::from(width))
+    })
+}
+
+/// The network and prefix length of a range as [`SPECIAL_V4`] and [`SPECIAL_V6`] write it. The
+/// tables are constants, and the tests read every entry, so a malformed one cannot ship.
+fn network(range: &str, width: u8) -> (u128, u8) {
+    let cidr = range.split(' ').next().unwrap_or_default();
+    let (address, len) = match cidr.split_once('/') {
+        Some((address, len)) => (address, len.parse().expect("a prefix length")),
+        None => (cidr, width),
+    };
+    let net = match address.parse().expect("an address") {
+        IpAddr::V4(v4) if width == 32 => u128::from(u32::from(v4)),
+        IpAddr::V6(v6) if width == 128 => u128::from(v6),
+        _ => panic!("{range} is not a range of a {width}-bit address"),
+    };
+    (net, len)
 }
 
 /// The IPv4 address an IPv6 address carries, with the range that carries it: an IPv4-mapped
@@ -360,9 +300,10 @@ mod tests {
         // starts, 192.0.0/24 touches 192.0.1/24 ...): a neighbour is only asserted public when
         // no range holds it.
         let listed = |ip: IpAddr| special_range(ip).is_some();
-        for (net, len, name) in SPECIAL_V4 {
-            let first = u32::from(*net);
-            let last = first | (u32::MAX.checked_shr(u32::from(*len)).unwrap_or(0));
+        for name in SPECIAL_V4 {
+            let (net, len) = network(name, 32);
+            let first = u32::try_from(net).unwrap();
+            let last = first | (u32::MAX.checked_shr(u32::from(len)).unwrap_or(0));
             for inside in [first, last] {
                 let ip = IpAddr::V4(Ipv4Addr::from(inside));
                 assert!(refused(ip), "{ip} is inside {name}");
@@ -372,18 +313,15 @@ mod tests {
                 .flatten()
             {
                 let ip = IpAddr::V4(Ipv4Addr::from(outside));
-                if !SPECIAL_V4
-                    .iter()
-                    .any(|(n, l, _)| in_prefix(outside.into(), u32::from(*n).into(), *l, 32))
-                {
+                if find_range(SPECIAL_V4, outside.into(), 32).is_none() {
                     assert!(!refused(ip), "{ip} is just outside {name}");
                     assert!(!listed(ip));
                 }
             }
         }
-        for (net, len, name) in SPECIAL_V6 {
-            let first = u128::from(*net);
-            let last = first | (u128::MAX.checked_shr(u32::from(*len)).unwrap_or(0));
+        for name in SPECIAL_V6 {
+            let (first, len) = network(name, 128);
+            let last = first | (u128::MAX.checked_shr(u32::from(len)).unwrap_or(0));
             for inside in [first, last] {
                 let ip = IpAddr::V6(Ipv6Addr::from(inside));
                 assert!(refused(ip), "{ip} is inside {name}");
@@ -393,9 +331,7 @@ mod tests {
                 .flatten()
             {
                 let ip = IpAddr::V6(Ipv6Addr::from(outside));
-                let in_table = SPECIAL_V6
-                    .iter()
-                    .any(|(n, l, _)| in_prefix(outside, u128::from(*n), *l, 128));
+                let in_table = find_range(SPECIAL_V6, outside, 128).is_some();
                 let global = outside >> 125 == 1;
                 if !in_table && embedded_v4(Ipv6Addr::from(outside)).is_none() {
                     // Outside 2000::/3 a neighbour is still refused, as not global unicast.

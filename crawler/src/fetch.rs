@@ -362,17 +362,9 @@ impl Fetcher {
         })
     }
 
+    /// One request and its answer, judged: done, not modified, worth retrying, or failed.
     async fn attempt(&self, url: &str, limit: u64, known: Option<&Validator>) -> Attempt {
-        let mut request = self.client.get(url);
-        if let Some(known) = known {
-            if let Some(etag) = &known.etag {
-                request = request.header(IF_NONE_MATCH, etag);
-            }
-            if let Some(last_modified) = &known.last_modified {
-                request = request.header(IF_MODIFIED_SINCE, last_modified);
-            }
-        }
-        let mut response = match request.send().await {
+        let response = match conditional(self.client.get(url), known).send().await {
             Ok(response) => response,
             Err(error) if error.is_redirect() || refused_address(&error) => {
                 // The chain, so that the reason names the policy's own words ("redirect to …
@@ -393,86 +385,118 @@ impl Fetcher {
         let status = response.status();
         metrics::counter!("epaper_fetches_total", "status" => status.as_str().to_string())
             .increment(1);
-        if status == StatusCode::NOT_MODIFIED && known.is_some() {
-            return Attempt::NotModified;
-        }
-        if status == StatusCode::NOT_FOUND || status == StatusCode::GONE {
-            return Attempt::Fail(FetchError::NotFound {
-                url: url.to_string(),
-                status: status.as_u16(),
-            });
-        }
-        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-            let wait = response
-                .headers()
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
-            return Attempt::Retry {
-                reason: format!("HTTP {status}"),
-                wait,
-            };
-        }
-        if !status.is_success() {
-            return Attempt::Fail(FetchError::Refused {
-                url: url.to_string(),
-                reason: format!("HTTP {status}"),
-            });
+        if let Some(outcome) = unsuccessful(url, &response, known.is_some()) {
+            return outcome;
         }
         if response.content_length().is_some_and(|len| len > limit) {
             return Attempt::Fail(too_large(url, limit));
         }
-        let header = |name| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let content_type = header(CONTENT_TYPE);
-        let etag = header(ETAG);
-        let last_modified = header(LAST_MODIFIED);
-        let final_url = response.url().to_string();
-        let expected_len = response.content_length();
-        let mut body = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    if body.len() as u64 + chunk.len() as u64 > limit {
-                        return Attempt::Fail(too_large(url, limit));
-                    }
-                    body.extend_from_slice(&chunk);
+        read_body(url, response, limit).await
+    }
+}
+
+/// `request` with `known`'s validators as `If-None-Match` / `If-Modified-Since`.
+fn conditional(
+    mut request: reqwest::RequestBuilder,
+    known: Option<&Validator>,
+) -> reqwest::RequestBuilder {
+    if let Some(known) = known {
+        if let Some(etag) = &known.etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(last_modified) = &known.last_modified {
+            request = request.header(IF_MODIFIED_SINCE, last_modified);
+        }
+    }
+    request
+}
+
+/// What a response that is not a 2xx comes to; `None` for a success, whose body is to be read.
+fn unsuccessful(url: &str, response: &reqwest::Response, conditional: bool) -> Option<Attempt> {
+    let status = response.status();
+    if status == StatusCode::NOT_MODIFIED && conditional {
+        return Some(Attempt::NotModified);
+    }
+    if status == StatusCode::NOT_FOUND || status == StatusCode::GONE {
+        return Some(Attempt::Fail(FetchError::NotFound {
+            url: url.to_string(),
+            status: status.as_u16(),
+        }));
+    }
+    if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+        let wait = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        return Some(Attempt::Retry {
+            reason: format!("HTTP {status}"),
+            wait,
+        });
+    }
+    if !status.is_success() {
+        return Some(Attempt::Fail(FetchError::Refused {
+            url: url.to_string(),
+            reason: format!("HTTP {status}"),
+        }));
+    }
+    None
+}
+
+/// The body of a successful response, up to `limit` bytes, with the headers kept; a body that
+/// breaks off, or ends short of its Content-Length, is worth retrying.
+async fn read_body(url: &str, mut response: reqwest::Response, limit: u64) -> Attempt {
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let content_type = header(CONTENT_TYPE);
+    let etag = header(ETAG);
+    let last_modified = header(LAST_MODIFIED);
+    let final_url = response.url().to_string();
+    let status = response.status().as_u16();
+    let expected_len = response.content_length();
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() as u64 + chunk.len() as u64 > limit {
+                    return Attempt::Fail(too_large(url, limit));
                 }
-                Ok(None) => break,
-                Err(error) => {
-                    return Attempt::Retry {
-                        reason: format!("body cut off: {}", error_chain(&error)),
-                        wait: None,
-                    };
-                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(error) => {
+                return Attempt::Retry {
+                    reason: format!("body cut off: {}", error_chain(&error)),
+                    wait: None,
+                };
             }
         }
-        if expected_len.is_some_and(|len| len != body.len() as u64) {
-            return Attempt::Retry {
-                reason: format!(
-                    "body cut off at {} of {} bytes",
-                    body.len(),
-                    expected_len.unwrap_or_default()
-                ),
-                wait: None,
-            };
-        }
-        Attempt::Done(Fetched {
-            url: final_url,
-            status: status.as_u16(),
-            content_type,
-            etag,
-            last_modified,
-            fetched_at: Utc::now(),
-            body,
-        })
     }
+    if expected_len.is_some_and(|len| len != body.len() as u64) {
+        return Attempt::Retry {
+            reason: format!(
+                "body cut off at {} of {} bytes",
+                body.len(),
+                expected_len.unwrap_or_default()
+            ),
+            wait: None,
+        };
+    }
+    Attempt::Done(Fetched {
+        url: final_url,
+        status,
+        content_type,
+        etag,
+        last_modified,
+        fetched_at: Utc::now(),
+        body,
+    })
 }
 
 fn too_large(url: &str, limit: u64) -> FetchError {
