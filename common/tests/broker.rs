@@ -126,6 +126,14 @@ async fn take(broker_settings: &Settings, queue: &str) -> (Vec<u8>, HashMap<Stri
     (message.delivery.data.clone(), headers)
 }
 
+/// Polls `done` until it holds or `within` has passed.
+async fn wait_until(within: Duration, done: impl Fn() -> bool) {
+    let started = Instant::now();
+    while !done() && started.elapsed() < within {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// Runs a consumer of `stage` with `handler` until `done` returns, then stops it.
 async fn with_consumer<H: Handler + 'static, F: std::future::Future<Output = ()>>(
     broker: &Broker,
@@ -165,9 +173,10 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
     let started = Instant::now();
     let h = handler.clone();
     with_consumer(&broker, Stage::Crawl, handler.clone(), async move {
-        while h.calls.load(Ordering::SeqCst) < 3 && started.elapsed() < Duration::from_secs(20) {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        wait_until(Duration::from_secs(20), || {
+            h.calls.load(Ordering::SeqCst) >= 3
+        })
+        .await;
         tokio::time::sleep(Duration::from_millis(300)).await;
     })
     .await;
@@ -291,6 +300,24 @@ impl Handler for Panicky {
     }
 }
 
+/// Consumes the crawl queue with `handler` until a dead letter waits in `dlq` and `n` messages
+/// are handled, giving each 10 s.
+async fn consume_until_dead_letter_and_handled(
+    broker: &Broker,
+    dlq: &str,
+    handler: &Arc<Panicky>,
+    n: u32,
+) {
+    with_consumer(broker, Stage::Crawl, handler.clone(), async {
+        assert_eq!(wait_for(broker, dlq, 1, Duration::from_secs(10)).await, 1);
+        wait_until(Duration::from_secs(10), || {
+            handler.handled.load(Ordering::SeqCst) >= n
+        })
+        .await;
+    })
+    .await;
+}
+
 fn crawl_issue_on(date: &str) -> Message {
     match crawl_issue() {
         Message::CrawlIssue(issue) => Message::CrawlIssue(CrawlIssue {
@@ -318,18 +345,8 @@ async fn a_panicking_handler_dead_letters_its_message_and_the_consumer_goes_on()
             publisher.publish(&crawl_issue_on(date)).await.unwrap();
         }
         let dlq = format!("{prefix}.crawl.dlq");
-        let h = handler.clone();
-        with_consumer(&broker, Stage::Crawl, handler.clone(), async {
-            // Well before the broker's consumer timeout (30 min by default).
-            assert_eq!(wait_for(&broker, &dlq, 1, Duration::from_secs(10)).await, 1);
-            let started = Instant::now();
-            while h.handled.load(Ordering::SeqCst) < 2
-                && started.elapsed() < Duration::from_secs(10)
-            {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        })
-        .await;
+        // Within 10 s: well before the broker's consumer timeout (30 min by default).
+        consume_until_dead_letter_and_handled(&broker, &dlq, &handler, 2).await;
         // The messages around the poisoned one were handled (in batch mode perhaps twice: the
         // batch failed as a whole first), and nothing stays in the work queue.
         assert!(handler.handled.load(Ordering::SeqCst) >= 2, "batch {batch}");
@@ -402,17 +419,7 @@ async fn a_delivery_larger_than_the_largest_legal_message_is_dead_lettered_undec
             handled: AtomicU32::new(0),
         });
         let dlq = format!("{prefix}.crawl.dlq");
-        let h = handler.clone();
-        with_consumer(&broker, Stage::Crawl, handler.clone(), async {
-            assert_eq!(wait_for(&broker, &dlq, 1, Duration::from_secs(10)).await, 1);
-            let started = Instant::now();
-            while h.handled.load(Ordering::SeqCst) < 1
-                && started.elapsed() < Duration::from_secs(10)
-            {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        })
-        .await;
+        consume_until_dead_letter_and_handled(&broker, &dlq, &handler, 1).await;
         assert_eq!(handler.handled.load(Ordering::SeqCst), 1, "batch {batch}");
         let (body, headers) = take(&settings, &dlq).await;
         assert_eq!(
