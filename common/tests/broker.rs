@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use epaper_common::broker::{Broker, HEADER_ATTEMPTS, HEADER_FIRST_FAILED_AT};
+use epaper_common::broker::{Broker, HEADER_ATTEMPTS, HEADER_FIRST_FAILED_AT, Publisher};
 use epaper_common::config::{MESSAGE_HEADROOM, Settings, SizeCaps};
 use epaper_common::error::StageError;
 use epaper_common::messages::{CrawlIssue, Message, Stage};
@@ -162,8 +162,28 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
     broker.declare_topology().await.unwrap();
     let publisher = broker.publisher().await.unwrap();
 
-    // Fails twice, then succeeds: it comes back through tiers 1 and 2, and nothing is
-    // dead-lettered.
+    fails_twice_then_succeeds_through_two_tiers(&broker, &publisher, &prefix).await;
+    always_fails_then_is_dead_lettered_and_reported(&broker, &publisher, &settings, &prefix).await;
+    permanent_and_undecodable_go_straight_to_dead_letters(&broker, &publisher, &settings, &prefix)
+        .await;
+
+    broker.delete_topology().await.unwrap();
+    for queue in broker.topology.all_queues() {
+        assert!(
+            broker.queue_counts(&queue).await.is_err(),
+            "{queue} still exists"
+        );
+    }
+    broker.close().await;
+}
+
+/// Fails twice, then succeeds: it comes back through tiers 1 and 2, and nothing is
+/// dead-lettered.
+async fn fails_twice_then_succeeds_through_two_tiers(
+    broker: &Broker,
+    publisher: &Publisher,
+    prefix: &str,
+) {
     let handler = Arc::new(Flaky {
         fail_times: 2,
         permanent: false,
@@ -172,7 +192,7 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
     publisher.publish(&crawl_issue()).await.unwrap();
     let started = Instant::now();
     let h = handler.clone();
-    with_consumer(&broker, Stage::Crawl, handler.clone(), async move {
+    with_consumer(broker, Stage::Crawl, handler.clone(), async move {
         wait_until(Duration::from_secs(20), || {
             h.calls.load(Ordering::SeqCst) >= 3
         })
@@ -193,9 +213,16 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
     ] {
         assert_eq!(broker.queue_counts(&queue).await.unwrap().0, 0, "{queue}");
     }
+}
 
-    // Always fails: the first delivery and one per tier, then the dead-letter queue with its
-    // history, and a failure report to the index stage.
+/// Always fails: the first delivery and one per tier, then the dead-letter queue with its
+/// history, and a failure report to the index stage.
+async fn always_fails_then_is_dead_lettered_and_reported(
+    broker: &Broker,
+    publisher: &Publisher,
+    settings: &Settings,
+    prefix: &str,
+) {
     let handler = Arc::new(Flaky {
         fail_times: u32::MAX,
         permanent: false,
@@ -203,12 +230,12 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
     });
     publisher.publish(&crawl_issue()).await.unwrap();
     let dlq = format!("{prefix}.crawl.dlq");
-    with_consumer(&broker, Stage::Crawl, handler.clone(), async {
-        assert_eq!(wait_for(&broker, &dlq, 1, Duration::from_secs(20)).await, 1);
+    with_consumer(broker, Stage::Crawl, handler.clone(), async {
+        assert_eq!(wait_for(broker, &dlq, 1, Duration::from_secs(20)).await, 1);
     })
     .await;
     assert_eq!(handler.calls.load(Ordering::SeqCst), 4);
-    let (body, headers) = take(&settings, &dlq).await;
+    let (body, headers) = take(settings, &dlq).await;
     assert_eq!(Message::decode(&body).unwrap(), crawl_issue());
     assert_eq!(headers[HEADER_ATTEMPTS], "4", "{headers:?}");
     assert_eq!(headers["x-epaper-stage"], "crawl");
@@ -220,7 +247,7 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
         last - first >= chrono::Duration::milliseconds(1200),
         "{first} .. {last}"
     );
-    let (report, _) = take(&settings, &format!("{prefix}.index")).await;
+    let (report, _) = take(settings, &format!("{prefix}.index")).await;
     match Message::decode(&report).unwrap() {
         Message::Failed(failure) => {
             assert_eq!(failure.stage, Stage::Crawl);
@@ -229,9 +256,17 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
         }
         other => panic!("not a failure report: {other:?}"),
     }
+}
 
-    // Permanent: straight to the dead-letter queue, one attempt. Undecodable: the same, with no
-    // report (there is nothing to name).
+/// Permanent: straight to the dead-letter queue, one attempt. Undecodable: the same, with no
+/// report (there is nothing to name).
+async fn permanent_and_undecodable_go_straight_to_dead_letters(
+    broker: &Broker,
+    publisher: &Publisher,
+    settings: &Settings,
+    prefix: &str,
+) {
+    let dlq = format!("{prefix}.crawl.dlq");
     let handler = Arc::new(Flaky {
         fail_times: u32::MAX,
         permanent: true,
@@ -242,14 +277,14 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
         .publish_raw(&format!("{prefix}.crawl"), b"{garbage", Default::default())
         .await
         .unwrap();
-    with_consumer(&broker, Stage::Crawl, handler.clone(), async {
-        assert_eq!(wait_for(&broker, &dlq, 2, Duration::from_secs(10)).await, 2);
+    with_consumer(broker, Stage::Crawl, handler.clone(), async {
+        assert_eq!(wait_for(broker, &dlq, 2, Duration::from_secs(10)).await, 2);
     })
     .await;
     assert_eq!(handler.calls.load(Ordering::SeqCst), 1);
     let mut kinds = Vec::new();
     for _ in 0..2 {
-        let (body, headers) = take(&settings, &dlq).await;
+        let (body, headers) = take(settings, &dlq).await;
         assert_eq!(headers[HEADER_ATTEMPTS], "1", "{headers:?}");
         assert_eq!(headers["x-epaper-error-kind"], "permanent");
         kinds.push(Message::decode(&body).is_ok());
@@ -265,15 +300,6 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
         1,
         "one report, for the decodable message"
     );
-
-    broker.delete_topology().await.unwrap();
-    for queue in broker.topology.all_queues() {
-        assert!(
-            broker.queue_counts(&queue).await.is_err(),
-            "{queue} still exists"
-        );
-    }
-    broker.close().await;
 }
 
 /// Panics on the crawl request for `poison`; counts the others. With `batch` above 1 it takes
