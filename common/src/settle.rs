@@ -114,11 +114,6 @@ impl RetryPolicy {
         }
     }
 
-    /// The most attempts a message gets: the first and one per retry.
-    pub fn max_attempts(&self) -> u32 {
-        self.delays.len() as u32 + 1
-    }
-
     /// Settles `attempt` of a message whose handler returned `handled`.
     pub fn settle(&self, handled: Result<(), StageError>, attempt: Attempt) -> Settlement {
         let error = match handled {
@@ -201,7 +196,6 @@ mod tests {
         };
         assert!(give_up.retries_exhausted());
         assert_eq!(give_up.to_string(), "retryable: timed out");
-        assert_eq!(policy.max_attempts(), 4);
     }
 
     #[test]
@@ -227,7 +221,10 @@ mod tests {
     fn doubling_delays_start_at_the_first_and_double() {
         let policy = RetryPolicy::doubling(3, ms(400));
         assert_eq!(policy, RetryPolicy::new(vec![ms(400), ms(800), ms(1600)]));
-        assert_eq!(RetryPolicy::doubling(0, ms(400)).max_attempts(), 1);
+        assert_eq!(
+            RetryPolicy::doubling(0, ms(400)),
+            RetryPolicy::new(Vec::new())
+        );
     }
 
     #[tokio::test]
