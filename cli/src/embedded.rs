@@ -11,8 +11,8 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::NaiveDate;
 use epaper_common::config::Settings;
-use epaper_common::error::StageError;
 use epaper_common::messages::{CrawlIssue, Direction, Follow, Message, Stage};
+use epaper_common::settle::{Attempt, RetryPolicy, Settlement};
 use epaper_common::sites;
 use epaper_common::transport::{Handler, InProcessQueues, Outbox, catch_panic};
 use epaper_crawler::CrawlStage;
@@ -83,6 +83,8 @@ pub fn crawl_plan(
     }
 }
 
+/// Tries of a message before it is given up: the first and three retries, 0.4, 0.8 and 1.6 s
+/// apart.
 const MAX_ATTEMPTS: u32 = 4;
 
 async fn worker<H: Handler>(stage: Stage, handler: Arc<H>, queues: InProcessQueues) {
@@ -110,29 +112,33 @@ async fn worker<H: Handler>(stage: Stage, handler: Arc<H>, queues: InProcessQueu
     }
 }
 
-/// Handles one message with retries; a message that cannot be handled is recorded as a
-/// failure (and its issue marked failed when it was the crawl itself).
+/// Handles one message with retries as the shared settle policy says; a message that cannot
+/// be handled is recorded as a failure (and its issue marked failed when it was the crawl
+/// itself).
 async fn handle_one<H: Handler>(
     stage: Stage,
     handler: &H,
     queues: &InProcessQueues,
     message: Message,
 ) {
-    let mut attempt = 1;
+    let policy = RetryPolicy::doubling(MAX_ATTEMPTS - 1, Duration::from_millis(400));
+    let mut attempt = Attempt::first();
     loop {
-        match catch_panic(handler.handle(message.clone(), queues)).await {
-            Ok(()) => break,
-            Err(StageError::Retryable(error)) if attempt < MAX_ATTEMPTS => {
-                tracing::warn!(stage = stage.as_str(), message = %message.describe(), attempt, error = %format!("{error:#}"), "retrying");
-                tokio::time::sleep(Duration::from_millis(200 * 2u64.pow(attempt))).await;
-                attempt += 1;
+        let handled = catch_panic(handler.handle(message.clone(), queues)).await;
+        match policy.settle(handled, attempt) {
+            Settlement::Ack => break,
+            Settlement::Retry { delay, reason, .. } => {
+                tracing::warn!(stage = stage.as_str(), message = %message.describe(), attempt = attempt.deliveries, error = %reason, "retrying");
+                tokio::time::sleep(delay).await;
+                attempt = attempt.retried();
             }
-            Err(error) => {
-                tracing::error!(stage = stage.as_str(), message = %message.describe(), %error, "giving up on message");
+            Settlement::GiveUp(give_up) => {
+                tracing::error!(stage = stage.as_str(), message = %message.describe(), error = %give_up, "giving up on message");
                 // As over the broker: the failure becomes a row in `failures` through the
-                // index stage, and a crawl that gave up marks its issue failed.
+                // index stage, and a crawl that gave up marks its issue failed. Its reason keeps
+                // the kind in front (`permanent: …`), as the embedded mode's rows always have.
                 if let Some(report) =
-                    message.failure_report(stage, error.kind(), &error.to_string())
+                    message.failure_report(stage, give_up.kind, &give_up.to_string())
                 {
                     queues.send_detached(report);
                 }
@@ -258,6 +264,7 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
 #[cfg(test)]
 mod tests {
     use super::*;
+    use epaper_common::error::StageError;
 
     /// Panics on the crawl request of `poison`; takes batches of `batch`.
     struct Panicky {

@@ -7,6 +7,7 @@ pub mod error;
 pub mod http;
 pub mod messages;
 pub mod service;
+pub mod settle;
 pub mod shutdown;
 pub mod sites;
 pub mod telemetry;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use epaper_common::broker::{Broker, HEADER_ATTEMPTS, HEADER_FIRST_FAILED_AT};
+use epaper_common::broker::{Broker, HEADER_ATTEMPTS, HEADER_FIRST_FAILED_AT, Publisher};
 use epaper_common::config::{MESSAGE_HEADROOM, Settings, SizeCaps};
 use epaper_common::error::StageError;
 use epaper_common::messages::{CrawlIssue, Message, Stage};
@@ -126,6 +126,14 @@ async fn take(broker_settings: &Settings, queue: &str) -> (Vec<u8>, HashMap<Stri
     (message.delivery.data.clone(), headers)
 }
 
+/// Polls `done` until it holds or `within` has passed.
+async fn wait_until(within: Duration, done: impl Fn() -> bool) {
+    let started = Instant::now();
+    while !done() && started.elapsed() < within {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// Runs a consumer of `stage` with `handler` until `done` returns, then stops it.
 async fn with_consumer<H: Handler + 'static, F: std::future::Future<Output = ()>>(
     broker: &Broker,
@@ -154,8 +162,28 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
     broker.declare_topology().await.unwrap();
     let publisher = broker.publisher().await.unwrap();
 
-    // Fails twice, then succeeds: it comes back through tiers 1 and 2, and nothing is
-    // dead-lettered.
+    fails_twice_then_succeeds_through_two_tiers(&broker, &publisher, &prefix).await;
+    always_fails_then_is_dead_lettered_and_reported(&broker, &publisher, &settings, &prefix).await;
+    permanent_and_undecodable_go_straight_to_dead_letters(&broker, &publisher, &settings, &prefix)
+        .await;
+
+    broker.delete_topology().await.unwrap();
+    for queue in broker.topology.all_queues() {
+        assert!(
+            broker.queue_counts(&queue).await.is_err(),
+            "{queue} still exists"
+        );
+    }
+    broker.close().await;
+}
+
+/// Fails twice, then succeeds: it comes back through tiers 1 and 2, and nothing is
+/// dead-lettered.
+async fn fails_twice_then_succeeds_through_two_tiers(
+    broker: &Broker,
+    publisher: &Publisher,
+    prefix: &str,
+) {
     let handler = Arc::new(Flaky {
         fail_times: 2,
         permanent: false,
@@ -164,10 +192,11 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
     publisher.publish(&crawl_issue()).await.unwrap();
     let started = Instant::now();
     let h = handler.clone();
-    with_consumer(&broker, Stage::Crawl, handler.clone(), async move {
-        while h.calls.load(Ordering::SeqCst) < 3 && started.elapsed() < Duration::from_secs(20) {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+    with_consumer(broker, Stage::Crawl, handler.clone(), async move {
+        wait_until(Duration::from_secs(20), || {
+            h.calls.load(Ordering::SeqCst) >= 3
+        })
+        .await;
         tokio::time::sleep(Duration::from_millis(300)).await;
     })
     .await;
@@ -184,9 +213,16 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
     ] {
         assert_eq!(broker.queue_counts(&queue).await.unwrap().0, 0, "{queue}");
     }
+}
 
-    // Always fails: the first delivery and one per tier, then the dead-letter queue with its
-    // history, and a failure report to the index stage.
+/// Always fails: the first delivery and one per tier, then the dead-letter queue with its
+/// history, and a failure report to the index stage.
+async fn always_fails_then_is_dead_lettered_and_reported(
+    broker: &Broker,
+    publisher: &Publisher,
+    settings: &Settings,
+    prefix: &str,
+) {
     let handler = Arc::new(Flaky {
         fail_times: u32::MAX,
         permanent: false,
@@ -194,12 +230,12 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
     });
     publisher.publish(&crawl_issue()).await.unwrap();
     let dlq = format!("{prefix}.crawl.dlq");
-    with_consumer(&broker, Stage::Crawl, handler.clone(), async {
-        assert_eq!(wait_for(&broker, &dlq, 1, Duration::from_secs(20)).await, 1);
+    with_consumer(broker, Stage::Crawl, handler.clone(), async {
+        assert_eq!(wait_for(broker, &dlq, 1, Duration::from_secs(20)).await, 1);
     })
     .await;
     assert_eq!(handler.calls.load(Ordering::SeqCst), 4);
-    let (body, headers) = take(&settings, &dlq).await;
+    let (body, headers) = take(settings, &dlq).await;
     assert_eq!(Message::decode(&body).unwrap(), crawl_issue());
     assert_eq!(headers[HEADER_ATTEMPTS], "4", "{headers:?}");
     assert_eq!(headers["x-epaper-stage"], "crawl");
@@ -211,7 +247,7 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
         last - first >= chrono::Duration::milliseconds(1200),
         "{first} .. {last}"
     );
-    let (report, _) = take(&settings, &format!("{prefix}.index")).await;
+    let (report, _) = take(settings, &format!("{prefix}.index")).await;
     match Message::decode(&report).unwrap() {
         Message::Failed(failure) => {
             assert_eq!(failure.stage, Stage::Crawl);
@@ -220,9 +256,17 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
         }
         other => panic!("not a failure report: {other:?}"),
     }
+}
 
-    // Permanent: straight to the dead-letter queue, one attempt. Undecodable: the same, with no
-    // report (there is nothing to name).
+/// Permanent: straight to the dead-letter queue, one attempt. Undecodable: the same, with no
+/// report (there is nothing to name).
+async fn permanent_and_undecodable_go_straight_to_dead_letters(
+    broker: &Broker,
+    publisher: &Publisher,
+    settings: &Settings,
+    prefix: &str,
+) {
+    let dlq = format!("{prefix}.crawl.dlq");
     let handler = Arc::new(Flaky {
         fail_times: u32::MAX,
         permanent: true,
@@ -233,14 +277,14 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
         .publish_raw(&format!("{prefix}.crawl"), b"{garbage", Default::default())
         .await
         .unwrap();
-    with_consumer(&broker, Stage::Crawl, handler.clone(), async {
-        assert_eq!(wait_for(&broker, &dlq, 2, Duration::from_secs(10)).await, 2);
+    with_consumer(broker, Stage::Crawl, handler.clone(), async {
+        assert_eq!(wait_for(broker, &dlq, 2, Duration::from_secs(10)).await, 2);
     })
     .await;
     assert_eq!(handler.calls.load(Ordering::SeqCst), 1);
     let mut kinds = Vec::new();
     for _ in 0..2 {
-        let (body, headers) = take(&settings, &dlq).await;
+        let (body, headers) = take(settings, &dlq).await;
         assert_eq!(headers[HEADER_ATTEMPTS], "1", "{headers:?}");
         assert_eq!(headers["x-epaper-error-kind"], "permanent");
         kinds.push(Message::decode(&body).is_ok());
@@ -256,15 +300,6 @@ async fn retryable_failures_go_through_every_delay_tier_then_to_dead_letters() {
         1,
         "one report, for the decodable message"
     );
-
-    broker.delete_topology().await.unwrap();
-    for queue in broker.topology.all_queues() {
-        assert!(
-            broker.queue_counts(&queue).await.is_err(),
-            "{queue} still exists"
-        );
-    }
-    broker.close().await;
 }
 
 /// Panics on the crawl request for `poison`; counts the others. With `batch` above 1 it takes
@@ -289,6 +324,24 @@ impl Handler for Panicky {
     fn max_batch(&self) -> usize {
         self.batch
     }
+}
+
+/// Consumes the crawl queue with `handler` until a dead letter waits in `dlq` and `n` messages
+/// are handled, giving each 10 s.
+async fn consume_until_dead_letter_and_handled(
+    broker: &Broker,
+    dlq: &str,
+    handler: &Arc<Panicky>,
+    n: u32,
+) {
+    with_consumer(broker, Stage::Crawl, handler.clone(), async {
+        assert_eq!(wait_for(broker, dlq, 1, Duration::from_secs(10)).await, 1);
+        wait_until(Duration::from_secs(10), || {
+            handler.handled.load(Ordering::SeqCst) >= n
+        })
+        .await;
+    })
+    .await;
 }
 
 fn crawl_issue_on(date: &str) -> Message {
@@ -318,18 +371,8 @@ async fn a_panicking_handler_dead_letters_its_message_and_the_consumer_goes_on()
             publisher.publish(&crawl_issue_on(date)).await.unwrap();
         }
         let dlq = format!("{prefix}.crawl.dlq");
-        let h = handler.clone();
-        with_consumer(&broker, Stage::Crawl, handler.clone(), async {
-            // Well before the broker's consumer timeout (30 min by default).
-            assert_eq!(wait_for(&broker, &dlq, 1, Duration::from_secs(10)).await, 1);
-            let started = Instant::now();
-            while h.handled.load(Ordering::SeqCst) < 2
-                && started.elapsed() < Duration::from_secs(10)
-            {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        })
-        .await;
+        // Within 10 s: well before the broker's consumer timeout (30 min by default).
+        consume_until_dead_letter_and_handled(&broker, &dlq, &handler, 2).await;
         // The messages around the poisoned one were handled (in batch mode perhaps twice: the
         // batch failed as a whole first), and nothing stays in the work queue.
         assert!(handler.handled.load(Ordering::SeqCst) >= 2, "batch {batch}");
@@ -402,17 +445,7 @@ async fn a_delivery_larger_than_the_largest_legal_message_is_dead_lettered_undec
             handled: AtomicU32::new(0),
         });
         let dlq = format!("{prefix}.crawl.dlq");
-        let h = handler.clone();
-        with_consumer(&broker, Stage::Crawl, handler.clone(), async {
-            assert_eq!(wait_for(&broker, &dlq, 1, Duration::from_secs(10)).await, 1);
-            let started = Instant::now();
-            while h.handled.load(Ordering::SeqCst) < 1
-                && started.elapsed() < Duration::from_secs(10)
-            {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        })
-        .await;
+        consume_until_dead_letter_and_handled(&broker, &dlq, &handler, 1).await;
         assert_eq!(handler.handled.load(Ordering::SeqCst), 1, "batch {batch}");
         let (body, headers) = take(&settings, &dlq).await;
         assert_eq!(
