@@ -6,8 +6,8 @@ Parses each YAML, JSON, env, Dockerfile and shell file under deploy/, then check
   user, and each runtime image a non-root USER and no build tools;
 - no secret is written inline (only ${VAR} interpolation, or CHANGE-ME example placeholders);
 - the names the manifests use are the ones the code uses, read from the source each run:
-  EPAPER__SECTION__KEY variables (config/default.toml), the queue names (common/src/broker.rs,
-  the stage names in common/src/messages.rs, amqp.queue_prefix), the HTTP ports and paths
+  EPAPER__SECTION__KEY variables (config/default.toml), the queue names (common/src/broker/topology.rs,
+  the stage names in common/src/messages/mod.rs, amqp.queue_prefix), the HTTP ports and paths
   (common/src/http.rs), and the metric names and labels (metrics::*! calls in */src).
 
 Usage: deploy/check_manifests.py [--root DIR] [--self-test]
@@ -46,15 +46,15 @@ class Code:
         }
         self.prefix = defaults["amqp"]["queue_prefix"]
 
-        messages = (repo / "common/src/messages.rs").read_text()
+        messages = (repo / "common/src/messages/mod.rs").read_text()
         self.stages = dict(re.findall(r'Stage::(\w+) => "(\w+)"', messages))  # Crawl -> crawl
         if set(self.stages.values()) != set(STAGE_BINARIES):
-            raise SystemExit(f"stage names in messages.rs changed: {self.stages}")
+            raise SystemExit(f"stage names in messages/mod.rs changed: {self.stages}")
 
-        broker = (repo / "common/src/broker.rs").read_text()
+        broker = (repo / "common/src/broker/topology.rs").read_text()
         formats = re.findall(r'format!\("\{\}\.\{\}(\.[a-z]+)?", self\.prefix, stage\.as_str\(\)\)', broker)
         if "" not in formats or ".dlq" not in formats:
-            raise SystemExit("work/dead-letter queue name formats not found in broker.rs")
+            raise SystemExit("work/dead-letter queue name formats not found in broker/topology.rs")
         self.work_queues = {s: f"{self.prefix}.{s}" for s in STAGE_BINARIES}
         self.dead_letter_queues = {s: f"{self.prefix}.{s}.dlq" for s in STAGE_BINARIES}
 
