@@ -10,6 +10,7 @@ use epaper::sample::{self, Faults, generate};
 use epaper_common::config::Settings;
 use epaper_common::messages::Direction;
 use epaper_indexer::store::ExportFilter;
+use epaper_indexer::testing::exported;
 use epaper_indexer::{IssueState, Store};
 
 async fn serve(n_issues: usize) -> String {
@@ -186,14 +187,7 @@ async fn permanent_faults_are_failures_per_url_off_days_are_absent_and_gbk_is_de
     );
 
     // Every other article is stored once, the GBK ones with the generator's own text.
-    let mut rows = Vec::new();
-    store
-        .export(&ExportFilter::default(), |row| {
-            rows.push(row);
-            Ok(())
-        })
-        .await
-        .unwrap();
+    let rows = exported(&store).await;
     let stored: Vec<String> = rows.iter().map(|r| r.url.clone()).collect();
     assert_eq!(stored.len(), want.len());
     assert_eq!(stored.into_iter().collect::<BTreeSet<_>>(), want);

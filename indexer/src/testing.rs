@@ -59,3 +59,16 @@ impl FreshDatabase {
         }
     }
 }
+
+/// Every stored article, as `epaper export` gives them: what tests compare with the site.
+pub async fn exported(store: &crate::Store) -> Vec<crate::ExportedArticle> {
+    let mut rows = Vec::new();
+    store
+        .export(&crate::ExportFilter::default(), |row| {
+            rows.push(row);
+            Ok(())
+        })
+        .await
+        .expect("the archive exports");
+    rows
+}

@@ -1,6 +1,5 @@
 //! The web console: in a real browser, over both stores, and against hostile requests.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -533,14 +532,10 @@ async fn console_needs_credentials_beyond_loopback() {
             .spawn()
             .unwrap(),
     );
-    let mut line = String::new();
-    BufReader::new(console.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line
-        .trim()
+    let announced = announced_url(&mut console.0, "http://0.0.0.0:");
+    let port = announced
         .strip_prefix("http://0.0.0.0:")
-        .unwrap_or_else(|| panic!("first line was {line:?}"))
+        .unwrap()
         .trim_end_matches('/');
     let url = format!("http://127.0.0.1:{port}/");
     let http = reqwest::Client::new();

@@ -12,13 +12,7 @@ use crate::support::*;
 /// Every page scan, PDF and article image the site serves, as `/manifest.json` lists them, with
 /// their bytes. The manifest's lists are checked against the generated paper first.
 pub(crate) async fn served_media(base_url: &str, n_issues: usize) -> Vec<(String, Vec<u8>)> {
-    let manifest = reqwest::get(format!("{base_url}manifest.json"))
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    let manifest = site_manifest(base_url).await;
     let mut urls = Vec::new();
     for page in manifest["issues"]
         .as_array()
@@ -54,13 +48,7 @@ pub(crate) async fn served_media(base_url: &str, n_issues: usize) -> Vec<(String
     );
     let mut media = Vec::new();
     for url in urls {
-        let bytes = reqwest::get(&url)
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap()
-            .to_vec();
+        let bytes = get_bytes(&url).await;
         media.push((url, bytes));
     }
     media

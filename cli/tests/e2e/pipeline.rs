@@ -94,17 +94,7 @@ pub(crate) async fn assert_service_endpoints(logs: &Path, names: &[&str], prefix
     let mut n_indexers_worked = 0;
     for (k, name) in names.iter().enumerate() {
         let addr = http_addr_in(&logs.join(format!("{name}-{k}.log")));
-        let get = |path: &str| {
-            let url = format!("http://{addr}{path}");
-            async move {
-                let response = reqwest::get(&url).await.unwrap();
-                let status = response.status().as_u16();
-                (
-                    status,
-                    String::from_utf8(response.bytes().await.unwrap().to_vec()).unwrap(),
-                )
-            }
-        };
+        let get = |path: &str| get_status_text(format!("http://{addr}{path}"));
         assert_eq!(get("/healthz").await.0, 200, "{name} /healthz");
         assert_eq!(
             get("/readyz").await,

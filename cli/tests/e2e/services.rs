@@ -223,14 +223,7 @@ pub(crate) async fn indexer_is_unready_while_its_database_does_not_answer() {
         .spawn()
         .unwrap();
     let addr = http_addr_in(&log);
-    let get = |path: &str| {
-        let url = format!("http://{addr}{path}");
-        async move {
-            let response = reqwest::get(&url).await.unwrap();
-            let status = response.status().as_u16();
-            (status, response.text().await.unwrap())
-        }
-    };
+    let get = |path: &str| get_status_text(format!("http://{addr}{path}"));
     assert_eq!(get("/readyz").await, (200, "ready\n".to_string()));
     assert_eq!(get("/healthz").await.0, 200);
     let metrics = get("/metrics").await;

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use epaper_indexer::{ExportFilter, ExportedArticle, Store};
+use epaper_indexer::testing::exported;
+use epaper_indexer::{ExportedArticle, Store};
 
 pub(crate) fn bin(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_BIN_EXE_epaper"))
@@ -50,27 +51,13 @@ impl SampleSite {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base_url = line.trim().to_string();
-        assert!(
-            base_url.starts_with("http://127.0.0.1:"),
-            "first line was {line:?}"
-        );
+        let base_url = announced_url(&mut child, "http://127.0.0.1:");
         SampleSite { child, base_url }
     }
 
     /// Article URLs by issue date, from `/manifest.json`.
     pub(crate) async fn manifest(&self) -> (Vec<String>, BTreeSet<String>) {
-        let body = reqwest::get(format!("{}manifest.json", self.base_url))
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        let manifest: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let manifest = site_manifest(&self.base_url).await;
         let issues = manifest["issues"].as_array().unwrap();
         let dates = issues
             .iter()
@@ -95,14 +82,7 @@ impl Drop for SampleSite {
 
 pub(crate) async fn export_all(db_url: &str) -> Vec<ExportedArticle> {
     let store = Store::connect(db_url, 1).await.unwrap();
-    let mut rows = Vec::new();
-    store
-        .export(&ExportFilter::default(), |a| {
-            rows.push(a);
-            Ok(())
-        })
-        .await
-        .unwrap();
+    let rows = exported(&store).await;
     store.close().await;
     rows
 }
@@ -214,16 +194,41 @@ pub(crate) fn start_console_logging(command: &mut Command, log: Stdio) -> (KillO
             .spawn()
             .unwrap(),
     );
+    let url = announced_url(&mut console.0, "http://127.0.0.1:");
+    (console, url)
+}
+
+/// The URL a child process prints as its first line (the sample site, the console), checked to
+/// start with `prefix`.
+pub(crate) fn announced_url(child: &mut Child, prefix: &str) -> String {
     let mut line = String::new();
-    BufReader::new(console.0.stdout.take().unwrap())
+    BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     let url = line.trim().to_string();
-    assert!(
-        url.starts_with("http://127.0.0.1:"),
-        "first line was {line:?}"
-    );
-    (console, url)
+    assert!(url.starts_with(prefix), "first line was {line:?}");
+    url
+}
+
+/// The body of a GET that must reach the server (whatever its status).
+pub(crate) async fn get_bytes(url: &str) -> Vec<u8> {
+    let response = reqwest::get(url).await.unwrap();
+    response.bytes().await.unwrap().to_vec()
+}
+
+/// The status and text of a GET that must reach the server.
+pub(crate) async fn get_status_text(url: String) -> (u16, String) {
+    let response = reqwest::get(url).await.unwrap();
+    let status = response.status().as_u16();
+    (
+        status,
+        String::from_utf8(response.bytes().await.unwrap().to_vec()).unwrap(),
+    )
+}
+
+/// The sample site's `/manifest.json`.
+pub(crate) async fn site_manifest(base_url: &str) -> serde_json::Value {
+    serde_json::from_slice(&get_bytes(&format!("{base_url}manifest.json")).await).unwrap()
 }
 
 impl Drop for KillOnDrop {

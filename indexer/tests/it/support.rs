@@ -5,7 +5,8 @@ use epaper_common::messages::{
     ArticleRecord, CompressedBytes, DocKind, FetchFailure, FetchedDocument, Image, IssueManifest,
     PageRecord, PageRef, Record,
 };
-use epaper_indexer::{ExportFilter, ExportedArticle, Store};
+use epaper_indexer::Store;
+pub(crate) use epaper_indexer::testing::exported;
 
 pub(crate) const BASE: &str = "http://paper.test/html/2024-03/04/";
 
@@ -82,18 +83,6 @@ pub(crate) fn manifest(n_articles: usize, failures: Vec<FetchFailure>) -> IssueM
         failures,
         media: vec![],
     }
-}
-
-pub(crate) async fn exported(store: &Store) -> Vec<ExportedArticle> {
-    let mut rows = Vec::new();
-    store
-        .export(&ExportFilter::default(), |a| {
-            rows.push(a);
-            Ok(())
-        })
-        .await
-        .unwrap();
-    rows
 }
 
 pub(crate) async fn state(store: &Store) -> Option<String> {
