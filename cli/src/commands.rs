@@ -7,13 +7,15 @@ use std::path::Path;
 use anyhow::Context;
 use chrono::NaiveDate;
 use epaper_common::config::{Settings, SizeCaps, redact_url};
-use epaper_common::messages::{CrawlIssue, Direction, Message, Stage};
+use epaper_common::messages::{CrawlIssue, Direction, Stage};
 use epaper_common::sites;
 use epaper_indexer::{ExportFilter, IssueState, SearchQuery};
 use secrecy::SecretString;
 
 use crate::connect::{open_broker, open_store};
 use crate::embedded::{self, RunOptions};
+use crate::enqueue::{Archive, Mark, Plan, enqueue_issues};
+use crate::plan::{crawl_plan, crawl_request};
 use crate::progress;
 use crate::sample::{self, Faults};
 
@@ -354,20 +356,16 @@ pub async fn replay(
                 );
             } else {
                 let publisher = broker.publisher().await?;
+                let plan = Plan {
+                    issues: issues
+                        .iter()
+                        .map(|(site, date)| crawl_request(site, base_url.as_deref(), *date, None))
+                        .collect(),
+                    conditional: true,
+                    mark: Mark::Requeued,
+                };
                 let bar = progress::bar(issues.len() as u64, "issues sent back to the crawler");
-                for (site, date) in &issues {
-                    publisher
-                        .publish(&Message::CrawlIssue(CrawlIssue {
-                            site: site.clone(),
-                            base_url: base_url.clone(),
-                            date: *date,
-                            known: store.validators(site, *date).await?,
-                            follow: None,
-                        }))
-                        .await?;
-                    store.mark_requeued(site, *date).await?;
-                    bar.inc(1);
-                }
+                enqueue_issues(Archive::Required(&store), &publisher, &plan, &bar).await?;
                 bar.finish_and_clear();
                 println!(
                     "{} issues ({}) sent back to the crawler",
@@ -412,7 +410,11 @@ pub async fn enqueue(
 ) -> anyhow::Result<()> {
     let profile = sites::get(site)?;
     profile.entry_url(base_url.as_deref(), from)?;
-    let plan = embedded::crawl_plan(&profile, from, to, all_days, follow);
+    let plan = Plan {
+        issues: crawl_plan(&profile, base_url.as_deref(), from, to, all_days, follow),
+        conditional: true,
+        mark: Mark::Queued,
+    };
     let broker = open_broker(&settings.amqp).await?;
     let publisher = broker.publisher().await?;
     // Knowing an issue is queued is useful but not essential: without the database the
@@ -424,35 +426,17 @@ pub async fn enqueue(
             None
         }
     };
-    let bar = progress::bar(plan.len() as u64, "issues enqueued");
-    for (date, follow) in &plan {
-        if let Some(store) = &store
-            && let Err(error) = store.mark_queued(site, *date).await
-        {
-            tracing::warn!(%error, %date, "cannot record the queued state");
-        }
-        // What the archive holds already is asked for conditionally (a 304 keeps it).
-        let known = match &store {
-            Some(store) => store.validators(site, *date).await.unwrap_or_else(|error| {
-                tracing::warn!(%error, %date, "cannot read the archived validators");
-                Vec::new()
-            }),
-            None => Vec::new(),
-        };
-        publisher
-            .publish(&Message::CrawlIssue(CrawlIssue {
-                site: site.to_string(),
-                base_url: base_url.clone(),
-                date: *date,
-                known,
-                follow: *follow,
-            }))
-            .await?;
-        bar.inc(1);
-    }
+    let bar = progress::bar(plan.issues.len() as u64, "issues enqueued");
+    enqueue_issues(Archive::BestEffort(store.as_ref()), &publisher, &plan, &bar).await?;
     bar.finish_and_clear();
-    match plan.as_slice() {
-        [(start, Some(follow))] => println!(
+    match plan.issues.as_slice() {
+        [
+            CrawlIssue {
+                date: start,
+                follow: Some(follow),
+                ..
+            },
+        ] => println!(
             "1 issue of {site} enqueued ({start}); the crawler follows its {} links to {}",
             match follow.direction {
                 Direction::Prev => "上一期 (previous issue)",
@@ -462,8 +446,8 @@ pub async fn enqueue(
         ),
         _ => println!(
             "{} issue{} of {site} enqueued ({from} to {to})",
-            plan.len(),
-            if plan.len() == 1 { "" } else { "s" }
+            plan.issues.len(),
+            if plan.issues.len() == 1 { "" } else { "s" }
         ),
     }
     broker.close().await;

@@ -40,11 +40,15 @@ use axum::routing::{get, post};
 use chrono::{Datelike, Days, NaiveDate, Utc};
 use epaper_common::broker::Broker;
 use epaper_common::config::Settings;
-use epaper_common::messages::{CrawlIssue, Message, Stage};
+use epaper_common::messages::Stage;
 use epaper_indexer::media::MediaStore;
 use epaper_indexer::{ExportFilter, ExportedArticle, SearchQuery, Store};
+use indicatif::ProgressBar;
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
+
+use crate::enqueue::{Archive, Mark, Plan, enqueue_issues};
+use crate::plan::crawl_request;
 
 /// How the console is started.
 pub struct ConsoleOptions {
@@ -724,19 +728,15 @@ async fn replay(State(console): State<Shared>, Form(form): Form<ReplayForm>) -> 
         .ok()
         .filter(|profile| profile.base_url.is_none())
         .and(console.base_url.clone());
-    let result: anyhow::Result<()> = async {
+    let plan = Plan {
+        issues: vec![crawl_request(&site, base_url.as_deref(), date, None)],
+        conditional: false,
+        mark: Mark::Requeued,
+    };
+    let result = async {
         let publisher = broker.publisher().await?;
-        publisher
-            .publish(&Message::CrawlIssue(CrawlIssue {
-                site: site.clone(),
-                base_url,
-                date,
-                known: Vec::new(),
-                follow: None,
-            }))
-            .await?;
-        console.store.mark_requeued(&site, date).await?;
-        Ok(())
+        let archive = Archive::Required(&console.store);
+        enqueue_issues(archive, &publisher, &plan, &ProgressBar::hidden()).await
     }
     .await;
     match result {
