@@ -5,6 +5,7 @@
 //! `max_attempts`, then recorded as a failure; a permanent one is recorded at once. Nothing is
 //! dropped without a row in `failures` and a log line.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,7 +18,7 @@ use epaper_common::sites;
 use epaper_common::transport::{Handler, InProcessQueues, catch_panic};
 use epaper_crawler::CrawlStage;
 use epaper_indexer::media::MediaStore;
-use epaper_indexer::{ExportFilter, IndexStage, IssueState};
+use epaper_indexer::{ExportFilter, IndexStage, IssueState, Store};
 use epaper_parser::service::ParseStage;
 use indicatif::ProgressBar;
 use secrecy::SecretString;
@@ -118,26 +119,7 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
     store.migrate().await.context("migrating the archive")?;
 
     let queues = InProcessQueues::new(256);
-    let mut crawler_settings = settings.crawler.clone();
-    let mut index =
-        IndexStage::new(store.clone(), 256).with_size_caps(settings.crawler.size_caps());
-    if let Some(dir) = &options.media_dir {
-        crawler_settings.fetch_media = true;
-        let media = MediaStore::new(dir)
-            .with_context(|| format!("opening the media directory {}", dir.display()))?;
-        index = index.with_media(media);
-    }
-    let crawl = Arc::new(CrawlStage::new(crawler_settings));
-    let parse = Arc::new(ParseStage::from_settings(settings));
-    let index = Arc::new(index);
-    let mut workers = JoinSet::new();
-    for _ in 0..2 {
-        workers.spawn(worker(Stage::Crawl, crawl.clone(), queues.clone()));
-        workers.spawn(worker(Stage::Parse, parse.clone(), queues.clone()));
-    }
-    // One writer: SQLite has one write lock, and a second writer would only wait for it.
-    workers.spawn(worker(Stage::Index, index, queues.clone()));
-
+    let mut workers = start_stages(settings, options.media_dir.as_deref(), &store, &queues)?;
     let plan = Plan {
         issues: crawl_plan(
             &profile,
@@ -159,7 +141,11 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
     )
     .await?;
     tracing::info!(site = %options.site, n_requests, follow = ?options.follow, "issues queued");
-    // On a terminal, a bar of the issues that reached a final state, read from the archive.
+    let filter = ExportFilter {
+        site: Some(options.site.clone()),
+        from: Some(options.from),
+        to: Some(options.to),
+    };
     // Following links, how many issues the chain holds is known only at its end: the bar
     // counts against the days of the range.
     let n_expected = match options.follow {
@@ -170,18 +156,65 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
             .take_while(|d| *d <= options.to)
             .count(),
     };
-    let bar = crate::progress::bar(n_expected as u64, "issues done");
-    let filter = ExportFilter {
-        site: Some(options.site.clone()),
-        from: Some(options.from),
-        to: Some(options.to),
+    wait_idle(&queues, &store, &filter, n_expected).await;
+    workers.abort_all();
+    let n_issues = match options.follow {
+        None => n_requests,
+        // The dates the chain reached, issues and days without one.
+        Some(_) => store
+            .issues_in_states(&filter, &IssueState::FINISHED)
+            .await?
+            .len(),
     };
-    let done = IssueState::FINISHED;
+    let states = store.issue_states().await?;
+    store.close().await;
+    Ok(RunSummary { n_issues, states })
+}
+
+/// The stage workers over `queues`: two crawlers, two parsers and one indexer writing to
+/// `store` (and media to `media_dir`, which also makes the crawler fetch them).
+fn start_stages(
+    settings: &Settings,
+    media_dir: Option<&Path>,
+    store: &Store,
+    queues: &InProcessQueues,
+) -> anyhow::Result<JoinSet<()>> {
+    let mut crawler_settings = settings.crawler.clone();
+    let mut index =
+        IndexStage::new(store.clone(), 256).with_size_caps(settings.crawler.size_caps());
+    if let Some(dir) = media_dir {
+        crawler_settings.fetch_media = true;
+        let media = MediaStore::new(dir)
+            .with_context(|| format!("opening the media directory {}", dir.display()))?;
+        index = index.with_media(media);
+    }
+    let crawl = Arc::new(CrawlStage::new(crawler_settings));
+    let parse = Arc::new(ParseStage::from_settings(settings));
+    let index = Arc::new(index);
+    let mut workers = JoinSet::new();
+    for _ in 0..2 {
+        workers.spawn(worker(Stage::Crawl, crawl.clone(), queues.clone()));
+        workers.spawn(worker(Stage::Parse, parse.clone(), queues.clone()));
+    }
+    // One writer: SQLite has one write lock, and a second writer would only wait for it.
+    workers.spawn(worker(Stage::Index, index, queues.clone()));
+    Ok(workers)
+}
+
+/// Waits until every message sent so far has been handled. On a terminal, meanwhile, a bar of
+/// the issues of `filter` that reached a final state, read from the archive.
+async fn wait_idle(
+    queues: &InProcessQueues,
+    store: &Store,
+    filter: &ExportFilter,
+    n_expected: usize,
+) {
+    let bar = crate::progress::bar(n_expected as u64, "issues done");
     let watcher = (!bar.is_hidden()).then(|| {
         let (store, bar, filter) = (store.clone(), bar.clone(), filter.clone());
         tokio::spawn(async move {
             loop {
-                if let Ok(issues) = store.issues_in_states(&filter, &done).await {
+                if let Ok(issues) = store.issues_in_states(&filter, &IssueState::FINISHED).await {
                     bar.set_position(issues.len() as u64);
                 }
                 tokio::time::sleep(Duration::from_millis(500)).await;
@@ -193,15 +226,6 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
         watcher.abort();
     }
     bar.finish_and_clear();
-    workers.abort_all();
-    let n_issues = match options.follow {
-        None => n_requests,
-        // The dates the chain reached, issues and days without one.
-        Some(_) => store.issues_in_states(&filter, &done).await?.len(),
-    };
-    let states = store.issue_states().await?;
-    store.close().await;
-    Ok(RunSummary { n_issues, states })
 }
 
 #[cfg(test)]
