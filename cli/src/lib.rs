@@ -4,7 +4,7 @@
 //! embedded mode wires crawler, parser and indexer together, and the sample site is a tool for
 //! operators and tests, not part of any stage.
 
-pub mod commands;
+pub mod cmd;
 pub mod connect;
 pub mod console;
 pub mod embedded;
