@@ -5,24 +5,32 @@
 //! `max_attempts`, then recorded as a failure; a permanent one is recorded at once. Nothing is
 //! dropped without a row in `failures` and a log line.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use chrono::NaiveDate;
 use epaper_common::config::Settings;
-use epaper_common::messages::{CrawlIssue, Direction, Follow, Message, Stage};
+use epaper_common::messages::{Direction, Message, Stage};
 use epaper_common::settle::{Attempt, RetryPolicy, Settlement};
 use epaper_common::sites;
-use epaper_common::transport::{Handler, InProcessQueues, Outbox, catch_panic};
+use epaper_common::transport::{Handler, InProcessQueues, catch_panic};
 use epaper_crawler::CrawlStage;
-use epaper_indexer::IndexStage;
-use epaper_indexer::IssueState;
 use epaper_indexer::media::MediaStore;
+use epaper_indexer::{ExportFilter, IndexStage, IssueState, Store};
+use epaper_parser::service::ParseStage;
+use indicatif::ProgressBar;
 use secrecy::SecretString;
+use tokio::task::JoinSet;
 
 use crate::connect::open_store;
-use epaper_parser::service::ParseStage;
+use crate::enqueue::{Archive, Mark, Plan, enqueue_issues};
+use crate::plan::crawl_plan;
+
+// Where `run --incremental` starts is planned with the rest of a crawl; callers of the embedded
+// mode (the site-fault tests among them) find it here too.
+pub use crate::plan::incremental_range;
 
 pub struct RunOptions {
     pub site: String,
@@ -42,45 +50,6 @@ pub struct RunOptions {
 pub struct RunSummary {
     pub n_issues: usize,
     pub states: Vec<(String, IssueState, i64)>,
-}
-
-/// The dates of `from..=to` on which the site publishes (every day with `all_days`).
-fn issue_dates(
-    profile: &sites::Profile,
-    from: NaiveDate,
-    to: NaiveDate,
-    all_days: bool,
-) -> Vec<NaiveDate> {
-    from.iter_days()
-        .take_while(|d| *d <= to)
-        .filter(|d| all_days || profile.schedule.publishes_on(*d))
-        .collect()
-}
-
-/// The crawl requests that start a range: one per publication day (every day with
-/// `all_days`), or, following the paper's links, one at the end the chain starts from
-/// (`--from` for 下一期, `--to` for 上一期), which the crawler then walks to the other end.
-pub fn crawl_plan(
-    profile: &sites::Profile,
-    from: NaiveDate,
-    to: NaiveDate,
-    all_days: bool,
-    follow: Option<Direction>,
-) -> Vec<(NaiveDate, Option<Follow>)> {
-    match follow {
-        None => issue_dates(profile, from, to, all_days)
-            .into_iter()
-            .map(|date| (date, None))
-            .collect(),
-        Some(_) if from > to => Vec::new(),
-        Some(direction) => {
-            let (start, until) = match direction {
-                Direction::Next => (from, to),
-                Direction::Prev => (to, from),
-            };
-            vec![(start, Some(Follow { direction, until }))]
-        }
-    }
 }
 
 /// Tries of a message before it is given up: the first and three retries, 0.4, 0.8 and 1.6 s
@@ -148,25 +117,6 @@ async fn handle_one<H: Handler>(
     }
 }
 
-/// The range of an incremental crawl of `site`: from the newest issue the archive at `db_url`
-/// holds (crawled again: it may have been partial, and what is unchanged costs a 304) up to
-/// `to`, today by default. Only the schedule's publication days of it are crawled.
-pub async fn incremental_range(
-    db_url: &SecretString,
-    site: &str,
-    to: Option<NaiveDate>,
-) -> anyhow::Result<(NaiveDate, NaiveDate)> {
-    sites::get(site)?;
-    let store = open_store(db_url, 1).await?;
-    store.migrate().await.context("migrating the archive")?;
-    let last = store.last_issue_date(site).await;
-    store.close().await;
-    let from = last?.ok_or_else(|| {
-        anyhow::anyhow!("the archive holds no issue of {site} yet: give --from for the first crawl")
-    })?;
-    Ok((from, to.unwrap_or_else(|| chrono::Utc::now().date_naive())))
-}
-
 pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<RunSummary> {
     let profile = sites::get(&options.site)?;
     // Fail on a missing base URL before anything starts.
@@ -175,10 +125,70 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
     store.migrate().await.context("migrating the archive")?;
 
     let queues = InProcessQueues::new(256);
+    let mut workers = start_stages(settings, options.media_dir.as_deref(), &store, &queues)?;
+    let plan = Plan {
+        issues: crawl_plan(
+            &profile,
+            options.base_url.as_deref(),
+            options.from,
+            options.to,
+            options.all_days,
+            options.follow,
+        ),
+        conditional: true,
+        mark: Mark::Queued,
+    };
+    let n_requests = plan.issues.len();
+    enqueue_issues(
+        Archive::Required(&store),
+        &queues,
+        &plan,
+        &ProgressBar::hidden(),
+    )
+    .await?;
+    tracing::info!(site = %options.site, n_requests, follow = ?options.follow, "issues queued");
+    let filter = ExportFilter {
+        site: Some(options.site.clone()),
+        from: Some(options.from),
+        to: Some(options.to),
+    };
+    // Following links, how many issues the chain holds is known only at its end: the bar
+    // counts against the days of the range.
+    let n_expected = match options.follow {
+        None => n_requests,
+        Some(_) => options
+            .from
+            .iter_days()
+            .take_while(|d| *d <= options.to)
+            .count(),
+    };
+    wait_idle(&queues, &store, &filter, n_expected).await;
+    workers.abort_all();
+    let n_issues = match options.follow {
+        None => n_requests,
+        // The dates the chain reached, issues and days without one.
+        Some(_) => store
+            .issues_in_states(&filter, &IssueState::FINISHED)
+            .await?
+            .len(),
+    };
+    let states = store.issue_states().await?;
+    store.close().await;
+    Ok(RunSummary { n_issues, states })
+}
+
+/// The stage workers over `queues`: two crawlers, two parsers and one indexer writing to
+/// `store` (and media to `media_dir`, which also makes the crawler fetch them).
+fn start_stages(
+    settings: &Settings,
+    media_dir: Option<&Path>,
+    store: &Store,
+    queues: &InProcessQueues,
+) -> anyhow::Result<JoinSet<()>> {
     let mut crawler_settings = settings.crawler.clone();
     let mut index =
         IndexStage::new(store.clone(), 256).with_size_caps(settings.crawler.size_caps());
-    if let Some(dir) = &options.media_dir {
+    if let Some(dir) = media_dir {
         crawler_settings.fetch_media = true;
         let media = MediaStore::new(dir)
             .with_context(|| format!("opening the media directory {}", dir.display()))?;
@@ -187,58 +197,30 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
     let crawl = Arc::new(CrawlStage::new(crawler_settings));
     let parse = Arc::new(ParseStage::from_settings(settings));
     let index = Arc::new(index);
-    let mut workers = tokio::task::JoinSet::new();
+    let mut workers = JoinSet::new();
     for _ in 0..2 {
         workers.spawn(worker(Stage::Crawl, crawl.clone(), queues.clone()));
         workers.spawn(worker(Stage::Parse, parse.clone(), queues.clone()));
     }
     // One writer: SQLite has one write lock, and a second writer would only wait for it.
     workers.spawn(worker(Stage::Index, index, queues.clone()));
+    Ok(workers)
+}
 
-    let plan = crawl_plan(
-        &profile,
-        options.from,
-        options.to,
-        options.all_days,
-        options.follow,
-    );
-    for (date, follow) in &plan {
-        store.mark_queued(&options.site, *date).await?;
-        queues
-            .send(Message::CrawlIssue(CrawlIssue {
-                site: options.site.clone(),
-                base_url: options.base_url.clone(),
-                date: *date,
-                known: store.validators(&options.site, *date).await?,
-                follow: *follow,
-            }))
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-    }
-    tracing::info!(site = %options.site, n_requests = plan.len(), follow = ?options.follow, "issues queued");
-    // On a terminal, a bar of the issues that reached a final state, read from the archive.
-    // Following links, how many issues the chain holds is known only at its end: the bar
-    // counts against the days of the range.
-    let n_expected = match options.follow {
-        None => plan.len(),
-        Some(_) => options
-            .from
-            .iter_days()
-            .take_while(|d| *d <= options.to)
-            .count(),
-    };
+/// Waits until every message sent so far has been handled. On a terminal, meanwhile, a bar of
+/// the issues of `filter` that reached a final state, read from the archive.
+async fn wait_idle(
+    queues: &InProcessQueues,
+    store: &Store,
+    filter: &ExportFilter,
+    n_expected: usize,
+) {
     let bar = crate::progress::bar(n_expected as u64, "issues done");
-    let filter = epaper_indexer::ExportFilter {
-        site: Some(options.site.clone()),
-        from: Some(options.from),
-        to: Some(options.to),
-    };
-    let done = IssueState::FINISHED;
     let watcher = (!bar.is_hidden()).then(|| {
         let (store, bar, filter) = (store.clone(), bar.clone(), filter.clone());
         tokio::spawn(async move {
             loop {
-                if let Ok(issues) = store.issues_in_states(&filter, &done).await {
+                if let Ok(issues) = store.issues_in_states(&filter, &IssueState::FINISHED).await {
                     bar.set_position(issues.len() as u64);
                 }
                 tokio::time::sleep(Duration::from_millis(500)).await;
@@ -250,19 +232,13 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
         watcher.abort();
     }
     bar.finish_and_clear();
-    workers.abort_all();
-    let n_issues = match options.follow {
-        None => plan.len(),
-        // The dates the chain reached, issues and days without one.
-        Some(_) => store.issues_in_states(&filter, &done).await?.len(),
-    };
-    let states = store.issue_states().await?;
-    store.close().await;
-    Ok(RunSummary { n_issues, states })
 }
 
 #[cfg(test)]
 mod tests {
+    use epaper_common::messages::CrawlIssue;
+    use epaper_common::transport::Outbox;
+
     use super::*;
     use epaper_common::error::StageError;
 

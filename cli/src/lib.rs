@@ -4,11 +4,13 @@
 //! embedded mode wires crawler, parser and indexer together, and the sample site is a tool for
 //! operators and tests, not part of any stage.
 
-pub mod commands;
+pub mod cmd;
 pub mod connect;
 pub mod console;
 pub mod embedded;
+pub mod enqueue;
 mod html;
+pub mod plan;
 pub mod progress;
 pub mod sample;
 pub mod status;

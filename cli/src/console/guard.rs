@@ -155,12 +155,13 @@ fn same_origin(headers: &HeaderMap, host: &str) -> bool {
 pub async fn guard(State(access): State<Arc<Access>>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     let mut response = match access.host_allowed(headers) {
-        None => super::refusal(
+        None => super::page::refusal(
             StatusCode::MISDIRECTED_REQUEST,
             "This console does not serve that host name.",
         ),
         Some(_) if !access.authenticated(headers) => {
-            let mut response = super::refusal(StatusCode::UNAUTHORIZED, "Credentials needed.");
+            let mut response =
+                super::page::refusal(StatusCode::UNAUTHORIZED, "Credentials needed.");
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Basic realm=\"epaper console\", charset=\"UTF-8\""),
@@ -177,7 +178,7 @@ pub async fn guard(State(access): State<Arc<Access>>, request: Request, next: Ne
                 origin = ?headers.get(header::ORIGIN),
                 "cross-origin request refused"
             );
-            super::refusal(
+            super::page::refusal(
                 StatusCode::FORBIDDEN,
                 "Changes are accepted only from the console's own pages.",
             )

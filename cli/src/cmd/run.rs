@@ -1,0 +1,44 @@
+//! `epaper run`: a date range crawled, parsed and stored in one process ([`crate::embedded`]).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use epaper_common::config::Settings;
+use secrecy::SecretString;
+
+use super::args::IssueRange;
+use crate::embedded::{self, RunOptions};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    issues: IssueRange,
+    #[arg(long, default_value = "sqlite://epaper.db")]
+    db: String,
+    /// Also keep every page scan, PDF and article image, as PATH/<aa>/<sha256>.
+    #[arg(long)]
+    media_dir: Option<PathBuf>,
+}
+
+pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
+    let db = SecretString::from(args.db);
+    let (from, to) = args.issues.dates(&db).await?;
+    let follow = args.issues.follow();
+    let options = RunOptions {
+        site: args.issues.site,
+        base_url: args.issues.base_url,
+        from,
+        to,
+        db_url: db,
+        all_days: args.issues.all_days,
+        media_dir: args.media_dir,
+        follow,
+    };
+    let summary = embedded::run(settings, options).await?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{} issues processed", summary.n_issues)?;
+    for (site, state, n) in &summary.states {
+        writeln!(stdout, "  {site}: {n} {state}")?;
+    }
+    Ok(())
+}
