@@ -7,12 +7,10 @@
 //! field is trimmed of ASCII space, NBSP and U+3000, and an empty field is `None`, never `""`.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use epaper_common::messages::{ArticleRecord, ArticleRef, Image, PageRecord, PageRef};
-use regex::Regex;
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 use url::Url;
 
 use crate::html::{
@@ -20,13 +18,6 @@ use crate::html::{
     paragraphs_of, push_article,
 };
 use crate::text::{clean, element_text, non_empty};
-
-macro_rules! selector {
-    ($name:ident, $css:expr) => {
-        static $name: LazyLock<Selector> =
-            LazyLock::new(|| Selector::parse($css).expect("valid selector"));
-    };
-}
 
 selector!(PAGE_LINKS, "a#pageLink, a#pagelink, a#PageLink");
 selector!(ANCHORS, "a[href]");
@@ -41,23 +32,19 @@ selector!(BANCI, ".banci, td.bm01, .paper-bot p.ban, .dNav td");
 selector!(CONTENT_AREA, ".dContents, #ozoom");
 selector!(HTML_TITLE, "title");
 
-static CONTENT_HREF: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)content_(\d+)\.htm").expect("valid regex"));
-static URL_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"/(\d{4})-(\d{2})/(\d{2})/").expect("valid regex"));
-static TEXT_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").expect("valid regex")
-});
-static PAGE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*第?\s*([A-Za-z]*\d+)\s*(?:版\s*[:：]?|[:：])\s*(.*)$").expect("valid regex")
-});
-static PROPERTY_OPEN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<!--\s*(?:enp|mp)property").expect("valid regex"));
-static PROPERTY_CLOSE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"/(?:enp|mp)property\s*-->").expect("valid regex"));
-static PROPERTY_FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<([A-Za-z][\w-]*)>([^<]*)</([A-Za-z][\w-]*)>").expect("valid regex")
-});
+regex!(CONTENT_HREF, r"(?i)content_(\d+)\.htm");
+regex!(URL_DATE, r"/(\d{4})-(\d{2})/(\d{2})/");
+regex!(TEXT_DATE, r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日");
+regex!(
+    PAGE_LABEL,
+    r"^\s*第?\s*([A-Za-z]*\d+)\s*(?:版\s*[:：]?|[:：])\s*(.*)$"
+);
+regex!(PROPERTY_OPEN, r"<!--\s*(?:enp|mp)property");
+regex!(PROPERTY_CLOSE, r"/(?:enp|mp)property\s*-->");
+regex!(
+    PROPERTY_FIELD,
+    r"(?s)<([A-Za-z][\w-]*)>([^<]*)</([A-Za-z][\w-]*)>"
+);
 /// The metadata in `<!--enpproperty ... /enpproperty-->` (or `mpproperty`), which may stand
 /// after `</html>`.
 #[derive(Debug, Default)]

@@ -16,7 +16,6 @@ use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRecord, PageRef};
-use regex::Regex;
 use scraper::{CaseSensitivity, ElementRef, Html, Selector};
 use url::Url;
 
@@ -26,19 +25,6 @@ use crate::html::{
     issue_link, paragraphs_of, push_article,
 };
 use crate::text::{clean, element_text, fold_spaces, non_empty};
-
-macro_rules! selector {
-    ($name:ident, $css:expr) => {
-        static $name: LazyLock<Selector> =
-            LazyLock::new(|| Selector::parse($css).expect("valid selector"));
-    };
-}
-
-macro_rules! regex {
-    ($name:ident, $re:expr) => {
-        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($re).expect("valid regex"));
-    };
-}
 
 // 人民日报 puts its page list in `.swiper-box .swiper-slide a#pageLink`; the id is what the
 // Founder generator writes, so it is the hook, wherever the slide container is.

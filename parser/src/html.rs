@@ -1,26 +1,19 @@
 //! HTML helpers every layout family shares: resolving links, finding the issue links by their
 //! label, and reading body paragraphs.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
 use epaper_common::messages::{ArticleRef, PageRef};
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
+use std::collections::HashMap;
 use url::Url;
 
 use crate::text::{element_text, non_empty};
 
-static ANCHORS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a[href]").expect("valid selector"));
-static LINE_BREAK: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r"(?i)<br\s*/?>").expect("valid regex"));
-static PARAGRAPHS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("p").expect("valid selector"));
+selector!(ANCHORS, "a[href]");
+regex!(LINE_BREAK, r"(?i)<br\s*/?>");
+selector!(PARAGRAPHS, "p");
 
-static ENPCONTENT_OPEN: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r"<!--\s*enpcontent\s*-->").expect("valid regex"));
-static ENPCONTENT_CLOSE: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r"<!--\s*/enpcontent\s*-->").expect("valid regex"));
+regex!(ENPCONTENT_OPEN, r"<!--\s*enpcontent\s*-->");
+regex!(ENPCONTENT_CLOSE, r"<!--\s*/enpcontent\s*-->");
 
 /// The text between the first match of `open` and the next match of `close` after it. Two plain
 /// searches: a capturing `open(.*?)close` regex costs more than parsing the page (measured).

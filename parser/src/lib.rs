@@ -4,6 +4,9 @@
 //! function of (URL, bytes, declared content type), so archived raw documents can be parsed again
 //! at any time with the same result.
 
+#[macro_use]
+mod macros;
+
 pub mod byline;
 pub mod classic;
 pub mod decode;
@@ -13,16 +16,11 @@ pub mod nbs;
 pub mod service;
 pub mod text;
 
-use std::sync::LazyLock;
-
 use epaper_common::messages::{DocKind, Record};
-use regex::Regex;
 use url::Url;
 
-static PAGE_URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)/node_\d+\.html?$").expect("valid regex"));
-static ARTICLE_URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)/content_\d+\.html?$").expect("valid regex"));
+regex!(PAGE_URL, r"(?i)/node_\d+\.html?$");
+regex!(ARTICLE_URL, r"(?i)/content_\d+\.html?$");
 
 #[derive(Debug, thiserror::Error)]
 pub enum ParseError {

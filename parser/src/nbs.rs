@@ -16,11 +16,9 @@
 //! are only JavaScript (`goPrePeriod()`) here, so they stay `None` unless a real link appears.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRecord, PageRef};
-use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
@@ -30,13 +28,6 @@ use crate::html::{
     push_article,
 };
 use crate::text::{clean, element_text, non_empty};
-
-macro_rules! selector {
-    ($name:ident, $css:expr) => {
-        static $name: LazyLock<Selector> =
-            LazyLock::new(|| Selector::parse($css).expect("valid selector"));
-    };
-}
 
 // Page.
 selector!(PAGE_LIST_LINKS, "div#pageList a#pageLink");
@@ -67,31 +58,23 @@ selector!(C_C, "div.c_c");
 selector!(PARAGRAPHS, "p");
 selector!(IMAGES, "img[src]");
 
-static PAGE_URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)/nbs\.D\d+[a-z]+_([a-z]?\d+)\.html?$").expect("valid regex"));
-static ARTICLE_URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)/nw\.D\d+[a-z]+_(\d{4})(\d{2})(\d{2})_\d+-([a-z]?\d+)\.html?$")
-        .expect("valid regex")
-});
-/// An article link as the page writes it: relative, `nw.D110000renmrb_20171016_2-01.htm`.
-static ARTICLE_HREF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|/)nw\.[^/?#]+\.html?(?:[?#].*)?$").expect("valid regex")
-});
-static URL_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"/(\d{4})-(\d{2})/(\d{2})/").expect("valid regex"));
-static TEXT_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").expect("valid regex")
-});
-/// The argument of `view("…")` (or `view('…')`) in a title-list script.
-static VIEW_ARG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?s)view\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)"#)
-        .expect("valid regex")
-});
-/// `（ 2017年10月16日   01 版）` in the article's `div.lai`.
-static LAI_PAGE_NO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"([A-Za-z]?\d+)\s*版").expect("valid regex"));
-static AUTHOR_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*作者\s*[:：]\s*").expect("valid regex"));
+regex!(PAGE_URL, r"(?i)/nbs\.D\d+[a-z]+_([a-z]?\d+)\.html?$");
+regex!(
+    ARTICLE_URL,
+    r"(?i)/nw\.D\d+[a-z]+_(\d{4})(\d{2})(\d{2})_\d+-([a-z]?\d+)\.html?$"
+);
+// An article link as the page writes it: relative, `nw.D110000renmrb_20171016_2-01.htm`.
+regex!(ARTICLE_HREF, r"(?i)(?:^|/)nw\.[^/?#]+\.html?(?:[?#].*)?$");
+regex!(URL_DATE, r"/(\d{4})-(\d{2})/(\d{2})/");
+regex!(TEXT_DATE, r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日");
+// The argument of `view("…")` (or `view('…')`) in a title-list script.
+regex!(
+    VIEW_ARG,
+    r#"(?s)view\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)"#
+);
+// `（ 2017年10月16日   01 版）` in the article's `div.lai`.
+regex!(LAI_PAGE_NO, r"([A-Za-z]?\d+)\s*版");
+regex!(AUTHOR_PREFIX, r"^\s*作者\s*[:：]\s*");
 
 /// Which kind of document a URL names in this layout, if any.
 pub fn matches_url(url: &Url) -> Option<DocKind> {
