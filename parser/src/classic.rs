@@ -17,7 +17,9 @@ use crate::html::{
     Links, MAX_ARTICLES_PER_PAGE, MAX_IMAGES_PER_ARTICLE, absolute, issue_link, page_refs,
     paragraphs_of, push_article,
 };
-use crate::text::{clean, element_text, non_empty};
+use crate::label::{self, Label};
+use crate::properties::Properties;
+use crate::text::{element_text, non_empty};
 
 selector!(PAGE_LINKS, "a#pageLink, a#pagelink, a#PageLink");
 selector!(ANCHORS, "a[href]");
@@ -35,47 +37,6 @@ selector!(HTML_TITLE, "title");
 regex!(CONTENT_HREF, r"(?i)content_(\d+)\.htm");
 regex!(URL_DATE, r"/(\d{4})-(\d{2})/(\d{2})/");
 regex!(TEXT_DATE, r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日");
-regex!(
-    PAGE_LABEL,
-    r"^\s*第?\s*([A-Za-z]*\d+)\s*(?:版\s*[:：]?|[:：])\s*(.*)$"
-);
-regex!(PROPERTY_OPEN, r"<!--\s*(?:enp|mp)property");
-regex!(PROPERTY_CLOSE, r"/(?:enp|mp)property\s*-->");
-regex!(
-    PROPERTY_FIELD,
-    r"(?s)<([A-Za-z][\w-]*)>([^<]*)</([A-Za-z][\w-]*)>"
-);
-/// The metadata in `<!--enpproperty ... /enpproperty-->` (or `mpproperty`), which may stand
-/// after `</html>`.
-#[derive(Debug, Default)]
-pub struct Properties(Vec<(String, String)>);
-
-impl Properties {
-    pub fn read(html: &str) -> Properties {
-        let Some(block) = crate::html::between(html, &PROPERTY_OPEN, &PROPERTY_CLOSE) else {
-            return Properties::default();
-        };
-        let fields = PROPERTY_FIELD
-            .captures_iter(block)
-            .filter(|caps| caps[1].eq_ignore_ascii_case(&caps[3]))
-            .map(|caps| (caps[1].to_ascii_lowercase(), clean(&caps[2])))
-            .collect();
-        Properties(fields)
-    }
-
-    /// The non-empty value of `key`, or of `founder-<key>`, the name the `mpproperty` block of
-    /// 大河网's template (河南商报) gives the same field.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        let value = |key: &str| {
-            self.0
-                .iter()
-                .find(|(k, v)| k == key && !v.is_empty())
-                .map(|(_, v)| v.as_str())
-        };
-        value(key).or_else(|| value(&format!("founder-{key}")))
-    }
-}
-
 /// Whether `article` can be an article of the page at `page`: on the same host and, when the
 /// page's URL carries the issue date, under that same date. Templates link the paper's own
 /// "about us" and subscription texts, which are `content_N.htm` too, from every page's footer.
@@ -109,26 +70,13 @@ fn date_of(url: &Url, props: &Properties, doc: &Html) -> Option<NaiveDate> {
         .and_then(|caps| ymd(&caps[1], &caps[2], &caps[3]))
 }
 
-/// Splits a label such as `第01版：要闻` into (`01`, `要闻`), `第 A01 版 综 合` into
-/// (`A01`, `综 合`) and `A01： 头版` (江西日报's hidden page menu) into (`A01`, `头版`).
-pub fn split_page_label(label: &str) -> (Option<String>, Option<String>) {
-    let label = clean(label);
-    match PAGE_LABEL.captures(&label) {
-        Some(caps) => (non_empty(&caps[1]), non_empty(&clean(&caps[2]))),
-        None => (None, non_empty(&label)),
-    }
-}
-
 fn page_list(doc: &Html, base: &Url) -> Vec<PageRef> {
     page_refs(doc.select(&PAGE_LINKS), base)
 }
 
 /// The page label printed on the document itself (`div.banci` and its relatives).
-fn printed_label(doc: &Html) -> (Option<String>, Option<String>) {
-    doc.select(&BANCI)
-        .map(|el| split_page_label(&element_text(el)))
-        .find(|(no, _)| no.is_some())
-        .unwrap_or((None, None))
+fn printed_label(doc: &Html) -> Label {
+    label::first_numbered(doc.select(&BANCI).map(element_text))
 }
 
 pub fn parse_page(html: &str, url: &Url) -> PageRecord {
@@ -136,14 +84,7 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
     let props = Properties::read(html);
     let pages = page_list(&doc, url);
     let own_url = absolute(url, url.as_str()).unwrap_or_else(|| url.to_string());
-    let (mut page_no, mut page_name) = pages
-        .iter()
-        .find(|page| page.url == own_url)
-        .map(|page| (page.page_no.clone(), page.page_name.clone()))
-        .unwrap_or((None, None));
-    if page_no.is_none() {
-        (page_no, page_name) = printed_label(&doc);
-    }
+    let (mut page_no, page_name) = label::of_page(&pages, &own_url, || printed_label(&doc));
     if page_no.is_none() {
         page_no = props.get("founder-pagenum").map(str::to_string);
     }

@@ -19,11 +19,12 @@ use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRec
 use scraper::{CaseSensitivity, ElementRef, Html, Selector};
 use url::Url;
 
-use crate::classic::{Properties, split_page_label};
 use crate::html::{
     Links, MAX_ARTICLES_PER_PAGE, MAX_IMAGES_PER_ARTICLE, MAX_PAGES_PER_ISSUE, absolute,
     issue_link, paragraphs_of, push_article,
 };
+use crate::label::{self, Label, split_page_label};
+use crate::properties::Properties;
 use crate::text::{clean, element_text, fold_spaces, non_empty};
 
 // 人民日报 puts its page list in `.swiper-box .swiper-slide a#pageLink`; the id is what the
@@ -210,11 +211,8 @@ fn page_list(doc: &Html, base: &Url) -> Vec<PageRef> {
 }
 
 /// The 版 label printed on the document itself.
-fn printed_label(doc: &Html) -> (Option<String>, Option<String>) {
-    doc.select(&BANCI)
-        .map(|el| split_page_label(&element_text(el)))
-        .find(|(no, _)| no.is_some())
-        .unwrap_or((None, None))
+fn printed_label(doc: &Html) -> Label {
+    label::first_numbered(doc.select(&BANCI).map(element_text))
 }
 
 pub fn parse_page(html: &str, url: &Url) -> PageRecord {
@@ -222,14 +220,7 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
     let props = Properties::read(html);
     let pages = page_list(&doc, url);
     let own_url = absolute(url, url.as_str()).unwrap_or_else(|| url.to_string());
-    let (mut page_no, mut page_name) = pages
-        .iter()
-        .find(|page| page.url == own_url)
-        .map(|page| (page.page_no.clone(), page.page_name.clone()))
-        .unwrap_or((None, None));
-    if page_no.is_none() {
-        (page_no, page_name) = printed_label(&doc);
-    }
+    let (page_no, page_name) = label::of_page(&pages, &own_url, || printed_label(&doc));
 
     // The title list first (its order is the paper's and it has the titles), then any other
     // link to an article of this issue, then image-map areas, which have no titles.

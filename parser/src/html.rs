@@ -6,6 +6,7 @@ use scraper::{ElementRef, Html};
 use std::collections::HashMap;
 use url::Url;
 
+use crate::label::split_page_label;
 use crate::text::{element_text, non_empty};
 
 selector!(ANCHORS, "a[href]");
@@ -210,7 +211,7 @@ pub fn page_refs<'a>(links: impl IntoIterator<Item = ElementRef<'a>>, base: &Url
         else {
             continue;
         };
-        let (page_no, page_name) = crate::classic::split_page_label(&element_text(link));
+        let (page_no, page_name) = split_page_label(&element_text(link));
         // A page listed twice (a hidden menu and the visible list) keeps the first label that
         // names its number.
         if let Some(seen) = pages.get_mut(&url) {

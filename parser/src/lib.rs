@@ -12,7 +12,9 @@ pub mod classic;
 pub mod decode;
 pub mod founder_new;
 pub mod html;
+pub mod label;
 pub mod nbs;
+pub mod properties;
 pub mod service;
 pub mod text;
 

@@ -22,11 +22,11 @@ use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRec
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use crate::classic::split_page_label;
 use crate::html::{
     Links, MAX_ARTICLES_PER_PAGE, MAX_IMAGES_PER_ARTICLE, absolute, issue_link, page_refs,
     push_article,
 };
+use crate::label::{self, Label};
 use crate::text::{clean, element_text, non_empty};
 
 // Page.
@@ -226,21 +226,14 @@ fn page_list(doc: &Html, base: &Url) -> Vec<PageRef> {
 
 /// The 版 label printed on the document (`01版:要闻`), from `div.list_l div.l_t` or the first
 /// line of `div.ban_t li` (its own text before the PDF link, without the link texts).
-fn printed_label(doc: &Html) -> (Option<String>, Option<String>) {
-    let from_list = doc
-        .select(&LIST_LABEL)
-        .map(|el| split_page_label(&element_text(el)));
+fn printed_label(doc: &Html) -> Label {
+    let from_list = doc.select(&LIST_LABEL).map(element_text);
     let from_ban_t = doc.select(&BAN_T_ITEM).map(|li| {
-        let own_text = li
-            .children()
+        li.children()
             .find_map(|child| child.value().as_text().and_then(|t| non_empty(t)))
-            .unwrap_or_default();
-        split_page_label(&own_text)
+            .unwrap_or_default()
     });
-    from_list
-        .chain(from_ban_t)
-        .find(|(no, _)| no.is_some())
-        .unwrap_or((None, None))
+    label::first_numbered(from_list.chain(from_ban_t))
 }
 
 fn is_pdf(href: &str) -> bool {
@@ -275,14 +268,7 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
     let own = own_url(url);
     let pages = page_list(&doc, url);
 
-    let (mut page_no, mut page_name) = pages
-        .iter()
-        .find(|page| page.url == own)
-        .map(|page| (page.page_no.clone(), page.page_name.clone()))
-        .unwrap_or((None, None));
-    if page_no.is_none() {
-        (page_no, page_name) = printed_label(&doc);
-    }
+    let (mut page_no, page_name) = label::of_page(&pages, &own, || printed_label(&doc));
     if page_no.is_none() {
         page_no = PAGE_URL
             .captures(url.path())
@@ -494,6 +480,7 @@ mod tests {
     //! their text is made up.
 
     use super::*;
+    use crate::label::split_page_label;
 
     const PAGE_URL_STR: &str =
         "http://paper.example.cn/rmrb/html/2018-03/06/nbs.D110000renmrb_02.htm";

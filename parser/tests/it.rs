@@ -1287,7 +1287,7 @@ fn classic_page_reads_page_labels_without_di_and_ban() {
     assert_eq!(record.pages.len(), 4);
     assert_eq!(record.page_no.as_deref(), Some("A01"));
     assert_eq!(
-        epaper_parser::classic::split_page_label("B03： 学与思"),
+        epaper_parser::label::split_page_label("B03： 学与思"),
         (Some("B03".into()), Some("学与思".into()))
     );
 }
