@@ -1,7 +1,7 @@
 //! The new Founder (方正) e-paper layout of the 2020s: `layout/YYYYMM/DD/node_NN.html` per page
 //! (版) and `content/YYYYMM/DD/content_N.html` (新华日报: `con/…`) per article. 人民日报 serves it
 //! under `/rmrb/pc/` since 2024-12, 光明日报 under `/gmrb/html/`. It is a family of its own
-//! because its markup shares almost nothing with the classic template in [`crate::classic`]:
+//! because its markup shares almost nothing with the classic template in [`super::classic`]:
 //! titles are `h3`/`h1`/`h2` instead of `td.font0x`, the page list says `01版：要闻` without 第,
 //! the date directories are `YYYYMM/DD`, and the previous and next issue exist only as JS.
 //! See `../shared/real-pages/NOTES.md` (section 1C and ground truth 3) for the real pages this
@@ -19,6 +19,7 @@ use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRec
 use scraper::{CaseSensitivity, ElementRef, Html, Selector};
 use url::Url;
 
+use super::{Family, kind_by_path};
 use crate::html::{
     Links, MAX_ARTICLES_PER_PAGE, MAX_IMAGES_PER_ARTICLE, MAX_PAGES_PER_ISSUE, absolute,
     issue_link, paragraphs_of, push_article,
@@ -26,6 +27,14 @@ use crate::html::{
 use crate::label::{self, Label, split_page_label};
 use crate::properties::Properties;
 use crate::text::{clean, element_text, fold_spaces, non_empty};
+
+pub const FAMILY: Family = Family {
+    name: "founder-new",
+    matches_url,
+    detect,
+    parse_page,
+    parse_article,
+};
 
 // 人民日报 puts its page list in `.swiper-box .swiper-slide a#pageLink`; the id is what the
 // Founder generator writes, so it is the hook, wherever the slide container is.
@@ -82,13 +91,19 @@ regex!(AUTHOR_PREFIX, r"^作者\s*[:：]\s*");
 /// Which kind of document `url` names in this layout, if any. Both need the `YYYYMM/DD`
 /// directories, which no classic URL (`YYYY-MM/DD`) has.
 pub fn matches_url(url: &Url) -> Option<DocKind> {
-    let path = url.path();
-    if PAGE_PATH.is_match(path) {
-        Some(DocKind::Page)
-    } else if ARTICLE_PATH.is_match(path) {
+    kind_by_path(url, &PAGE_PATH, &ARTICLE_PATH)
+}
+
+/// Recognises a document of this layout by its markup: the page's navigation, which article
+/// pages carry too; their body marks them.
+pub fn detect(html: &str) -> Option<DocKind> {
+    if !(html.contains("swiper-slide") || html.contains("news-list")) {
+        return None;
+    }
+    if html.contains("articleContent") || html.contains("m-article-main") {
         Some(DocKind::Article)
     } else {
-        None
+        Some(DocKind::Page)
     }
 }
 
@@ -424,10 +439,10 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
 mod tests {
     use super::*;
 
-    const RMRB_PAGE: &str = include_str!("../tests/fixtures/founder_new/rmrb_page.html");
-    const RMRB_ARTICLE: &str = include_str!("../tests/fixtures/founder_new/rmrb_article.html");
-    const GMRB_PAGE: &str = include_str!("../tests/fixtures/founder_new/gmrb_page.html");
-    const GMRB_ARTICLE: &str = include_str!("../tests/fixtures/founder_new/gmrb_article.html");
+    const RMRB_PAGE: &str = include_str!("../../tests/fixtures/founder_new/rmrb_page.html");
+    const RMRB_ARTICLE: &str = include_str!("../../tests/fixtures/founder_new/rmrb_article.html");
+    const GMRB_PAGE: &str = include_str!("../../tests/fixtures/founder_new/gmrb_page.html");
+    const GMRB_ARTICLE: &str = include_str!("../../tests/fixtures/founder_new/gmrb_article.html");
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()

@@ -9,10 +9,11 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use epaper_common::messages::{ArticleRecord, ArticleRef, Image, PageRecord, PageRef};
+use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRecord, PageRef};
 use scraper::{ElementRef, Html};
 use url::Url;
 
+use super::{Family, kind_by_path};
 use crate::html::{
     Links, MAX_ARTICLES_PER_PAGE, MAX_IMAGES_PER_ARTICLE, absolute, issue_link, page_refs,
     paragraphs_of, push_article,
@@ -20,6 +21,14 @@ use crate::html::{
 use crate::label::{self, Label};
 use crate::properties::Properties;
 use crate::text::{element_text, non_empty};
+
+pub const FAMILY: Family = Family {
+    name: "founder-classic",
+    matches_url,
+    detect,
+    parse_page,
+    parse_article,
+};
 
 selector!(PAGE_LINKS, "a#pageLink, a#pagelink, a#PageLink");
 selector!(ANCHORS, "a[href]");
@@ -34,9 +43,31 @@ selector!(BANCI, ".banci, td.bm01, .paper-bot p.ban, .dNav td");
 selector!(CONTENT_AREA, ".dContents, #ozoom");
 selector!(HTML_TITLE, "title");
 
+regex!(PAGE_URL, r"(?i)/node_\d+\.html?$");
+regex!(ARTICLE_URL, r"(?i)/content_\d+\.html?$");
 regex!(CONTENT_HREF, r"(?i)content_(\d+)\.htm");
 regex!(URL_DATE, r"/(\d{4})-(\d{2})/(\d{2})/");
 regex!(TEXT_DATE, r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日");
+/// Which kind of document a URL names in this layout, if any.
+pub fn matches_url(url: &Url) -> Option<DocKind> {
+    kind_by_path(url, &PAGE_URL, &ARTICLE_URL)
+}
+
+/// Recognises a document of this layout by its markup: an article by its body's markers or
+/// title cell, else a page by its image map or page list.
+pub fn detect(html: &str) -> Option<DocKind> {
+    if html.contains("<!--enpcontent-->")
+        || html.contains("class=\"font01\"")
+        || html.contains("class=font01")
+    {
+        Some(DocKind::Article)
+    } else if html.contains("PagePicMap") || html.contains("pageLink") {
+        Some(DocKind::Page)
+    } else {
+        None
+    }
+}
+
 /// Whether `article` can be an article of the page at `page`: on the same host and, when the
 /// page's URL carries the issue date, under that same date. Templates link the paper's own
 /// "about us" and subscription texts, which are `content_N.htm` too, from every page's footer.

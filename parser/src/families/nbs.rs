@@ -22,12 +22,21 @@ use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRec
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
+use super::{Family, kind_by_path};
 use crate::html::{
     Links, MAX_ARTICLES_PER_PAGE, MAX_IMAGES_PER_ARTICLE, absolute, issue_link, page_refs,
     push_article,
 };
 use crate::label::{self, Label};
 use crate::text::{clean, element_text, non_empty};
+
+pub const FAMILY: Family = Family {
+    name: "nbs",
+    matches_url,
+    detect,
+    parse_page,
+    parse_article,
+};
 
 // Page.
 selector!(PAGE_LIST_LINKS, "div#pageList a#pageLink");
@@ -78,13 +87,19 @@ regex!(AUTHOR_PREFIX, r"^\s*作者\s*[:：]\s*");
 
 /// Which kind of document a URL names in this layout, if any.
 pub fn matches_url(url: &Url) -> Option<DocKind> {
-    let path = url.path();
-    if PAGE_URL.is_match(path) {
-        Some(DocKind::Page)
-    } else if ARTICLE_URL.is_match(path) {
+    kind_by_path(url, &PAGE_URL, &ARTICLE_URL)
+}
+
+/// Recognises a document of this layout by its markup: the `nbs.D110000…` and `nw.D110000…`
+/// links, and an article by its `div.text_c`.
+pub fn detect(html: &str) -> Option<DocKind> {
+    if !(html.contains("nw.D110000") || html.contains("nbs.D110000")) {
+        return None;
+    }
+    if html.contains("text_c") {
         Some(DocKind::Article)
     } else {
-        None
+        Some(DocKind::Page)
     }
 }
 
@@ -484,11 +499,11 @@ mod tests {
 
     const PAGE_URL_STR: &str =
         "http://paper.example.cn/rmrb/html/2018-03/06/nbs.D110000renmrb_02.htm";
-    const PAGE_HTML: &str = include_str!("../tests/fixtures/nbs/nbs.D110000renmrb_02.htm");
+    const PAGE_HTML: &str = include_str!("../../tests/fixtures/nbs/nbs.D110000renmrb_02.htm");
     const ARTICLE_URL_STR: &str =
         "http://paper.example.cn/rmrb/html/2018-03/06/nw.D110000renmrb_20180306_2-02.htm";
     const ARTICLE_HTML: &str =
-        include_str!("../tests/fixtures/nbs/nw.D110000renmrb_20180306_2-02.htm");
+        include_str!("../../tests/fixtures/nbs/nw.D110000renmrb_20180306_2-02.htm");
 
     const DIR: &str = "http://paper.example.cn/rmrb/html/2018-03/06/";
     const SCANS: &str = "http://paper.example.cn/rmrb/page/2018-03/06/";
