@@ -7,7 +7,9 @@
 #[macro_use]
 mod macros;
 
+pub mod article;
 pub mod byline;
+pub mod date;
 pub mod decode;
 pub mod families;
 pub mod html;

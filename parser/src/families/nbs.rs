@@ -18,17 +18,18 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRecord, PageRef};
+use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, PageRecord, PageRef};
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use super::{Family, kind_by_path};
+use crate::article::{self, Body, Titles};
 use crate::html::{
-    Links, MAX_ARTICLES_PER_PAGE, MAX_IMAGES_PER_ARTICLE, absolute, issue_link, page_refs,
-    push_article,
+    Links, MAX_ARTICLES_PER_PAGE, first_href, first_src, issue_article, issue_link, own_url,
+    page_refs, paragraphs_without_captions, push_article,
 };
 use crate::label::{self, Label};
-use crate::text::{clean, element_text, non_empty};
+use crate::text::{element_text, non_empty, text_with_breaks};
 
 pub const FAMILY: Family = Family {
     name: "nbs",
@@ -64,8 +65,6 @@ selector!(LAI, "div.lai");
 selector!(LAI_SPANS, "div.lai span");
 selector!(OZOOM, "#ozoom");
 selector!(C_C, "div.c_c");
-selector!(PARAGRAPHS, "p");
-selector!(IMAGES, "img[src]");
 
 regex!(PAGE_URL, r"(?i)/nbs\.D\d+[a-z]+_([a-z]?\d+)\.html?$");
 regex!(
@@ -75,7 +74,6 @@ regex!(
 // An article link as the page writes it: relative, `nw.D110000renmrb_20171016_2-01.htm`.
 regex!(ARTICLE_HREF, r"(?i)(?:^|/)nw\.[^/?#]+\.html?(?:[?#].*)?$");
 regex!(URL_DATE, r"/(\d{4})-(\d{2})/(\d{2})/");
-regex!(TEXT_DATE, r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日");
 // The argument of `view("…")` (or `view('…')`) in a title-list script.
 regex!(
     VIEW_ARG,
@@ -103,69 +101,19 @@ pub fn detect(html: &str) -> Option<DocKind> {
     }
 }
 
-fn own_url(url: &Url) -> String {
-    absolute(url, url.as_str()).unwrap_or_else(|| url.to_string())
-}
-
 /// An article of this page: an `nw.…htm` link on the page's host and, when the page's URL has
 /// the issue date, under that date. Footers elsewhere in the family link other papers' indexes.
 fn article_url(page: &Url, href: &str) -> Option<String> {
     if !ARTICLE_HREF.is_match(href.trim()) {
         return None;
     }
-    let absolute = absolute(page, href)?;
-    let article = Url::parse(&absolute).ok()?;
-    let issue_dir = |url: &Url| URL_DATE.find(url.path()).map(|m| m.as_str().to_string());
-    let same_issue = page.host_str() == article.host_str()
-        && issue_dir(page).is_none_or(|dir| issue_dir(&article) == Some(dir));
-    same_issue.then_some(absolute)
+    issue_article(page, href, &URL_DATE)
 }
 
-fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-}
-
-fn date_in_text(text: &str) -> Option<NaiveDate> {
-    TEXT_DATE
-        .captures(text)
-        .and_then(|caps| ymd(&caps[1], &caps[2], &caps[3]))
-}
-
+/// The issue date of the date directory, else of an article's file name.
 fn date_in_url(url: &Url) -> Option<NaiveDate> {
     let path = url.path();
-    if let Some(caps) = URL_DATE.captures(path)
-        && let Some(date) = ymd(&caps[1], &caps[2], &caps[3])
-    {
-        return Some(date);
-    }
-    ARTICLE_URL
-        .captures(path)
-        .and_then(|caps| ymd(&caps[1], &caps[2], &caps[3]))
-}
-
-/// Text as a browser shows it, with `<br>` as a space: titles break lines with `<br>`
-/// (`座谈会<br>征求…`), and the two halves are one title.
-fn text_with_breaks(element: ElementRef<'_>) -> String {
-    let mut out = String::new();
-    for node in element.descendants() {
-        if let Some(text) = node.value().as_text() {
-            let hidden = node.ancestors().any(|a| {
-                a.value()
-                    .as_element()
-                    .is_some_and(|e| matches!(e.name(), "script" | "style"))
-            });
-            if !hidden {
-                out.push_str(text);
-            }
-        } else if node
-            .value()
-            .as_element()
-            .is_some_and(|e| e.name().eq_ignore_ascii_case("br"))
-        {
-            out.push(' ');
-        }
-    }
-    clean(&out)
+    crate::date::captured(&URL_DATE, path).or_else(|| crate::date::captured(&ARTICLE_URL, path))
 }
 
 /// Undoes the escapes a JavaScript string literal may carry (`\"`, `\\`, `\n`, `\uXXXX`).
@@ -258,40 +206,51 @@ fn is_pdf(href: &str) -> bool {
 /// This 版's PDF: the one in `div.ban_t`, else the one beside this page's entry in the page
 /// list (the list links every 版's PDF, so "the first PDF on the page" would be wrong on 02 …).
 fn page_pdf(doc: &Html, url: &Url, own: &str) -> Option<String> {
-    if let Some(pdf) = doc.select(&BAN_T_PDF).find_map(|a| {
-        let href = a.value().attr("href")?;
-        is_pdf(href).then(|| absolute(url, href)).flatten()
-    }) {
+    if let Some(pdf) = first_href(doc.select(&BAN_T_PDF), url, is_pdf) {
         return Some(pdf);
     }
     let own_link = doc.select(&ANY_PAGE_LINKS).find(|a| {
         a.value()
             .attr("href")
-            .and_then(|href| absolute(url, href))
+            .and_then(|href| crate::html::absolute(url, href))
             .is_some_and(|u| u == own)
     })?;
     // `div.right_title1 > (div.right_title-name > a#pageLink) + (div.right_title-pdf > a)`.
     let row = own_link.ancestors().filter_map(ElementRef::wrap).nth(1)?;
-    row.select(&ANCHORS).find_map(|a| {
-        let href = a.value().attr("href")?;
-        is_pdf(href).then(|| absolute(url, href)).flatten()
-    })
+    first_href(row.select(&ANCHORS), url, is_pdf)
 }
 
 pub fn parse_page(html: &str, url: &Url) -> PageRecord {
     let doc = Html::parse_document(html);
     let own = own_url(url);
     let pages = page_list(&doc, url);
-
-    let (mut page_no, page_name) = label::of_page(&pages, &own, || printed_label(&doc));
-    if page_no.is_none() {
-        page_no = PAGE_URL
+    let (page_no, page_name) = label::of_page(&pages, &own, || printed_label(&doc));
+    let page_no = page_no.or_else(|| {
+        PAGE_URL
             .captures(url.path())
-            .map(|caps| caps[1].to_string());
+            .map(|caps| caps[1].to_string())
+    });
+    let date = date_in_url(url).or_else(|| {
+        doc.select(&ISSUE_DATE)
+            .find_map(|el| crate::date::in_text(&element_text(el)))
+    });
+    PageRecord {
+        pdf_url: page_pdf(&doc, url, &own),
+        url: own,
+        date,
+        page_no,
+        page_name,
+        pages,
+        articles: page_articles(&doc, url),
+        image_url: first_src(doc.select(&MAP_IMAGE), url),
+        prev_issue_url: issue_link(&doc, url, "上一期"),
+        next_issue_url: issue_link(&doc, url, "下一期"),
     }
+}
 
-    // Title list first (its order is the page's), then the hidden block and the image map for
-    // whatever the list lacks. A video item is two anchors with one href: an icon, then the title.
+/// Title list first (its order is the page's), then the hidden block and the image map for
+/// whatever the list lacks. A video item is two anchors with one href: an icon, then the title.
+fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
     let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
     let mut push =
         |article: String, title: Option<String>| push_article(&mut articles, article, title);
@@ -306,14 +265,9 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         let title = scripted_title(anchor).or_else(|| non_empty(&element_text(anchor)));
         push(article, title);
     }
-    let hidden = hidden_titles(&doc, url);
+    let hidden = hidden_titles(doc, url);
     for (article, title) in &hidden {
         push(article.clone(), Some(title.clone()));
-    }
-    // The first hidden title of each URL, found by one lookup each below.
-    let mut hidden_by_url: HashMap<&str, &str> = HashMap::new();
-    for (article, title) in &hidden {
-        hidden_by_url.entry(article).or_insert(title);
     }
     for area in doc.select(&MAP_AREAS) {
         if let Some(article) = area
@@ -324,10 +278,20 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
             push(article, None);
         }
     }
-    // Both sources carry the whole title; should a template ever shorten one of them, the
-    // longer is the full one.
     let mut articles = articles.into_vec();
-    for article in &mut articles {
+    prefer_longer_hidden_titles(&mut articles, &hidden);
+    articles
+}
+
+/// Both sources carry the whole title; should a template ever shorten one of them, the longer
+/// is the full one.
+fn prefer_longer_hidden_titles(articles: &mut [ArticleRef], hidden: &[(String, String)]) {
+    // The first hidden title of each URL, found by one lookup each below.
+    let mut hidden_by_url: HashMap<&str, &str> = HashMap::new();
+    for (article, title) in hidden {
+        hidden_by_url.entry(article).or_insert(title);
+    }
+    for article in articles {
         if let Some(plain) = hidden_by_url.get(article.url.as_str())
             && article
                 .title
@@ -337,61 +301,6 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
             article.title = Some(plain.to_string());
         }
     }
-
-    let image_url = doc
-        .select(&MAP_IMAGE)
-        .find_map(|img| img.value().attr("src").and_then(|src| absolute(url, src)));
-    let date = date_in_url(url).or_else(|| {
-        doc.select(&ISSUE_DATE)
-            .find_map(|el| date_in_text(&element_text(el)))
-    });
-
-    PageRecord {
-        pdf_url: page_pdf(&doc, url, &own),
-        url: own,
-        date,
-        page_no,
-        page_name,
-        pages,
-        articles,
-        image_url,
-        prev_issue_url: issue_link(&doc, url, "上一期"),
-        next_issue_url: issue_link(&doc, url, "下一期"),
-    }
-}
-
-/// Whether `p` is a caption: inside a table that also holds an image.
-fn in_image_table(p: ElementRef<'_>) -> bool {
-    p.ancestors()
-        .filter_map(ElementRef::wrap)
-        .find(|el| el.value().name().eq_ignore_ascii_case("table"))
-        .is_some_and(|table| table.select(&IMAGES).next().is_some())
-}
-
-/// Leaf `<p>`s of a body, captions left out; a body without `<p>` is split at `<br>`.
-fn paragraphs_of(body: ElementRef<'_>) -> Vec<String> {
-    let leaves: Vec<String> = body
-        .select(&PARAGRAPHS)
-        .filter(|p| p.select(&PARAGRAPHS).nth(1).is_none())
-        .filter(|p| !in_image_table(*p))
-        .filter_map(|p| non_empty(&element_text(p)))
-        .collect();
-    if !leaves.is_empty() {
-        return leaves;
-    }
-    body.inner_html()
-        .split('\n')
-        .flat_map(|line| line.split("<br>"))
-        .filter_map(|chunk| non_empty(&element_text(Html::parse_fragment(chunk).root_element())))
-        .collect()
-}
-
-fn caption_of(img: ElementRef<'_>) -> Option<String> {
-    let table = img
-        .ancestors()
-        .filter_map(ElementRef::wrap)
-        .find(|el| el.value().name().eq_ignore_ascii_case("table"))?;
-    non_empty(&element_text(table))
 }
 
 fn first_heading(scope: ElementRef<'_>, selector: &Selector) -> Option<String> {
@@ -404,13 +313,32 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
     let doc = crate::html::article_document(html);
     let text_c = doc.select(&TEXT_C).next();
     let scope = text_c.unwrap_or_else(|| doc.root_element());
-
     // `div.text_c`: h3 = 引题, h1 = title, h2 = 副题, h4 = byline (人民日报).
-    let pretitle = first_heading(scope, &H3);
-    let title = first_heading(scope, &H1);
-    let subtitle = first_heading(scope, &H2);
-    // 光明日报 has no h4; its byline is `<div class="lai"><span>作者：…</span>`.
-    let mut author = first_heading(scope, &H4)
+    let titles = Titles {
+        pretitle: first_heading(scope, &H3),
+        title: first_heading(scope, &H1),
+        subtitle: first_heading(scope, &H2),
+    };
+    let body = Body::with_byline(author_of(&doc, scope), body_paragraphs(html, scope));
+    // Images of the article only: `div.text_c`, not the 版 thumbnail in the left column.
+    let image_root = text_c
+        .or_else(|| doc.select(&OZOOM).next())
+        .unwrap_or_else(|| doc.root_element());
+    let images = article::images(
+        image_root,
+        url,
+        |_, src| !src.contains("/tplimg/"),
+        article::table_caption,
+    );
+    let lai = doc.select(&LAI).next().map(element_text);
+    let date = date_in_url(url).or_else(|| lai.as_deref().and_then(crate::date::in_text));
+    let label = article_label(&doc, url, lai.as_deref());
+    article::record(url, date, label, titles, body, images)
+}
+
+/// The byline of `h4`; 光明日报 has no h4, its byline is `<div class="lai"><span>作者：…</span>`.
+fn author_of(doc: &Html, scope: ElementRef<'_>) -> Option<String> {
+    first_heading(scope, &H4)
         .map(|a| AUTHOR_PREFIX.replace(&a, "").into_owned())
         .and_then(|a| non_empty(&a))
         .or_else(|| {
@@ -420,72 +348,42 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
                     .find(&text)
                     .and_then(|m| non_empty(&text[m.end()..]))
             })
-        });
+        })
+}
 
-    // The body: the enpcontent block when the template keeps it, else `#ozoom`, else `div.c_c`.
+/// The body: the enpcontent block when the template keeps it, else `#ozoom`, else `div.c_c`.
+fn body_paragraphs(html: &str, scope: ElementRef<'_>) -> Vec<String> {
     let enpcontent = crate::html::enpcontent(html).map(Html::parse_fragment);
-    let mut paragraphs = enpcontent
+    let paragraphs = enpcontent
         .as_ref()
-        .map(|fragment| paragraphs_of(fragment.root_element()))
+        .map(|fragment| paragraphs_without_captions(fragment.root_element()))
         .unwrap_or_default();
-    if paragraphs.is_empty()
-        && let Some(body) = scope
-            .select(&OZOOM)
-            .next()
-            .or_else(|| scope.select(&C_C).next())
-    {
-        paragraphs = paragraphs_of(body);
+    if !paragraphs.is_empty() {
+        return paragraphs;
     }
-    crate::byline::apply(&mut author, &mut paragraphs);
+    scope
+        .select(&OZOOM)
+        .next()
+        .or_else(|| scope.select(&C_C).next())
+        .map(paragraphs_without_captions)
+        .unwrap_or_default()
+}
 
-    // Images of the article only: `div.text_c`, not the 版 thumbnail in the left column.
-    let image_root = text_c
-        .or_else(|| doc.select(&OZOOM).next())
-        .unwrap_or_else(|| doc.root_element());
-    let mut images: Links<Image> = Links::new(MAX_IMAGES_PER_ARTICLE);
-    for img in image_root.select(&IMAGES) {
-        let Some(src) = img.value().attr("src").and_then(|src| absolute(url, src)) else {
-            continue;
-        };
-        if src.contains("/tplimg/") || images.contains(&src) {
-            continue;
-        }
-        images.insert(
-            src.clone(),
-            Image {
-                url: src,
-                caption: caption_of(img),
-            },
-        );
-    }
-
-    let lai = doc.select(&LAI).next().map(element_text);
-    let (mut page_no, page_name) = printed_label(&doc);
-    if page_no.is_none() {
-        page_no = lai
-            .as_deref()
-            .and_then(|text| LAI_PAGE_NO.captures(text))
-            .map(|caps| caps[1].to_string());
-    }
-    if page_no.is_none() {
-        page_no = ARTICLE_URL
-            .captures(url.path())
-            .map(|caps| caps[4].to_string());
-    }
-    let date = date_in_url(url).or_else(|| lai.as_deref().and_then(date_in_text));
-
-    ArticleRecord {
-        url: own_url(url),
-        date,
-        page_no,
-        page_name,
-        pretitle,
-        title,
-        subtitle,
-        author,
-        paragraphs,
-        images: images.into_vec(),
-    }
+/// The 版 of an article: the printed label, else the number in the source line (`div.lai`),
+/// else the one in the file name.
+fn article_label(doc: &Html, url: &Url, lai: Option<&str>) -> Label {
+    let (page_no, page_name) = printed_label(doc);
+    let page_no = page_no
+        .or_else(|| {
+            lai.and_then(|text| LAI_PAGE_NO.captures(text))
+                .map(|caps| caps[1].to_string())
+        })
+        .or_else(|| {
+            ARTICLE_URL
+                .captures(url.path())
+                .map(|caps| caps[4].to_string())
+        });
+    (page_no, page_name)
 }
 
 #[cfg(test)]
@@ -496,6 +394,7 @@ mod tests {
 
     use super::*;
     use crate::label::split_page_label;
+    use epaper_common::messages::Image;
 
     const PAGE_URL_STR: &str =
         "http://paper.example.cn/rmrb/html/2018-03/06/nbs.D110000renmrb_02.htm";
