@@ -107,6 +107,13 @@ pub fn absolute(base: &Url, href: &str) -> Option<String> {
     Some(url.to_string())
 }
 
+/// Where `link`'s `href` points, by [`absolute`].
+pub fn target(link: ElementRef<'_>, base: &Url) -> Option<String> {
+    link.value()
+        .attr("href")
+        .and_then(|href| absolute(base, href))
+}
+
 /// The document's own URL as a record carries it: absolute, without query or fragment (a URL
 /// `absolute` refuses, such as a saved file's, is kept as given).
 pub fn own_url(url: &Url) -> String {
@@ -216,7 +223,7 @@ impl<T> Links<T> {
 pub fn issue_link(doc: &Html, base: &Url, label: &str) -> Option<String> {
     doc.select(&ANCHORS)
         .filter(|a| element_text(*a).contains(label))
-        .find_map(|a| a.value().attr("href").and_then(|href| absolute(base, href)))
+        .find_map(|a| target(a, base))
 }
 
 /// Leaf paragraphs of a body fragment: an outer `<P>` wrapping inner `<p>`s is not a paragraph
@@ -269,11 +276,7 @@ fn in_image_table(p: ElementRef<'_>) -> bool {
 pub fn page_refs<'a>(links: impl IntoIterator<Item = ElementRef<'a>>, base: &Url) -> Vec<PageRef> {
     let mut pages: Links<PageRef> = Links::new(MAX_PAGES_PER_ISSUE);
     for link in links {
-        let Some(url) = link
-            .value()
-            .attr("href")
-            .and_then(|href| absolute(base, href))
-        else {
+        let Some(url) = target(link, base) else {
             continue;
         };
         let (page_no, page_name) = split_page_label(&element_text(link));

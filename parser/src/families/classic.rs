@@ -16,8 +16,8 @@ use url::Url;
 use super::{Family, kind_by_path};
 use crate::article::{self, Body, Titles};
 use crate::html::{
-    Links, MAX_ARTICLES_PER_PAGE, absolute, first_href, first_src, issue_article, issue_link,
-    own_url, page_refs, push_article,
+    Links, MAX_ARTICLES_PER_PAGE, first_href, first_src, issue_article, issue_link, own_url,
+    page_refs, push_article, target,
 };
 use crate::label::{self, Label};
 use crate::properties::Properties;
@@ -144,7 +144,7 @@ fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
 fn own_links<'a>(doc: &'a Html, url: &'a Url) -> impl Fn(ElementRef<'_>) -> bool + 'a {
     let mapped: HashSet<String> = doc
         .select(&AREAS)
-        .filter_map(|area| absolute(url, area.value().attr("href")?))
+        .filter_map(|area| target(area, url))
         .collect();
     let title_lists: HashSet<_> = doc
         .select(&ANCHORS)
@@ -159,11 +159,7 @@ fn own_links<'a>(doc: &'a Html, url: &'a Url) -> impl Fn(ElementRef<'_>) -> bool
 }
 
 fn is_mapped(mapped: &HashSet<String>, url: &Url, anchor: ElementRef<'_>) -> bool {
-    anchor
-        .value()
-        .attr("href")
-        .and_then(|href| absolute(url, href))
-        .is_some_and(|target| mapped.contains(&target))
+    target(anchor, url).is_some_and(|to| mapped.contains(&to))
 }
 
 /// The list or table an anchor stands in.

@@ -19,11 +19,11 @@ use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, PageRecord, Pa
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use super::{Family, kind_by_path};
+use super::{Family, kind_by_markers, kind_by_path};
 use crate::article::{self, Body, Titles};
 use crate::html::{
-    Links, MAX_ARTICLES_PER_PAGE, MAX_PAGES_PER_ISSUE, absolute, first_href, first_src,
-    issue_article, issue_link, own_url, push_article,
+    Links, MAX_ARTICLES_PER_PAGE, MAX_PAGES_PER_ISSUE, first_href, first_src, issue_article,
+    issue_link, own_url, push_article, target,
 };
 use crate::label::{self, Label, split_page_label};
 use crate::properties::Properties;
@@ -95,14 +95,11 @@ pub fn matches_url(url: &Url) -> Option<DocKind> {
 /// Recognises a document of this layout by its markup: the page's navigation, which article
 /// pages carry too; their body marks them.
 pub fn detect(html: &str) -> Option<DocKind> {
-    if !(html.contains("swiper-slide") || html.contains("news-list")) {
-        return None;
-    }
-    if html.contains("articleContent") || html.contains("m-article-main") {
-        Some(DocKind::Article)
-    } else {
-        Some(DocKind::Page)
-    }
+    kind_by_markers(
+        html,
+        &["swiper-slide", "news-list"],
+        &["articleContent", "m-article-main"],
+    )
 }
 
 fn date_of(url: &Url, doc: &Html, props: &Properties) -> Option<NaiveDate> {
@@ -119,10 +116,7 @@ fn date_of(url: &Url, doc: &Html, props: &Properties) -> Option<NaiveDate> {
 }
 
 fn page_ref(link: ElementRef<'_>, base: &Url) -> Option<PageRef> {
-    let url = link
-        .value()
-        .attr("href")
-        .and_then(|href| absolute(base, href))?;
+    let url = target(link, base)?;
     let (page_no, page_name) = split_page_label(&element_text(link));
     Some(PageRef {
         page_no,

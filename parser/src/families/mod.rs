@@ -46,6 +46,23 @@ pub fn detect(url: &Url, html: &str) -> Option<(&'static Family, DocKind)> {
     })
 }
 
+/// The `detect` of a family recognised by any of its `markers`, whose articles carry any of
+/// `article_markers` (and whose pages carry none).
+pub(crate) fn kind_by_markers(
+    html: &str,
+    markers: &[&str],
+    article_markers: &[&str],
+) -> Option<DocKind> {
+    if !markers.iter().any(|marker| html.contains(marker)) {
+        return None;
+    }
+    if article_markers.iter().any(|marker| html.contains(marker)) {
+        Some(DocKind::Article)
+    } else {
+        Some(DocKind::Page)
+    }
+}
+
 /// A page when the URL's path matches `page`, an article when it matches `article`: the
 /// `matches_url` of a family whose URLs name both by their file name.
 pub(crate) fn kind_by_path(url: &Url, page: &Regex, article: &Regex) -> Option<DocKind> {

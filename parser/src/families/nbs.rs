@@ -22,11 +22,11 @@ use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, PageRecord, Pa
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use super::{Family, kind_by_path};
+use super::{Family, kind_by_markers, kind_by_path};
 use crate::article::{self, Body, Titles};
 use crate::html::{
     Links, MAX_ARTICLES_PER_PAGE, first_href, first_src, issue_article, issue_link, own_url,
-    page_refs, paragraphs_without_captions, push_article,
+    page_refs, paragraphs_without_captions, push_article, target,
 };
 use crate::label::{self, Label};
 use crate::text::{element_text, non_empty, text_with_breaks};
@@ -91,14 +91,7 @@ pub fn matches_url(url: &Url) -> Option<DocKind> {
 /// Recognises a document of this layout by its markup: the `nbs.D110000…` and `nw.D110000…`
 /// links, and an article by its `div.text_c`.
 pub fn detect(html: &str) -> Option<DocKind> {
-    if !(html.contains("nw.D110000") || html.contains("nbs.D110000")) {
-        return None;
-    }
-    if html.contains("text_c") {
-        Some(DocKind::Article)
-    } else {
-        Some(DocKind::Page)
-    }
+    kind_by_markers(html, &["nw.D110000", "nbs.D110000"], &["text_c"])
 }
 
 /// An article of this page: an `nw.…htm` link on the page's host and, when the page's URL has
@@ -209,12 +202,9 @@ fn page_pdf(doc: &Html, url: &Url, own: &str) -> Option<String> {
     if let Some(pdf) = first_href(doc.select(&BAN_T_PDF), url, is_pdf) {
         return Some(pdf);
     }
-    let own_link = doc.select(&ANY_PAGE_LINKS).find(|a| {
-        a.value()
-            .attr("href")
-            .and_then(|href| crate::html::absolute(url, href))
-            .is_some_and(|u| u == own)
-    })?;
+    let own_link = doc
+        .select(&ANY_PAGE_LINKS)
+        .find(|a| target(*a, url).is_some_and(|u| u == own))?;
     // `div.right_title1 > (div.right_title-name > a#pageLink) + (div.right_title-pdf > a)`.
     let row = own_link.ancestors().filter_map(ElementRef::wrap).nth(1)?;
     first_href(row.select(&ANCHORS), url, is_pdf)
@@ -254,12 +244,9 @@ fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
     let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
     let mut push =
         |article: String, title: Option<String>| push_article(&mut articles, article, title);
+    let article_of = |el: ElementRef<'_>| el.value().attr("href").and_then(|h| article_url(url, h));
     for anchor in doc.select(&TITLE_LIST_LINKS) {
-        let Some(article) = anchor
-            .value()
-            .attr("href")
-            .and_then(|href| article_url(url, href))
-        else {
+        let Some(article) = article_of(anchor) else {
             continue;
         };
         let title = scripted_title(anchor).or_else(|| non_empty(&element_text(anchor)));
@@ -269,14 +256,8 @@ fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
     for (article, title) in &hidden {
         push(article.clone(), Some(title.clone()));
     }
-    for area in doc.select(&MAP_AREAS) {
-        if let Some(article) = area
-            .value()
-            .attr("href")
-            .and_then(|href| article_url(url, href))
-        {
-            push(article, None);
-        }
+    for article in doc.select(&MAP_AREAS).filter_map(article_of) {
+        push(article, None);
     }
     let mut articles = articles.into_vec();
     prefer_longer_hidden_titles(&mut articles, &hidden);
