@@ -1,9 +1,11 @@
 //! The layout families the parser knows (see `../shared/real-pages/NOTES.md`), one module each,
 //! and the one place that picks a document's family.
 //!
-//! A family module depends on the shared helpers (`html`, `text`, `label`, `properties`,
-//! `byline`) and on nothing of another family: two families that read the same markup share it
-//! through a helper. Each exports a [`Family`] named `FAMILY`, listed in [`FAMILIES`].
+//! A family module depends on this module's contract and the shared helpers (`html`, `text`,
+//! `label`, `date`, `properties`, `article`, `byline`), never on another family: two families
+//! that read the same markup share it through a helper. Each exports a [`Family`] named
+//! `FAMILY`, listed in [`FAMILIES`]; ARCHITECTURE.md, "How to add a layout family", has the
+//! steps.
 
 pub mod classic;
 pub mod founder_new;
