@@ -268,7 +268,7 @@ fn is_template_image(src: &str) -> bool {
 pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
     let doc = crate::html::article_document(html);
     let props = Properties::read(html);
-    let body = body_container(&doc);
+    let container = body_container(&doc);
     // `.article` holds the headings, the byline and the body on 人民日报; where it is missing
     // (光明日报) the headings are looked up in the whole document.
     let article_scope = doc.select(&ARTICLE_SCOPE).next();
@@ -282,19 +282,22 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
         subtitle: heading(&H2),
     }
     .or_metadata(&props, &doc);
-    let text = Body::with_byline(author_of(&doc, &props), article::paragraphs(html, body));
+    let body = Body::with_byline(
+        author_of(&doc, &props),
+        article::paragraphs(html, container),
+    );
     let image_root = match article_scope {
         Some(_) => scope,
-        None => body.unwrap_or(scope),
+        None => container.unwrap_or(scope),
     };
     let images = article::images(
         image_root,
         url,
         |img, src| img.value().attr("usemap").is_none() && !is_template_image(src),
-        |img| caption_of(img, body),
+        |img| caption_of(img, container),
     );
     let label = article_label(&doc, url);
-    article::record(url, date_of(url, &doc, &props), label, titles, text, images)
+    article::record(url, date_of(url, &doc, &props), label, titles, body, images)
 }
 
 /// The printed label when there is one; else the 版 number of the dateline (`第 02 版`), named
