@@ -11,28 +11,22 @@
 //! Names are checked for the shape of names (two to eight Han characters or a `·` name each), so
 //! an opening sentence like `记者从教育部获悉，…` is never mistaken for a byline.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
-/// A paragraph that is only a byline.
-static STANDALONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^[■●□◆]?\s*[（(]?\s*(?:本报记者|本报特约记者|特约记者|本报通讯员|通讯员|记者|作者\s*[:：]|文\s*[:：/])\s*(.+?)\s*[）)]?$",
-    )
-    .expect("valid regex")
-});
-/// `（记者 X）` in a dateline near the start of the first paragraph.
-static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[（(]\s*(?:本报|新华社|中新社)?(?:特约)?记者\s*([^）)]{2,40}?)\s*[）)]")
-        .expect("valid regex")
-});
-/// `…记者马俊峰/文…`, the credit line of 河南商报 and others.
-static CREDIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"记者\s*([^/／]{2,40}?)\s*[/／]\s*文").expect("valid regex"));
-static NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\p{Han}{2,4}|\p{Han}+[·・]\p{Han}+(?:[·・]\p{Han}+)*)$").expect("valid regex")
-});
+// A paragraph that is only a byline.
+regex!(
+    STANDALONE,
+    r"^[■●□◆]?\s*[（(]?\s*(?:本报记者|本报特约记者|特约记者|本报通讯员|通讯员|记者|作者\s*[:：]|文\s*[:：/])\s*(.+?)\s*[）)]?$"
+);
+// `（记者 X）` in a dateline near the start of the first paragraph.
+regex!(
+    DATELINE,
+    r"[（(]\s*(?:本报|新华社|中新社)?(?:特约)?记者\s*([^）)]{2,40}?)\s*[）)]"
+);
+// `…记者马俊峰/文…`, the credit line of 河南商报 and others.
+regex!(CREDIT, r"记者\s*([^/／]{2,40}?)\s*[/／]\s*文");
+regex!(
+    NAME,
+    r"^(?:\p{Han}{2,4}|\p{Han}+[·・]\p{Han}+(?:[·・]\p{Han}+)*)$"
+);
 
 /// The names in `text` joined by one space, if every part looks like a name.
 fn names(text: &str) -> Option<String> {

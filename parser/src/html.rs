@@ -1,30 +1,27 @@
 //! HTML helpers every layout family shares: resolving links, finding the issue links by their
-//! label, and reading body paragraphs.
+//! label, the links of a page's lists, and reading body paragraphs.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use epaper_common::messages::{ArticleRef, PageRef};
-use scraper::{ElementRef, Html, Selector};
+use regex::Regex;
+use scraper::{ElementRef, Html};
 use url::Url;
 
+use crate::label::split_page_label;
 use crate::text::{element_text, non_empty};
 
-static ANCHORS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a[href]").expect("valid selector"));
-static LINE_BREAK: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r"(?i)<br\s*/?>").expect("valid regex"));
-static PARAGRAPHS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("p").expect("valid selector"));
+selector!(ANCHORS, "a[href]");
+regex!(LINE_BREAK, r"(?i)<br\s*/?>");
+selector!(PARAGRAPHS, "p");
+selector!(IMAGES, "img[src]");
 
-static ENPCONTENT_OPEN: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r"<!--\s*enpcontent\s*-->").expect("valid regex"));
-static ENPCONTENT_CLOSE: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r"<!--\s*/enpcontent\s*-->").expect("valid regex"));
+regex!(ENPCONTENT_OPEN, r"<!--\s*enpcontent\s*-->");
+regex!(ENPCONTENT_CLOSE, r"<!--\s*/enpcontent\s*-->");
 
 /// The text between the first match of `open` and the next match of `close` after it. Two plain
 /// searches: a capturing `open(.*?)close` regex costs more than parsing the page (measured).
-pub fn between<'a>(html: &'a str, open: &regex::Regex, close: &regex::Regex) -> Option<&'a str> {
+pub fn between<'a>(html: &'a str, open: &Regex, close: &Regex) -> Option<&'a str> {
     let start = open.find(html)?.end();
     let end = close.find_at(html, start)?.start();
     Some(&html[start..end])
@@ -66,20 +63,15 @@ fn without_inert(html: &str) -> String {
                     .find("-->")
                     .map_or(lower.len(), |i| open + 4 + i + 3),
             )
-        } else if tag_named("script") {
-            Some(
-                lower[open..]
-                    .find("</script")
-                    .map_or(lower.len(), |i| open + i),
-            )
-        } else if tag_named("style") {
-            Some(
-                lower[open..]
-                    .find("</style")
-                    .map_or(lower.len(), |i| open + i),
-            )
         } else {
-            None
+            [("script", "</script"), ("style", "</style")]
+                .into_iter()
+                .find(|(name, _)| tag_named(name))
+                .map(|(_, end_tag)| {
+                    lower[open..]
+                        .find(end_tag)
+                        .map_or(lower.len(), |i| open + i)
+                })
         };
         match close {
             Some(end) => {
@@ -113,6 +105,54 @@ pub fn absolute(base: &Url, href: &str) -> Option<String> {
     url.set_query(None);
     url.set_fragment(None);
     Some(url.to_string())
+}
+
+/// Where `link`'s `href` points, by [`absolute`].
+pub fn target(link: ElementRef<'_>, base: &Url) -> Option<String> {
+    link.value()
+        .attr("href")
+        .and_then(|href| absolute(base, href))
+}
+
+/// The document's own URL as a record carries it: absolute, without query or fragment (a URL
+/// `absolute` refuses, such as a saved file's, is kept as given).
+pub fn own_url(url: &Url) -> String {
+    absolute(url, url.as_str()).unwrap_or_else(|| url.to_string())
+}
+
+/// `href` of the page at `page` as an article of the page's issue: absolute, on the page's host
+/// and, when the page's URL has the issue date (the first match of `issue_dir`), under that same
+/// date. Templates link the paper's own "about us" and subscription texts, which look like
+/// articles, from every page's footer.
+pub fn issue_article(page: &Url, href: &str, issue_dir: &Regex) -> Option<String> {
+    let url = absolute(page, href)?;
+    let article = Url::parse(&url).ok()?;
+    let dir = |url: &Url| issue_dir.find(url.path()).map(|m| m.as_str().to_string());
+    let same_issue = page.host_str() == article.host_str()
+        && dir(page).is_none_or(|page_dir| dir(&article) == Some(page_dir));
+    same_issue.then_some(url)
+}
+
+/// The first of `images` whose `src` resolves: the scan of a page.
+pub fn first_src<'a>(
+    images: impl IntoIterator<Item = ElementRef<'a>>,
+    base: &Url,
+) -> Option<String> {
+    images
+        .into_iter()
+        .find_map(|img| img.value().attr("src").and_then(|src| absolute(base, src)))
+}
+
+/// The target of the first of `anchors` whose `href` is `wanted` and resolves: a page's PDF.
+pub fn first_href<'a>(
+    anchors: impl IntoIterator<Item = ElementRef<'a>>,
+    base: &Url,
+    wanted: impl Fn(&str) -> bool,
+) -> Option<String> {
+    anchors.into_iter().find_map(|a| {
+        let href = a.value().attr("href")?;
+        wanted(href).then(|| absolute(base, href)).flatten()
+    })
 }
 
 /// At most this many articles are kept from one page (版): real pages list a few dozen, so the
@@ -183,26 +223,52 @@ impl<T> Links<T> {
 pub fn issue_link(doc: &Html, base: &Url, label: &str) -> Option<String> {
     doc.select(&ANCHORS)
         .filter(|a| element_text(*a).contains(label))
-        .find_map(|a| a.value().attr("href").and_then(|href| absolute(base, href)))
+        .find_map(|a| target(a, base))
 }
 
 /// Leaf paragraphs of a body fragment: an outer `<P>` wrapping inner `<p>`s is not a paragraph
 /// of its own. Without any `<p>`, lines separated by `<br>`.
 pub fn paragraphs_of(fragment: &str) -> Vec<String> {
     let body = Html::parse_fragment(fragment);
-    let leaves: Vec<String> = body
-        .select(&PARAGRAPHS)
-        .filter(|p| p.select(&PARAGRAPHS).nth(1).is_none())
-        .filter_map(|p| non_empty(&element_text(p)))
-        .collect();
+    let leaves = leaf_paragraphs(body.root_element(), |_| true);
     if !leaves.is_empty() {
         return leaves;
     }
-    fragment
-        .split('\n')
-        .flat_map(|line| LINE_BREAK.split(line))
+    lines(fragment.split('\n').flat_map(|line| LINE_BREAK.split(line)))
+}
+
+/// Leaf paragraphs of a body element as [`paragraphs_of`] reads them, but without captions (a
+/// `<p>` in a table that also holds an image); without any `<p>`, the lines of its markup.
+pub fn paragraphs_without_captions(body: ElementRef<'_>) -> Vec<String> {
+    let leaves = leaf_paragraphs(body, |p| !in_image_table(p));
+    if !leaves.is_empty() {
+        return leaves;
+    }
+    let markup = body.inner_html();
+    lines(markup.split('\n').flat_map(|line| line.split("<br>")))
+}
+
+fn leaf_paragraphs(root: ElementRef<'_>, keep: impl Fn(ElementRef<'_>) -> bool) -> Vec<String> {
+    root.select(&PARAGRAPHS)
+        .filter(|p| p.select(&PARAGRAPHS).nth(1).is_none())
+        .filter(|p| keep(*p))
+        .filter_map(|p| non_empty(&element_text(p)))
+        .collect()
+}
+
+/// The non-empty text of each piece of markup.
+fn lines<'a>(chunks: impl Iterator<Item = &'a str>) -> Vec<String> {
+    chunks
         .filter_map(|chunk| non_empty(&element_text(Html::parse_fragment(chunk).root_element())))
         .collect()
+}
+
+/// Whether `p` is a caption: inside a table that also holds an image.
+fn in_image_table(p: ElementRef<'_>) -> bool {
+    p.ancestors()
+        .filter_map(ElementRef::wrap)
+        .find(|el| el.value().name().eq_ignore_ascii_case("table"))
+        .is_some_and(|table| table.select(&IMAGES).next().is_some())
 }
 
 /// The issue's pages from its page-list links, in order, each URL once (at most
@@ -210,14 +276,10 @@ pub fn paragraphs_of(fragment: &str) -> Vec<String> {
 pub fn page_refs<'a>(links: impl IntoIterator<Item = ElementRef<'a>>, base: &Url) -> Vec<PageRef> {
     let mut pages: Links<PageRef> = Links::new(MAX_PAGES_PER_ISSUE);
     for link in links {
-        let Some(url) = link
-            .value()
-            .attr("href")
-            .and_then(|href| absolute(base, href))
-        else {
+        let Some(url) = target(link, base) else {
             continue;
         };
-        let (page_no, page_name) = crate::classic::split_page_label(&element_text(link));
+        let (page_no, page_name) = split_page_label(&element_text(link));
         // A page listed twice (a hidden menu and the visible list) keeps the first label that
         // names its number.
         if let Some(seen) = pages.get_mut(&url) {

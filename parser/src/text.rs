@@ -1,6 +1,7 @@
 //! Text clean-up shared by every layout: how a browser would show the text, trimmed.
 
-use scraper::ElementRef;
+use scraper::node::Element;
+use scraper::{CaseSensitivity, ElementRef};
 
 fn is_blank(c: char) -> bool {
     c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}'
@@ -50,22 +51,63 @@ pub fn non_empty(text: &str) -> Option<String> {
     (!cleaned.is_empty()).then_some(cleaned)
 }
 
-/// The text of an element, its scripts and styles left out, cleaned.
-pub fn element_text(element: ElementRef<'_>) -> String {
+/// The text nodes under `element` in document order, without those that have an ancestor
+/// `hidden` accepts, and a space for each element `breaks` accepts: the one walk behind each way
+/// of reading an element's text below.
+fn gather(
+    element: ElementRef<'_>,
+    hidden: impl Fn(&Element) -> bool,
+    breaks: impl Fn(&Element) -> bool,
+) -> String {
     let mut out = String::new();
     for node in element.descendants() {
         if let Some(text) = node.value().as_text() {
-            let inside_script = node.ancestors().any(|a| {
-                a.value()
-                    .as_element()
-                    .is_some_and(|e| matches!(e.name(), "script" | "style"))
-            });
-            if !inside_script {
+            let inside_hidden = node
+                .ancestors()
+                .any(|a| a.value().as_element().is_some_and(&hidden));
+            if !inside_hidden {
                 out.push_str(text);
             }
+        } else if node.value().as_element().is_some_and(&breaks) {
+            out.push(' ');
         }
     }
-    clean(&out)
+    out
+}
+
+fn script_or_style(element: &Element) -> bool {
+    matches!(element.name(), "script" | "style")
+}
+
+fn none(_: &Element) -> bool {
+    false
+}
+
+/// The text of an element, its scripts and styles left out, cleaned.
+pub fn element_text(element: ElementRef<'_>) -> String {
+    clean(&gather(element, script_or_style, none))
+}
+
+/// Text as a browser shows it, with `<br>` as a space: titles break lines with `<br>`
+/// (`座谈会<br>征求…`), and the two halves are one title.
+pub fn text_with_breaks(element: ElementRef<'_>) -> String {
+    clean(&gather(element, script_or_style, |e| {
+        e.name().eq_ignore_ascii_case("br")
+    }))
+}
+
+/// The text of a heading or caption as a reader sees it: a `<br>` or a `<p>` inside (副题 in two
+/// `<p>`s, a caption's credit line) separates words rather than gluing them together.
+pub fn block_text(element: ElementRef<'_>) -> Option<String> {
+    non_empty(&gather(element, none, |e| {
+        matches!(e.name(), "br" | "p" | "div")
+    }))
+}
+
+/// The text of `element` without the descendants that carry `class`.
+pub fn text_without_class(element: ElementRef<'_>, class: &str) -> String {
+    let has_class = |e: &Element| e.has_class(class, CaseSensitivity::AsciiCaseInsensitive);
+    clean(&gather(element, has_class, none))
 }
 
 #[cfg(test)]

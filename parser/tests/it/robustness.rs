@@ -1,0 +1,184 @@
+//! Robustness: whatever the bytes, parsing returns a record or an error, never a panic, and the
+//! records it returns keep the contract's invariants.
+
+use epaper_common::messages::Record;
+use proptest::collection::vec;
+use proptest::prelude::*;
+
+use crate::classic_article::plain_article;
+use crate::support::{gbk_with_crlf, utf8_with_bom_and_crlf};
+
+const URLS: [&str; 7] = [
+    "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm",
+    "http://paper.example.cn/kjb/html/2023-03/22/content_1001.htm",
+    "https://paper.example.cn/rmrb/pc/layout/202506/18/node_01.html",
+    "https://paper.example.cn/rmrb/pc/content/202506/18/content_40000102.html",
+    "http://paper.example.cn/rmrb/html/2018-03/06/nbs.D110000renmrb_02.htm",
+    "http://paper.example.cn/rmrb/html/2018-03/06/nw.D110000renmrb_20180306_2-02.htm",
+    "file:///tmp/saved.html",
+];
+
+/// Pieces of the markup the parsers look for, so random documents reach their code paths.
+const TOKENS: [&str; 32] = [
+    "<p>",
+    "</p>",
+    "<P>",
+    "</P>",
+    "<br>",
+    "<BR/>",
+    "&nbsp;",
+    "\u{3000}",
+    "<!--enpcontent-->",
+    "<!--/enpcontent-->",
+    "<!--enpproperty <author>",
+    "</author>",
+    "/enpproperty-->",
+    "<td class=font01>",
+    "<td class=\"font02\">",
+    "</td>",
+    "<a id=pageLink href=node_2.htm>",
+    "<a href=content_77.htm?div=-1>",
+    "</a>",
+    "第A01版：",
+    "2024年5月18日",
+    "<MAP NAME=PagePicMap>",
+    "<Area href=content_78.htm>",
+    "<div id=ozoom>",
+    "</div>",
+    "■ 本报记者 ",
+    "（记者 ",
+    "）",
+    "document.write(view(\"",
+    "\"))",
+    "新闻标题",
+    "<founder-content>",
+];
+
+fn documents() -> Vec<(String, Vec<u8>)> {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut docs: Vec<(String, Vec<u8>)> = vec![
+        (URLS[1].into(), utf8_with_bom_and_crlf(&plain_article())),
+        (URLS[1].into(), gbk_with_crlf(&plain_article())),
+    ];
+    for (url, file) in [
+        (URLS[2], "founder_new/rmrb_page.html"),
+        (URLS[3], "founder_new/rmrb_article.html"),
+        (URLS[4], "nbs/nbs.D110000renmrb_02.htm"),
+        (URLS[5], "nbs/nw.D110000renmrb_20180306_2-02.htm"),
+    ] {
+        docs.push((url.into(), std::fs::read(fixtures.join(file)).unwrap()));
+    }
+    let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/real-pages");
+    for (url, file) in [
+        (
+            "http://x.cn/kjrb/html/2023-02/10/node_2.htm",
+            "kjrb/2023-02-10/node_2.htm",
+        ),
+        (
+            "http://x.cn/hnsb/html/2022-02/12/content_547409.htm",
+            "hnsb/2022-02-12/content_547409.htm",
+        ),
+        (
+            "http://x.cn/rmrb/html/2017-10/16/nbs.D110000renmrb_01.htm",
+            "rmrb/2017-10-16/nbs.D110000renmrb_01.htm",
+        ),
+    ] {
+        if let Ok(bytes) = std::fs::read(real.join(file)) {
+            docs.push((url.into(), bytes));
+        }
+    }
+    docs
+}
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Truncate(usize),
+    Delete(usize, usize),
+    Insert(usize, Vec<u8>),
+    Duplicate(usize, usize),
+    FlipByte(usize, u8),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        any::<usize>().prop_map(Mutation::Truncate),
+        (any::<usize>(), 1..400usize).prop_map(|(at, n)| Mutation::Delete(at, n)),
+        (any::<usize>(), vec(any::<u8>(), 1..32)).prop_map(|(at, b)| Mutation::Insert(at, b)),
+        (any::<usize>(), 1..400usize).prop_map(|(at, n)| Mutation::Duplicate(at, n)),
+        (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Mutation::FlipByte(at, b)),
+    ]
+}
+
+fn mutate(bytes: &mut Vec<u8>, mutation: &Mutation) {
+    if bytes.is_empty() {
+        return;
+    }
+    let len = bytes.len();
+    match mutation {
+        Mutation::Truncate(at) => bytes.truncate(at % len),
+        Mutation::Delete(at, n) => {
+            let at = at % len;
+            bytes.drain(at..(at + n).min(len));
+        }
+        Mutation::Insert(at, new) => {
+            let at = at % len;
+            bytes.splice(at..at, new.iter().copied());
+        }
+        Mutation::Duplicate(at, n) => {
+            let at = at % len;
+            let piece = bytes[at..(at + n).min(len)].to_vec();
+            bytes.splice(at..at, piece);
+        }
+        Mutation::FlipByte(at, b) => bytes[at % len] ^= b | 1,
+    }
+}
+
+/// The contract's invariants on whatever record comes out.
+fn check(url: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
+    match epaper_parser::parse(url, bytes, None) {
+        Err(error) => prop_assert!(!error.to_string().is_empty()),
+        Ok(Record::Page(page)) => {
+            let mut urls: Vec<&str> = page.articles.iter().map(|a| a.url.as_str()).collect();
+            prop_assert!(urls.iter().all(|u| !u.contains("?div=")), "{urls:?}");
+            urls.sort();
+            let before = urls.len();
+            urls.dedup();
+            prop_assert_eq!(before, urls.len(), "an article listed twice");
+        }
+        Ok(Record::Article(article)) => {
+            for p in &article.paragraphs {
+                prop_assert!(!p.is_empty() && p.trim() == p, "{p:?}");
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in vec(any::<u8>(), 0..2048), url in 0..URLS.len()) {
+        check(URLS[url], &bytes)?;
+    }
+
+    #[test]
+    fn tag_soup_never_panics(tokens in vec(0..TOKENS.len(), 0..300), url in 0..URLS.len()) {
+        let html: String = tokens.iter().map(|&t| TOKENS[t]).collect();
+        check(URLS[url], html.as_bytes())?;
+    }
+
+    #[test]
+    fn mutated_real_and_fixture_pages_never_panic(
+        doc in any::<prop::sample::Index>(),
+        mutations in vec(mutation(), 1..6),
+    ) {
+        let docs = documents();
+        let (url, original) = &docs[doc.index(docs.len())];
+        let mut bytes = original.clone();
+        for m in &mutations {
+            mutate(&mut bytes, m);
+        }
+        check(url, &bytes)?;
+    }
+}
