@@ -72,3 +72,17 @@ pub async fn exported(store: &crate::Store) -> Vec<crate::ExportedArticle> {
         .expect("the archive exports");
     rows
 }
+
+/// The state of `site`'s issue of `date` by its name (`"complete"`, `"partial"`, …), `None`
+/// when the archive has no such issue: what tests compare with the state they expect.
+pub async fn issue_state(
+    store: &crate::Store,
+    site: &str,
+    date: chrono::NaiveDate,
+) -> Option<&'static str> {
+    store
+        .issue_state(site, date)
+        .await
+        .expect("the issue state reads")
+        .map(crate::IssueState::as_str)
+}

@@ -45,7 +45,7 @@ pub(crate) async fn a_batch_commits_many_documents_at_once(store: Store) {
     assert_eq!(rows.len(), n);
     let first = rows.iter().find(|r| r.url == changed.url).unwrap();
     assert_eq!(first.paragraphs[1], "最后一份为准。");
-    assert_eq!(state(&store).await.as_deref(), Some("complete"));
+    assert_eq!(state(&store).await, Some("complete"));
     // The same batch again changes nothing.
     store.apply(&items).await.unwrap();
     assert_eq!(exported(&store).await, rows);
@@ -123,20 +123,9 @@ pub(crate) async fn export_names_the_stored_media_of_each_article_and_its_page(s
             size: bytes.len() as i64,
         }
     };
-    let scan = put(
-        page.image_url.as_deref().unwrap(),
-        DocKind::Scan,
-        &page.url,
-        b"\x89PNG scan",
-    )
-    .await;
-    let pdf = put(
-        page.pdf_url.as_deref().unwrap(),
-        DocKind::Pdf,
-        &page.url,
-        b"%PDF-1.4 page",
-    )
-    .await;
+    let (scan_url, pdf_url) = (page.image_url.as_deref(), page.pdf_url.as_deref());
+    let scan = put(scan_url.unwrap(), DocKind::Scan, &page.url, b"\x89PNG scan").await;
+    let pdf = put(pdf_url.unwrap(), DocKind::Pdf, &page.url, b"%PDF-1.4 page").await;
     let a0 = article(0, "");
     let image0 = put(
         &a0.images[0].url,

@@ -6,7 +6,7 @@ use epaper_common::messages::{
     PageRecord, PageRef, Record,
 };
 use epaper_indexer::Store;
-pub(crate) use epaper_indexer::testing::exported;
+pub(crate) use epaper_indexer::testing::{exported, issue_state};
 
 pub(crate) const BASE: &str = "http://paper.test/html/2024-03/04/";
 
@@ -85,9 +85,8 @@ pub(crate) fn manifest(n_articles: usize, failures: Vec<FetchFailure>) -> IssueM
     }
 }
 
-pub(crate) async fn state(store: &Store) -> Option<String> {
-    let state = store.issue_state("sample", date()).await.unwrap();
-    state.map(|state| state.as_str().to_string())
+pub(crate) async fn state(store: &Store) -> Option<&'static str> {
+    issue_state(store, "sample", date()).await
 }
 
 pub(crate) async fn store_page(store: &Store, n_articles: usize) {
