@@ -21,6 +21,12 @@ impl StageError {
         StageError::Permanent(error.into())
     }
 
+    /// A message of a type this stage does not handle: permanent, since no retry changes its
+    /// type. `takes` says what the stage does take ("the crawl stage takes crawl requests").
+    pub fn wrong_message(takes: &str, message: &crate::messages::Message) -> Self {
+        StageError::permanent(anyhow::anyhow!("{takes}, not {}", message.describe()))
+    }
+
     pub fn is_retryable(&self) -> bool {
         matches!(self, StageError::Retryable(_))
     }

@@ -105,10 +105,10 @@ impl CrawlStage {
 impl Handler for CrawlStage {
     async fn handle<O: Outbox>(&self, message: Message, out: &O) -> Result<(), StageError> {
         let Message::CrawlIssue(issue) = message else {
-            return Err(StageError::permanent(anyhow::anyhow!(
-                "the crawl stage takes crawl requests, not {}",
-                message.describe()
-            )));
+            return Err(StageError::wrong_message(
+                "the crawl stage takes crawl requests",
+                &message,
+            ));
         };
         IssueCrawl::new(self, issue, out)?.run().await
     }

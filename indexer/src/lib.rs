@@ -126,10 +126,10 @@ impl Handler for IndexStage {
                 }
                 Ok(())
             }
-            other => Err(StageError::permanent(anyhow::anyhow!(
-                "the index stage takes parsed documents, manifests and reports, not {}",
-                other.describe()
-            ))),
+            other => Err(StageError::wrong_message(
+                "the index stage takes parsed documents, manifests and reports",
+                &other,
+            )),
         }
     }
 
@@ -156,10 +156,10 @@ impl Handler for IndexStage {
                 Message::Manifest(manifest) => Item::Manifest(manifest),
                 Message::Parsed(parsed) => Item::document(&parsed.fetched, &parsed.record),
                 other => {
-                    return Err(StageError::permanent(anyhow::anyhow!(
-                        "the index stage takes parsed documents and manifests, not {}",
-                        other.describe()
-                    )));
+                    return Err(StageError::wrong_message(
+                        "the index stage takes parsed documents and manifests",
+                        other,
+                    ));
                 }
             });
         }

@@ -56,10 +56,10 @@ impl ParseStage {
 impl Handler for ParseStage {
     async fn handle<O: Outbox>(&self, message: Message, out: &O) -> Result<(), StageError> {
         let Message::Fetched(fetched) = message else {
-            return Err(StageError::permanent(anyhow::anyhow!(
-                "the parse stage takes fetched documents, not {}",
-                message.describe()
-            )));
+            return Err(StageError::wrong_message(
+                "the parse stage takes fetched documents",
+                &message,
+            ));
         };
         let url = fetched.url.clone();
         let caps = self.caps;

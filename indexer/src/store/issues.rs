@@ -55,6 +55,7 @@ impl Store {
             site,
             date,
             IssueState::Queued,
+            &[],
         )
         .await
     }
@@ -68,6 +69,7 @@ impl Store {
             site,
             date,
             IssueState::Queued,
+            &[],
         )
         .await
     }
@@ -75,64 +77,51 @@ impl Store {
     /// Marks an issue as being crawled, unless it is already further along (only a queued or
     /// a failed issue starts crawling).
     pub async fn mark_crawling(&self, site: &str, date: NaiveDate) -> Result<(), StoreError> {
-        let now = Utc::now();
-        on_pool!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO issues (site, issue_date, state, updated_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (site, issue_date) DO UPDATE SET state = EXCLUDED.state,
-                    updated_at = EXCLUDED.updated_at
-                 WHERE issues.state IN ($5, $6)",
-            )
-            .bind(site)
-            .bind(date)
-            .bind(IssueState::Crawling)
-            .bind(now)
-            .bind(IssueState::Queued)
-            .bind(IssueState::Failed)
-            .execute(pool)
-            .await?;
-            Ok(())
-        })
+        self.mark(
+            "INSERT INTO issues (site, issue_date, state, updated_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (site, issue_date) DO UPDATE SET state = EXCLUDED.state,
+                updated_at = EXCLUDED.updated_at
+             WHERE issues.state IN ($5, $6)",
+            site,
+            date,
+            IssueState::Crawling,
+            &[IssueState::Queued, IssueState::Failed],
+        )
+        .await
     }
 
     /// Marks an issue whose crawl gave up as `failed`, unless its manifest already arrived.
     pub async fn mark_failed(&self, site: &str, date: NaiveDate) -> Result<(), StoreError> {
-        let now = Utc::now();
-        on_pool!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO issues (site, issue_date, state, updated_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (site, issue_date) DO UPDATE SET state = EXCLUDED.state,
-                    updated_at = EXCLUDED.updated_at
-                 WHERE issues.n_pages_expected IS NULL AND issues.state <> $5",
-            )
-            .bind(site)
-            .bind(date)
-            .bind(IssueState::Failed)
-            .bind(now)
-            .bind(IssueState::Absent)
-            .execute(pool)
-            .await?;
-            Ok(())
-        })
+        self.mark(
+            "INSERT INTO issues (site, issue_date, state, updated_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (site, issue_date) DO UPDATE SET state = EXCLUDED.state,
+                updated_at = EXCLUDED.updated_at
+             WHERE issues.n_pages_expected IS NULL AND issues.state <> $5",
+            site,
+            date,
+            IssueState::Failed,
+            &[IssueState::Absent],
+        )
+        .await
     }
 
-    /// Runs one of the marking statements: `$1` site, `$2` date, `$3` state, `$4` now.
+    /// Runs one of the marking statements: `$1` site, `$2` date, `$3` state, `$4` now, and
+    /// from `$5` on the states its condition names.
     async fn mark(
         &self,
         sql: &'static str,
         site: &str,
         date: NaiveDate,
         state: IssueState,
+        condition: &[IssueState],
     ) -> Result<(), StoreError> {
         let now = Utc::now();
         on_pool!(self, |pool| {
-            sqlx::query(sql)
-                .bind(site)
-                .bind(date)
-                .bind(state)
-                .bind(now)
-                .execute(pool)
-                .await?;
+            let mut query = sqlx::query(sql).bind(site).bind(date).bind(state).bind(now);
+            for state in condition {
+                query = query.bind(*state);
+            }
+            query.execute(pool).await?;
             Ok(())
         })
     }
