@@ -10,7 +10,7 @@ use epaper::sample::{self, Faults, generate};
 use epaper_common::config::Settings;
 use epaper_common::messages::Direction;
 use epaper_indexer::store::ExportFilter;
-use epaper_indexer::testing::exported;
+use epaper_indexer::testing::{exported, issue_state};
 use epaper_indexer::{IssueState, Store};
 
 async fn serve(n_issues: usize) -> String {
@@ -19,6 +19,11 @@ async fn serve(n_issues: usize) -> String {
         .expect("binds the sample site");
     tokio::spawn(server);
     base_url
+}
+
+/// The body of a GET that must reach the sample site.
+async fn get_text(url: String) -> String {
+    reqwest::get(url).await.unwrap().text().await.unwrap()
 }
 
 /// A fresh SQLite archive in the temporary directory: its path and URL.
@@ -69,15 +74,8 @@ fn strings(value: &serde_json::Value) -> BTreeSet<String> {
 async fn permanent_faults_are_failures_per_url_off_days_are_absent_and_gbk_is_decoded() {
     let n_issues = 2;
     let base_url = serve(n_issues).await;
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &reqwest::get(format!("{base_url}manifest.json"))
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&get_text(format!("{base_url}manifest.json")).await).unwrap();
     let permanent = &manifest["permanent"];
     let absent = strings(&permanent["absent_dates"]);
     let partial = strings(&permanent["partial_dates"]);
@@ -125,7 +123,6 @@ async fn permanent_faults_are_failures_per_url_off_days_are_absent_and_gbk_is_de
 
     let store = Store::connect(&db_url, 1).await.unwrap();
     for date in from.iter_days().take_while(|d| *d <= to) {
-        let state = store.issue_state("sample", date).await.unwrap();
         let expected = if absent.contains(&date.to_string()) {
             "absent"
         } else if partial.contains(&date.to_string()) {
@@ -134,7 +131,7 @@ async fn permanent_faults_are_failures_per_url_off_days_are_absent_and_gbk_is_de
             "complete"
         };
         assert_eq!(
-            state.map(IssueState::as_str),
+            issue_state(&store, "sample", date).await,
             Some(expected),
             "issue of {date}"
         );
@@ -172,12 +169,7 @@ async fn permanent_faults_are_failures_per_url_off_days_are_absent_and_gbk_is_de
     assert!(reason("not_found").contains("404"));
 
     // The other host was never asked for anything.
-    let offsite = reqwest::get(format!("{base_url}offsite-requests"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let offsite = get_text(format!("{base_url}offsite-requests")).await;
     assert_eq!(offsite, "0");
     assert!(
         permanent["offsite_base_url"]
@@ -262,12 +254,8 @@ async fn a_recrawl_asks_conditionally_gets_304s_and_leaves_the_archive_as_it_was
         )
     };
     let not_modified = async || {
-        reqwest::get(format!("{base_url}not-modified-responses"))
+        get_text(format!("{base_url}not-modified-responses"))
             .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
             .parse::<usize>()
             .unwrap()
     };
