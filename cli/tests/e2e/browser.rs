@@ -120,8 +120,8 @@ impl Browser {
                 return first;
             }
             if Instant::now() > deadline {
-                let url = self.call("GET", "/url", serde_json::Value::Null).await;
-                let source = self.call("GET", "/source", serde_json::Value::Null).await;
+                let url = self.get("/url").await;
+                let source = self.get("/source").await;
                 let source = source.as_str().unwrap_or_default();
                 let tail: String = source
                     .chars()
@@ -137,27 +137,24 @@ impl Browser {
         }
     }
 
+    /// A WebDriver GET under the session (`path` starts with `/`).
+    async fn get(&self, path: &str) -> serde_json::Value {
+        self.call("GET", path, serde_json::Value::Null).await
+    }
+
     pub(crate) async fn text(&self, element: &str) -> String {
-        self.call(
-            "GET",
-            &format!("/element/{element}/text"),
-            serde_json::Value::Null,
-        )
-        .await
-        .as_str()
-        .unwrap()
-        .to_string()
+        self.get(&format!("/element/{element}/text"))
+            .await
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     pub(crate) async fn attribute(&self, element: &str, name: &str) -> Option<String> {
-        self.call(
-            "GET",
-            &format!("/element/{element}/attribute/{name}"),
-            serde_json::Value::Null,
-        )
-        .await
-        .as_str()
-        .map(str::to_string)
+        self.get(&format!("/element/{element}/attribute/{name}"))
+            .await
+            .as_str()
+            .map(str::to_string)
     }
 
     pub(crate) async fn click(&self, element: &str) {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use epaper_common::broker::Broker;
 use epaper_common::config::Settings;
-use epaper_indexer::testing::{FreshDatabase, random_suffix};
+use epaper_indexer::testing::{FreshDatabase, issue_state, random_suffix};
 use epaper_indexer::{IssueState, Store};
 
 use crate::browser::Browser;
@@ -23,17 +23,8 @@ async fn console_in_a_browser_shows_the_archive_and_replays_an_issue() {
     let suffix = random_suffix();
     let media_dir = std::env::temp_dir().join(format!("epaper-console-media-{suffix}"));
     run_ok(
-        Command::new(bin("epaper"))
-            .args(["run", "--site", "sample", "--base-url", &site.base_url])
-            .args([
-                "--from",
-                &dates[0],
-                "--to",
-                &dates[1],
-                "--db",
-                &db.url,
-                "--media-dir",
-            ])
+        site.run_command(&dates[0], &dates[1], &db.url)
+            .arg("--media-dir")
             .arg(&media_dir),
     );
     let articles = export_all(&db.url).await;
@@ -112,14 +103,7 @@ async fn console_in_a_browser_shows_the_archive_and_replays_an_issue() {
     );
     let store = Store::connect(&db.url, 1).await.unwrap();
     let day = chrono::NaiveDate::parse_from_str(&dates[0], "%Y-%m-%d").unwrap();
-    assert_eq!(
-        store
-            .issue_state("sample", day)
-            .await
-            .unwrap()
-            .map(IssueState::as_str),
-        Some("queued")
-    );
+    assert_eq!(issue_state(&store, "sample", day).await, Some("queued"));
     store.close().await;
     let mut settings =
         Settings::load_with_env(None, [("EPAPER__AMQP__URL".to_string(), amqp_url())]).unwrap();
@@ -145,13 +129,10 @@ async fn console_serves_an_embedded_sqlite_archive_without_a_broker() {
     let site = SampleSite::start(2, "none");
     let (dates, _) = site.manifest().await;
     let suffix = random_suffix();
-    let db_path = std::env::temp_dir().join(format!("epaper-console-{suffix}.db"));
-    let db_url = format!("sqlite://{}", db_path.display());
+    let (db_path, db_url) = temp_sqlite(&format!("epaper-console-{suffix}"));
     let media_dir = std::env::temp_dir().join(format!("epaper-console-sqlite-media-{suffix}"));
     run_ok(
-        Command::new(bin("epaper"))
-            .args(["run", "--site", "sample", "--base-url", &site.base_url])
-            .args(["--from", &dates[0], "--to", &dates[1], "--db", &db_url])
+        site.run_command(&dates[0], &dates[1], &db_url)
             .arg("--media-dir")
             .arg(&media_dir),
     );
@@ -266,11 +247,7 @@ async fn console_holds_against_hostile_requests_and_records() {
     let (dates, _) = site.manifest().await;
     let day = &dates[0];
     let db = FreshDatabase::create().await;
-    run_ok(
-        Command::new(bin("epaper"))
-            .args(["run", "--site", "sample", "--base-url", &site.base_url])
-            .args(["--from", day, "--to", day, "--db", &db.url]),
-    );
+    run_ok(&mut site.run_command(day, day, &db.url));
     // Hostile records: a PDF link the parser once let through, a scan with a script URL, and
     // the last date chrono can represent.
     let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
@@ -477,18 +454,22 @@ async fn console_holds_against_hostile_requests_and_records() {
 #[tokio::test(flavor = "multi_thread")]
 async fn console_needs_credentials_beyond_loopback() {
     let suffix = random_suffix();
-    let db_path = std::env::temp_dir().join(format!("epaper-console-auth-{suffix}.db"));
-    let db_url = format!("sqlite://{}", db_path.display());
+    let (db_path, db_url) = temp_sqlite(&format!("epaper-console-auth-{suffix}"));
+    // `epaper console` over the archive on every interface.
+    let console_on_all_interfaces = || {
+        let mut command = Command::new(bin("epaper"));
+        command.args([
+            "console",
+            "--no-broker",
+            "--db",
+            &db_url,
+            "--addr",
+            "0.0.0.0:0",
+        ]);
+        command
+    };
     let mut refused = KillOnDrop(
-        Command::new(bin("epaper"))
-            .args([
-                "console",
-                "--no-broker",
-                "--db",
-                &db_url,
-                "--addr",
-                "0.0.0.0:0",
-            ])
+        console_on_all_interfaces()
             .env_remove("EPAPER__CONSOLE__TOKEN")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -517,15 +498,7 @@ async fn console_needs_credentials_beyond_loopback() {
 
     let token = format!("token-{suffix}-0123456789");
     let mut console = KillOnDrop(
-        Command::new(bin("epaper"))
-            .args([
-                "console",
-                "--no-broker",
-                "--db",
-                &db_url,
-                "--addr",
-                "0.0.0.0:0",
-            ])
+        console_on_all_interfaces()
             .env("EPAPER__CONSOLE__TOKEN", &token)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

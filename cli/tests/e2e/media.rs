@@ -129,26 +129,12 @@ pub(crate) async fn embedded_run_keeps_every_scan_pdf_and_image_content_addresse
     let site = SampleSite::start(2, "none");
     let (dates, _) = site.manifest().await;
     let suffix = random_suffix();
-    let db_path = std::env::temp_dir().join(format!("epaper-e2e-{suffix}.db"));
+    let (db_path, db_url) = temp_sqlite(&format!("epaper-e2e-{suffix}"));
     let media_dir = std::env::temp_dir().join(format!("epaper-media-{suffix}"));
-    let db_url = format!("sqlite://{}", db_path.display());
     let run = |media: &Path| {
         run_ok(
-            Command::new(bin("epaper"))
-                .args([
-                    "run",
-                    "--site",
-                    "sample",
-                    "--base-url",
-                    &site.base_url,
-                    "--from",
-                    &dates[0],
-                    "--to",
-                    &dates[1],
-                    "--db",
-                    &db_url,
-                    "--media-dir",
-                ])
+            site.run_command(&dates[0], &dates[1], &db_url)
+                .arg("--media-dir")
                 .arg(media),
         )
     };

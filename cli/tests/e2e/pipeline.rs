@@ -2,11 +2,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use epaper_common::broker::Broker;
-use epaper_common::config::Settings;
 use epaper_indexer::testing::{FreshDatabase, random_suffix};
 use epaper_indexer::{ExportFilter, IssueState, Store};
 
@@ -183,13 +182,7 @@ pub(crate) async fn services_store_every_manifest_article_exactly_once_in_postgr
         .iter()
         .enumerate()
         .map(|(k, name)| {
-            let log = std::fs::File::create(logs.join(format!("{name}-{k}.log"))).unwrap();
-            let child = Command::new(bin(name))
-                .envs(&env)
-                .stdout(Stdio::null())
-                .stderr(log)
-                .spawn()
-                .unwrap();
+            let child = spawn_service(name, &env, &logs.join(format!("{name}-{k}.log")));
             (name.to_string(), child)
         })
         .collect();
@@ -253,25 +246,12 @@ pub(crate) async fn services_store_every_manifest_article_exactly_once_in_postgr
     let rows = export_all(&db.url).await;
 
     // A poison message goes to the dead-letter queue; the parser keeps running.
-    let mut settings =
-        Settings::load_with_env(None, env.iter().map(|(k, v)| (k.to_string(), v.clone()))).unwrap();
+    let mut settings = settings_from(&env);
     settings.amqp.queue_prefix = prefix.clone();
     let broker = Broker::connect(&settings.amqp).await.unwrap();
     let publisher = broker.publisher().await.unwrap();
-    publisher
-        .publish_raw(
-            &format!("{prefix}.parse"),
-            b"{not a message",
-            Default::default(),
-        )
-        .await
-        .unwrap();
+    let dead = dead_letter_a_poison_message(&broker, &prefix, deadline).await;
     let dlq = format!("{prefix}.parse.dlq");
-    let mut dead = broker.queue_counts(&dlq).await.unwrap().0;
-    while dead == 0 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        dead = broker.queue_counts(&dlq).await.unwrap().0;
-    }
     assert_eq!(dead, 1, "the poison message was not dead-lettered");
 
     // A document that cannot be parsed is dead-lettered with its reason and becomes a row in
@@ -369,21 +349,8 @@ pub(crate) async fn services_store_every_manifest_article_exactly_once_in_postgr
 pub(crate) async fn embedded_run_stores_the_same_set_in_sqlite() {
     let site = SampleSite::start(2, "none");
     let (dates, want) = site.manifest().await;
-    let db_path = std::env::temp_dir().join(format!("epaper-e2e-{}.db", random_suffix()));
-    let db_url = format!("sqlite://{}", db_path.display());
-    let out = run_ok(Command::new(bin("epaper")).args([
-        "run",
-        "--site",
-        "sample",
-        "--base-url",
-        &site.base_url,
-        "--from",
-        &dates[0],
-        "--to",
-        &dates[1],
-        "--db",
-        &db_url,
-    ]));
+    let (db_path, db_url) = temp_sqlite(&format!("epaper-e2e-{}", random_suffix()));
+    let out = run_ok(&mut site.run_command(&dates[0], &dates[1], &db_url));
     assert!(out.contains("sample: 2 complete"), "{out}");
     let rows = export_all(&db_url).await;
     assert_same_set(&rows, &want);
@@ -411,21 +378,8 @@ pub(crate) async fn embedded_run_stores_the_same_set_in_sqlite() {
 pub(crate) async fn embedded_run_recovers_from_transient_site_faults() {
     let site = SampleSite::start(2, "transient");
     let (dates, want) = site.manifest().await;
-    let db_path = std::env::temp_dir().join(format!("epaper-e2e-{}.db", random_suffix()));
-    let db_url = format!("sqlite://{}", db_path.display());
-    run_ok(Command::new(bin("epaper")).args([
-        "run",
-        "--site",
-        "sample",
-        "--base-url",
-        &site.base_url,
-        "--from",
-        &dates[0],
-        "--to",
-        &dates[1],
-        "--db",
-        &db_url,
-    ]));
+    let (db_path, db_url) = temp_sqlite(&format!("epaper-e2e-{}", random_suffix()));
+    run_ok(&mut site.run_command(&dates[0], &dates[1], &db_url));
     assert_same_set(&export_all(&db_url).await, &want);
     let _ = std::fs::remove_file(&db_path);
 }

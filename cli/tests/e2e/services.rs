@@ -6,7 +6,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use epaper_common::broker::Broker;
-use epaper_common::config::Settings;
 use epaper_indexer::Store;
 use epaper_indexer::testing::{FreshDatabase, random_suffix};
 
@@ -48,8 +47,7 @@ pub(crate) async fn status_shows_unacked_messages_through_the_management_api() {
     let store = Store::connect(&db.url, 1).await.unwrap();
     let date: chrono::NaiveDate = "2024-03-05".parse().unwrap();
     store.mark_queued("sample", date).await.unwrap();
-    let settings =
-        Settings::load_with_env(None, env.iter().map(|(k, v)| (k.to_string(), v.clone()))).unwrap();
+    let settings = settings_from(&env);
     let broker = Broker::connect(&settings.amqp).await.unwrap();
     let publisher = broker.publisher().await.unwrap();
     let crawl = format!("{prefix}.crawl");
@@ -216,12 +214,7 @@ pub(crate) async fn indexer_is_unready_while_its_database_does_not_answer() {
         ("EPAPER__TELEMETRY__FORMAT", "json".into()),
     ]);
     let log = logs.join("epaper-indexer-0.log");
-    let mut indexer = Command::new(bin("epaper-indexer"))
-        .envs(&env)
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let mut indexer = spawn_service("epaper-indexer", &env, &log);
     let addr = http_addr_in(&log);
     let get = |path: &str| get_status_text(format!("http://{addr}{path}"));
     assert_eq!(get("/readyz").await, (200, "ready\n".to_string()));
@@ -250,8 +243,7 @@ pub(crate) async fn indexer_is_unready_while_its_database_does_not_answer() {
         "indexer exited with {status}; logs in {}",
         log.display()
     );
-    let settings =
-        Settings::load_with_env(None, env.iter().map(|(k, v)| (k.to_string(), v.clone()))).unwrap();
+    let settings = settings_from(&env);
     let broker = Broker::connect(&settings.amqp).await.unwrap();
     broker.delete_topology().await.unwrap();
     broker.close().await;
@@ -276,37 +268,15 @@ pub(crate) async fn a_service_whose_http_port_is_taken_still_handles_messages() 
         ("EPAPER__SERVICE__SHUTDOWN_GRACE_SECS", "5".into()),
         ("EPAPER__TELEMETRY__FORMAT", "json".into()),
     ]);
-    let settings =
-        Settings::load_with_env(None, env.iter().map(|(k, v)| (k.to_string(), v.clone()))).unwrap();
+    let settings = settings_from(&env);
     let broker = Broker::connect(&settings.amqp).await.unwrap();
     broker.declare_topology().await.unwrap();
     let log = logs.join("epaper-parser-0.log");
-    let mut parser = Command::new(bin("epaper-parser"))
-        .envs(&env)
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let mut parser = spawn_service("epaper-parser", &env, &log);
 
     // A poison message: the parser handles it by dead-lettering it.
-    broker
-        .publisher()
-        .await
-        .unwrap()
-        .publish_raw(
-            &format!("{prefix}.parse"),
-            b"{not a message",
-            Default::default(),
-        )
-        .await
-        .unwrap();
-    let dlq = format!("{prefix}.parse.dlq");
     let deadline = Instant::now() + Duration::from_secs(30);
-    let mut dead = broker.queue_counts(&dlq).await.unwrap().0;
-    while dead == 0 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        dead = broker.queue_counts(&dlq).await.unwrap().0;
-    }
+    let dead = dead_letter_a_poison_message(&broker, &prefix, deadline).await;
     let text = std::fs::read_to_string(&log).unwrap();
     assert_eq!(
         dead, 1,

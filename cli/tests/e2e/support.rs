@@ -1,12 +1,14 @@
 //! What every end-to-end test uses: the binaries, the sample site as a child process, the
 //! archive read back, and child processes that die with the test.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use epaper_common::broker::Broker;
+use epaper_common::config::Settings;
 use epaper_indexer::testing::exported;
 use epaper_indexer::{ExportedArticle, Store};
 
@@ -71,6 +73,16 @@ impl SampleSite {
             .collect();
         (dates, urls)
     }
+
+    /// `epaper run` (embedded) of this site's issues `from..=to` into `db_url`; more flags
+    /// (`--media-dir`) may follow.
+    pub(crate) fn run_command(&self, from: &str, to: &str, db_url: &str) -> Command {
+        let mut command = Command::new(bin("epaper"));
+        command
+            .args(["run", "--site", "sample", "--base-url", &self.base_url])
+            .args(["--from", from, "--to", to, "--db", db_url]);
+        command
+    }
 }
 
 impl Drop for SampleSite {
@@ -78,6 +90,55 @@ impl Drop for SampleSite {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A SQLite archive in the temporary directory, `{stem}.db`: its path and URL.
+pub(crate) fn temp_sqlite(stem: &str) -> (PathBuf, String) {
+    let path = std::env::temp_dir().join(format!("{stem}.db"));
+    let url = format!("sqlite://{}", path.display());
+    (path, url)
+}
+
+/// The settings a service started with `env` reads.
+pub(crate) fn settings_from(env: &HashMap<&str, String>) -> Settings {
+    Settings::load_with_env(None, env.iter().map(|(k, v)| (k.to_string(), v.clone()))).unwrap()
+}
+
+/// Starts the service binary `name` with `env`, its log (stderr) going to the file `log`.
+pub(crate) fn spawn_service(name: &str, env: &HashMap<&str, String>, log: &Path) -> Child {
+    Command::new(bin(name))
+        .envs(env)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap()
+}
+
+/// Publishes a message that is not JSON to the parse queue of `prefix` and waits, until
+/// `deadline`, for the parser to dead-letter it: how many messages the dead-letter queue holds.
+pub(crate) async fn dead_letter_a_poison_message(
+    broker: &Broker,
+    prefix: &str,
+    deadline: Instant,
+) -> u32 {
+    broker
+        .publisher()
+        .await
+        .unwrap()
+        .publish_raw(
+            &format!("{prefix}.parse"),
+            b"{not a message",
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    let dlq = format!("{prefix}.parse.dlq");
+    let mut dead = broker.queue_counts(&dlq).await.unwrap().0;
+    while dead == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        dead = broker.queue_counts(&dlq).await.unwrap().0;
+    }
+    dead
 }
 
 pub(crate) async fn export_all(db_url: &str) -> Vec<ExportedArticle> {
