@@ -262,10 +262,7 @@ async fn a_link_to_another_port_of_the_host_is_not_fetched() {
 #[tokio::test]
 async fn a_request_may_not_override_a_real_profiles_base_url() {
     let server = Server::start("127.0.0.1", issue()).await;
-    let out = Recorder::default();
-    let result = stage(&settings(&[]))
-        .handle(crawl_request("rmrb", &server, issue_date()), &out)
-        .await;
+    let (result, out) = handle_request(&settings(&[]), "rmrb", &server, issue_date()).await;
     let error = permanent_error(result);
     assert!(
         error.contains("\"rmrb\" has its own base URL") && error.contains("may not override"),
@@ -280,12 +277,8 @@ async fn test_profiles_go_only_where_crawler_test_sites_allows() {
     let server = Server::start("127.0.0.1", issue()).await;
     // Off: refused outright.
     let off = settings(&[("EPAPER__CRAWLER__TEST_SITES", "off")]);
-    let out = Recorder::default();
-    let error = permanent_error(
-        stage(&off)
-            .handle(crawl_request("sample", &server, issue_date()), &out)
-            .await,
-    );
+    let (result, _) = handle_request(&off, "sample", &server, issue_date()).await;
+    let error = permanent_error(result);
     assert!(error.contains("sample is a test profile"), "{error}");
     assert_eq!(server.total_hits() + server.hits(ROBOTS), 0);
 

@@ -69,12 +69,8 @@ async fn a_complete_issue_is_fetched_once_each_and_listed_in_order() {
 #[tokio::test]
 async fn a_date_without_an_issue_gives_an_absent_manifest() {
     let server = Server::start("127.0.0.1", issue()).await;
-    let settings = settings(&[]);
-    let out = Recorder::default();
     let next_day = issue_date().succ_opt().unwrap();
-    let result = stage(&settings)
-        .handle(crawl_request("sample", &server, next_day), &out)
-        .await;
+    let (result, out) = handle_request(&settings(&[]), "sample", &server, next_day).await;
     assert!(result.is_ok(), "{result:?}");
 
     let messages = out.take_after_start();
@@ -104,13 +100,9 @@ async fn an_entry_redirected_to_a_not_found_notice_is_an_absent_issue() {
         Reply::Html("<html><body>对不起，该日无报纸</body></html>".to_string()),
     );
     let server = Server::start("127.0.0.1", routes).await;
-    let settings = settings(&[]);
-    let out = Recorder::default();
     let next_day = issue_date().succ_opt().unwrap();
-    stage(&settings)
-        .handle(crawl_request("sample", &server, next_day), &out)
-        .await
-        .expect("an off day is not an error");
+    let (result, out) = handle_request(&settings(&[]), "sample", &server, next_day).await;
+    result.expect("an off day is not an error");
     let messages = out.take_after_start();
     assert_eq!(messages.len(), 1, "only a manifest: {messages:?}");
     let Message::Manifest(manifest) = &messages[0] else {
@@ -187,11 +179,8 @@ async fn a_recrawl_sends_the_archived_validators_and_a_304_sends_nothing() {
 #[tokio::test]
 async fn an_unknown_site_is_a_permanent_error() {
     let server = Server::start("127.0.0.1", issue()).await;
-    let settings = settings(&[]);
-    let out = Recorder::default();
-    let result = stage(&settings)
-        .handle(crawl_request("no-such-paper", &server, issue_date()), &out)
-        .await;
+    let (result, out) =
+        handle_request(&settings(&[]), "no-such-paper", &server, issue_date()).await;
     assert!(
         matches!(result, Err(StageError::Permanent(_))),
         "{result:?}"
@@ -235,10 +224,7 @@ async fn an_entry_page_that_keeps_failing_is_a_retryable_error() {
     )
     .await;
     let settings = settings(&[]);
-    let out = Recorder::default();
-    let result = stage(&settings)
-        .handle(crawl_request("sample", &server, issue_date()), &out)
-        .await;
+    let (result, out) = handle_request(&settings, "sample", &server, issue_date()).await;
     assert!(
         matches!(result, Err(StageError::Retryable(_))),
         "{result:?}"
@@ -271,12 +257,8 @@ async fn a_parse_over_the_deadline_is_a_permanent_failure() {
     )
     .await;
     let tight = settings(&[("EPAPER__CRAWLER__PARSE_TIMEOUT_MS", "1")]);
-    let out = Recorder::default();
-    let error = permanent_error(
-        stage(&tight)
-            .handle(crawl_request("sample", &server, issue_date()), &out)
-            .await,
-    );
+    let (result, _) = handle_request(&tight, "sample", &server, issue_date()).await;
+    let error = permanent_error(result);
     assert!(
         error.contains("node_1.htm took longer than 1 ms (crawler.parse_timeout_ms)"),
         "{error}"

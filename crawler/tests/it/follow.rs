@@ -1,34 +1,30 @@
 //! Following 上一期 / 下一期: the linked issue is asked for after the manifest, within the
 //! request's bound, and a chain ends at a link that goes nowhere further.
 
-use std::collections::HashMap;
-use std::fmt::Write as _;
-
 use chrono::NaiveDate;
 use epaper_common::messages::{CrawlIssue, Direction, Follow, Message};
 use epaper_common::transport::Handler;
 
 use crate::support::*;
 
-/// The issue with static issue links on its first page, as classic papers print them.
-fn issue_linked(prev: Option<&str>, next: Option<&str>) -> HashMap<String, Reply> {
+/// The local site serving the issue with static 上一期 and 下一期 links (to `prev` and `next`) on
+/// its first page, as classic papers print them.
+async fn serve_linked(prev: &str, next: &str) -> Server {
     let mut routes = issue();
     let Some(Reply::Html(node_1)) = routes.get(&path("node_1.htm")).cloned() else {
         unreachable!("the first page is plain HTML")
     };
-    let mut links = String::from("<table class=rq><tr>");
-    if let Some(prev) = prev {
-        let _ = write!(links, "<td><a class=preart href={prev}>上一期</a></td>");
-    }
-    if let Some(next) = next {
-        let _ = write!(links, "<td><a class=preart href={next}>下一期</a></td>");
-    }
-    links.push_str("</tr></table>\n</body>");
+    let links = format!(
+        "<table class=rq><tr>\
+         <td><a class=preart href={prev}>上一期</a></td>\
+         <td><a class=preart href={next}>下一期</a></td>\
+         </tr></table>\n</body>"
+    );
     routes.insert(
         path("node_1.htm"),
         Reply::Html(node_1.replace("</body>", &links)),
     );
-    routes
+    Server::start("127.0.0.1", routes).await
 }
 
 fn following(server: &Server, date: NaiveDate, direction: Direction, until: NaiveDate) -> Message {
@@ -65,14 +61,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 
 #[tokio::test]
 async fn following_links_asks_for_the_linked_issue_within_bounds() {
-    let server = Server::start(
-        "127.0.0.1",
-        issue_linked(
-            Some("../../2024-02/28/node_1.htm"),
-            Some("../../2024-03/06/node_1.htm"),
-        ),
-    )
-    .await;
+    let server = serve_linked("../../2024-02/28/node_1.htm", "../../2024-03/06/node_1.htm").await;
 
     let back = Follow {
         direction: Direction::Prev,
@@ -119,14 +108,7 @@ async fn following_links_asks_for_the_linked_issue_within_bounds() {
 #[tokio::test]
 async fn links_that_go_the_wrong_way_or_name_no_date_end_the_chain() {
     // 上一期 pointing forward (a site with circular links) and 下一期 to a page without a date.
-    let server = Server::start(
-        "127.0.0.1",
-        issue_linked(
-            Some("../../2024-03/09/node_1.htm"),
-            Some("../../../index.htm"),
-        ),
-    )
-    .await;
+    let server = serve_linked("../../2024-03/09/node_1.htm", "../../../index.htm").await;
     let until_far = |direction| match direction {
         Direction::Prev => day(2020, 1, 1),
         Direction::Next => day(2030, 1, 1),

@@ -79,6 +79,21 @@ pub fn crawl_request(site: &str, server: &Server, date: NaiveDate) -> Message {
 }
 
 /// Crawls the sample site's issue of 2024-03-04 and returns what the stage sent.
+/// Handles the crawl request for `site`'s issue of `date` on `server` with `settings`: what the
+/// stage returned, and the outbox holding what it sent.
+pub async fn handle_request(
+    settings: &Settings,
+    site: &str,
+    server: &Server,
+    date: NaiveDate,
+) -> (Result<(), StageError>, Recorder) {
+    let out = Recorder::default();
+    let result = stage(settings)
+        .handle(crawl_request(site, server, date), &out)
+        .await;
+    (result, out)
+}
+
 pub async fn crawl(stage: &CrawlStage, server: &Server) -> Vec<Message> {
     let out = Recorder::default();
     stage
