@@ -38,6 +38,16 @@ fn good_amqp() -> String {
         .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
 }
 
+/// Whether a finished command succeeded, and what it printed (stdout, then stderr).
+fn success_and_text(out: std::process::Output) -> (bool, String) {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
 /// Runs `command` to its end (or kills it after `run_for`), returning stdout and stderr.
 fn output_of(command: &mut Command, run_for: Option<Duration>) -> (bool, String) {
     let child = command
@@ -51,13 +61,7 @@ fn output_of(command: &mut Command, run_for: Option<Duration>) -> (bool, String)
             .args(["-TERM", &child.id().to_string()])
             .status();
     }
-    let out = child.wait_with_output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    success_and_text(child.wait_with_output().unwrap())
 }
 
 fn assert_no_secret(what: &str, text: &str) {
@@ -163,13 +167,7 @@ fn bounded_output(command: &mut Command, limit: Duration) -> (bool, String) {
         std::thread::sleep(Duration::from_millis(50));
     }
     let _ = child.kill();
-    let out = child.wait_with_output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    success_and_text(child.wait_with_output().unwrap())
 }
 
 /// What a case sets up: which connection is the broken one.
@@ -188,6 +186,9 @@ fn every_command_that_cannot_connect_fails_without_printing_a_password() {
     let sqlite = format!("sqlite://{}", dir.join("archive.db").display());
     let day = ["--from", "2024-03-04", "--to", "2024-03-04"];
     let sample = ["--site", "sample", "--base-url", "http://127.0.0.1:1"];
+    // A crawl command over one day of the sample site, and one from its last issue on.
+    let one_day = |command: &'static str| [&[command][..], &sample, &day].concat();
+    let incremental = |command: &'static str| [&[command, "--incremental"][..], &sample].concat();
     // (name, arguments before the --db flag, whether it takes --db, which connection fails)
     let cases: Vec<(&str, Vec<&str>, bool, Broken)> = vec![
         (
@@ -202,27 +203,17 @@ fn every_command_that_cannot_connect_fails_without_printing_a_password() {
             false,
             Broken::Broker,
         ),
-        (
-            "run",
-            [&["run"][..], &sample, &day].concat(),
-            true,
-            Broken::Database,
-        ),
+        ("run", one_day("run"), true, Broken::Database),
         (
             "run-incremental",
-            [&["run", "--incremental"][..], &sample].concat(),
+            incremental("run"),
             true,
             Broken::Database,
         ),
-        (
-            "enqueue",
-            [&["enqueue"][..], &sample, &day].concat(),
-            false,
-            Broken::Broker,
-        ),
+        ("enqueue", one_day("enqueue"), false, Broken::Broker),
         (
             "enqueue-incremental",
-            [&["enqueue", "--incremental"][..], &sample].concat(),
+            incremental("enqueue"),
             false,
             Broken::Database,
         ),
