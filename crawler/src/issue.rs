@@ -18,6 +18,7 @@ use epaper_common::messages::{
 };
 use epaper_common::sites;
 use epaper_common::transport::Outbox;
+use epaper_parser::service::{Overrun, with_deadline};
 use futures_util::StreamExt;
 
 use crate::CrawlStage;
@@ -368,12 +369,12 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
     ) -> Result<T, String> {
         let timeout_ms = self.settings.parse_timeout_ms;
         let shared = doc.clone();
-        let task = tokio::task::spawn_blocking(move || read(&shared));
-        match tokio::time::timeout(std::time::Duration::from_millis(timeout_ms), task).await {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => Err(format!("parsing {} failed: {error}", doc.url)),
-            // The thread runs on to the end of its parse; the crawl does not wait for it.
-            Err(_) => Err(format!(
+        let deadline = std::time::Duration::from_millis(timeout_ms);
+        match with_deadline(deadline, move || read(&shared)).await {
+            Ok(value) => Ok(value),
+            Err(Overrun::Panicked(error)) => Err(format!("parsing {} failed: {error}", doc.url)),
+            // The crawl does not wait for the thread that overran.
+            Err(Overrun::TimedOut) => Err(format!(
                 "parsing {} took longer than {timeout_ms} ms (crawler.parse_timeout_ms)",
                 doc.url
             )),

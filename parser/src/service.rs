@@ -53,6 +53,29 @@ impl ParseStage {
     }
 }
 
+/// Why work given to [`with_deadline`] brought no result.
+#[derive(Debug)]
+pub enum Overrun {
+    /// The work panicked (the join error says how).
+    Panicked(tokio::task::JoinError),
+    /// The deadline passed first; the thread runs on to the end of its parse, unwaited for.
+    TimedOut,
+}
+
+/// Runs parsing `work` on tokio's blocking pool and waits for it at most `deadline`. Both the
+/// parse stage and the crawler (reading a page's links) parse hostile bytes this way; each says
+/// in its own words which setting the deadline came from.
+pub async fn with_deadline<T: Send + 'static>(
+    deadline: Duration,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Overrun> {
+    match tokio::time::timeout(deadline, tokio::task::spawn_blocking(work)).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(join_error)) => Err(Overrun::Panicked(join_error)),
+        Err(_elapsed) => Err(Overrun::TimedOut),
+    }
+}
+
 impl Handler for ParseStage {
     async fn handle<O: Outbox>(&self, message: Message, out: &O) -> Result<(), StageError> {
         let Message::Fetched(fetched) = message else {
@@ -63,7 +86,7 @@ impl Handler for ParseStage {
         };
         let url = fetched.url.clone();
         let caps = self.caps;
-        let work = tokio::task::spawn_blocking(move || {
+        let work = move || {
             let record = fetched
                 .inflate(caps)
                 .map_err(StageError::permanent)
@@ -72,15 +95,15 @@ impl Handler for ParseStage {
                         .map_err(StageError::permanent)
                 });
             (fetched, record)
-        });
-        let (fetched, record) = match tokio::time::timeout(self.deadline, work).await {
-            Ok(Ok(done)) => done,
-            Ok(Err(join_error)) => {
+        };
+        let (fetched, record) = match with_deadline(self.deadline, work).await {
+            Ok(done) => done,
+            Err(Overrun::Panicked(join_error)) => {
                 return Err(StageError::permanent(anyhow::anyhow!(
                     "parsing {url} failed: {join_error}"
                 )));
             }
-            Err(_elapsed) => {
+            Err(Overrun::TimedOut) => {
                 return Err(StageError::permanent(anyhow::anyhow!(
                     "parse exceeded its {:?} deadline",
                     self.deadline
