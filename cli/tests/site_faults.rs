@@ -417,3 +417,46 @@ async fn following_issue_links_skips_the_days_without_an_issue() {
     );
     assert_eq!(archived, n_articles);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_crawls_a_profile_from_the_sites_dir() {
+    let (base_url, server) = sample::bind(([127, 0, 0, 1], 0).into(), 1, Faults::None)
+        .await
+        .unwrap();
+    tokio::spawn(server);
+    // A paper no bundled profile knows, of the sample site's layout, dropped into `sites.dir`.
+    let dir = std::env::temp_dir().join(format!("epaper-sites-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let profile = include_str!("../../config/sites/sample.toml")
+        .replace("id = \"sample\"", "id = \"dir-paper\"");
+    std::fs::write(dir.join("dir-paper.toml"), profile).unwrap();
+    let env = vec![("EPAPER__SITES__DIR".to_string(), dir.display().to_string())];
+    let settings = Settings::load_with_env(None, env).unwrap();
+
+    let date = generate::paper(1).issues[0].date;
+    let (db_path, db_url) = temp_db("sites-dir");
+    let options = RunOptions {
+        site: "dir-paper".into(),
+        ..sample_run(&base_url, date, date, &db_url)
+    };
+    let summary = embedded::run(&settings, options).await.unwrap();
+    assert_eq!(summary.n_issues, 1);
+    assert_eq!(
+        summary.states,
+        vec![("dir-paper".into(), IssueState::Complete, 1)]
+    );
+    // Without the directory the paper is unknown, and nothing runs.
+    let options = RunOptions {
+        site: "dir-paper".into(),
+        ..sample_run(&base_url, date, date, &db_url)
+    };
+    let error = embedded::run(&Settings::load(None).unwrap(), options)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("unknown site \"dir-paper\""),
+        "{error}"
+    );
+    let _ = std::fs::remove_file(&db_path);
+    let _ = std::fs::remove_dir_all(&dir);
+}
