@@ -201,7 +201,7 @@ fn match_date(mut pattern: &str, mut text: &str) -> Option<NaiveDate> {
 
 /// A profile from its TOML text, checked: unknown keys, a rate that is no rate, an id the
 /// console could not name, and an entry template without the date are refused, with the reason.
-pub fn parse(text: &str) -> Result<Profile, String> {
+fn parse(text: &str) -> Result<Profile, String> {
     let profile: Profile = config::Config::builder()
         .add_source(config::File::from_str(text, config::FileFormat::Toml))
         .build()
