@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use epaper_common::config::Settings;
 use epaper_common::messages::{Direction, Message, Stage};
 use epaper_common::settle::{Attempt, RetryPolicy, Settlement};
-use epaper_common::sites;
+use epaper_common::sites::Sites;
 use epaper_common::transport::{Handler, InProcessQueues, catch_panic};
 use epaper_crawler::CrawlStage;
 use epaper_indexer::media::MediaStore;
@@ -117,18 +117,35 @@ async fn handle_one<H: Handler>(
     }
 }
 
+/// Runs `options` with the site profiles of `settings` (`sites.dir` with the bundled ones).
 pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<RunSummary> {
-    let profile = sites::get(&options.site)?;
+    let sites = Sites::load(&settings.sites)?;
+    run_with_sites(settings, &sites, options).await
+}
+
+/// Runs `options` with the profiles of `sites`, loaded by the caller.
+pub async fn run_with_sites(
+    settings: &Settings,
+    sites: &Sites,
+    options: RunOptions,
+) -> anyhow::Result<RunSummary> {
+    let profile = sites.get(&options.site)?;
     // Fail on a missing base URL before anything starts.
     profile.entry_url(options.base_url.as_deref(), options.from)?;
     let store = open_store(&options.db_url, 4).await?;
     store.migrate().await.context("migrating the archive")?;
 
     let queues = InProcessQueues::new(256);
-    let mut workers = start_stages(settings, options.media_dir.as_deref(), &store, &queues)?;
+    let mut workers = start_stages(
+        settings,
+        sites,
+        options.media_dir.as_deref(),
+        &store,
+        &queues,
+    )?;
     let plan = Plan {
         issues: crawl_plan(
-            &profile,
+            profile,
             options.base_url.as_deref(),
             options.from,
             options.to,
@@ -181,6 +198,7 @@ pub async fn run(settings: &Settings, options: RunOptions) -> anyhow::Result<Run
 /// `store` (and media to `media_dir`, which also makes the crawler fetch them).
 fn start_stages(
     settings: &Settings,
+    sites: &Sites,
     media_dir: Option<&Path>,
     store: &Store,
     queues: &InProcessQueues,
@@ -194,7 +212,7 @@ fn start_stages(
             .with_context(|| format!("opening the media directory {}", dir.display()))?;
         index = index.with_media(media);
     }
-    let crawl = Arc::new(CrawlStage::new(crawler_settings));
+    let crawl = Arc::new(CrawlStage::new(crawler_settings).with_sites(sites.clone()));
     let parse = Arc::new(ParseStage::from_settings(settings));
     let index = Arc::new(index);
     let mut workers = JoinSet::new();

@@ -75,13 +75,13 @@ pub fn crawl_request(
 
 /// The range of an incremental crawl of `site`: from the newest issue the archive at `db_url`
 /// holds (crawled again: it may have been partial, and what is unchanged costs a 304) up to
-/// `to`, today by default. Only the schedule's publication days of it are crawled.
+/// `to`, today by default. Only the schedule's publication days of it are crawled. The caller
+/// has looked `site` up in its profiles.
 pub async fn incremental_range(
     db_url: &SecretString,
     site: &str,
     to: Option<NaiveDate>,
 ) -> anyhow::Result<(NaiveDate, NaiveDate)> {
-    sites::get(site)?;
     let store = open_store(db_url, 1).await?;
     store.migrate().await.context("migrating the archive")?;
     let last = store.last_issue_date(site).await;

@@ -13,8 +13,9 @@ use epaper_indexer::store::ExportFilter;
 use epaper_indexer::testing::{exported, issue_state};
 use epaper_indexer::{IssueState, Store};
 
-async fn serve(n_issues: usize) -> String {
-    let (base_url, server) = sample::bind(([127, 0, 0, 1], 0).into(), n_issues, Faults::Permanent)
+/// Serves `n_issues` of the sample paper with `faults` on a free port; its base URL.
+async fn serve(n_issues: usize, faults: Faults) -> String {
+    let (base_url, server) = sample::bind(([127, 0, 0, 1], 0).into(), n_issues, faults)
         .await
         .expect("binds the sample site");
     tokio::spawn(server);
@@ -73,7 +74,7 @@ fn strings(value: &serde_json::Value) -> BTreeSet<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn permanent_faults_are_failures_per_url_off_days_are_absent_and_gbk_is_decoded() {
     let n_issues = 2;
-    let base_url = serve(n_issues).await;
+    let base_url = serve(n_issues, Faults::Permanent).await;
     let manifest: serde_json::Value =
         serde_json::from_str(&get_text(format!("{base_url}manifest.json")).await).unwrap();
     let permanent = &manifest["permanent"];
@@ -237,10 +238,7 @@ async fn raw_fetch_times(store: &Store) -> BTreeMap<String, String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_recrawl_asks_conditionally_gets_304s_and_leaves_the_archive_as_it_was() {
     let n_issues = 2;
-    let (base_url, server) = sample::bind(([127, 0, 0, 1], 0).into(), n_issues, Faults::None)
-        .await
-        .unwrap();
-    tokio::spawn(server);
+    let base_url = serve(n_issues, Faults::None).await;
     let paper = generate::paper(n_issues);
     let n_articles = articles_in(&paper);
     let (db_path, db_url) = temp_db("recrawl");
@@ -309,10 +307,7 @@ async fn a_recrawl_asks_conditionally_gets_304s_and_leaves_the_archive_as_it_was
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_incremental_run_starts_at_the_newest_stored_issue() {
-    let (base_url, server) = sample::bind(([127, 0, 0, 1], 0).into(), 3, Faults::None)
-        .await
-        .unwrap();
-    tokio::spawn(server);
+    let base_url = serve(3, Faults::None).await;
     let dates: Vec<NaiveDate> = generate::paper(3).issues.iter().map(|i| i.date).collect();
     let (db_path, db_url) = temp_db("incremental");
     Store::connect(&db_url, 1)
@@ -416,4 +411,44 @@ async fn following_issue_links_skips_the_days_without_an_issue() {
         ]
     );
     assert_eq!(archived, n_articles);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_crawls_a_profile_from_the_sites_dir() {
+    let base_url = serve(1, Faults::None).await;
+    // A paper no bundled profile knows, of the sample site's layout, dropped into `sites.dir`.
+    let dir = std::env::temp_dir().join(format!("epaper-sites-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let profile = include_str!("../../config/sites/sample.toml")
+        .replace("id = \"sample\"", "id = \"dir-paper\"");
+    std::fs::write(dir.join("dir-paper.toml"), profile).unwrap();
+    let env = vec![("EPAPER__SITES__DIR".to_string(), dir.display().to_string())];
+    let settings = Settings::load_with_env(None, env).unwrap();
+
+    let date = generate::paper(1).issues[0].date;
+    let (db_path, db_url) = temp_db("sites-dir");
+    let options = RunOptions {
+        site: "dir-paper".into(),
+        ..sample_run(&base_url, date, date, &db_url)
+    };
+    let summary = embedded::run(&settings, options).await.unwrap();
+    assert_eq!(summary.n_issues, 1);
+    assert_eq!(
+        summary.states,
+        vec![("dir-paper".into(), IssueState::Complete, 1)]
+    );
+    // Without the directory the paper is unknown, and nothing runs.
+    let options = RunOptions {
+        site: "dir-paper".into(),
+        ..sample_run(&base_url, date, date, &db_url)
+    };
+    let error = embedded::run(&Settings::load(None).unwrap(), options)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("unknown site \"dir-paper\""),
+        "{error}"
+    );
+    let _ = std::fs::remove_file(&db_path);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -20,6 +20,7 @@ pub struct Settings {
     pub amqp: AmqpSettings,
     pub database: DatabaseSettings,
     pub crawler: CrawlerSettings,
+    pub sites: SitesSettings,
     pub parser: ParserSettings,
     pub telemetry: TelemetrySettings,
     pub service: ServiceSettings,
@@ -134,6 +135,14 @@ impl SizeCaps {
 /// What a message holds besides its document: URLs, HTTP metadata, a manifest's page and
 /// article lists, a crawl request's validators.
 pub const MESSAGE_HEADROOM: u64 = 4 * 1024 * 1024;
+
+/// Where site profiles come from besides the bundled ones ([`crate::sites::Sites::load`]).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SitesSettings {
+    /// A directory of `*.toml` profiles that add to or replace the bundled ones; empty: none.
+    pub dir: String,
+}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

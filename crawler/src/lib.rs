@@ -25,7 +25,7 @@ pub mod politeness;
 
 use std::sync::Arc;
 
-use epaper_common::config::CrawlerSettings;
+use epaper_common::config::{CrawlerSettings, Settings};
 use epaper_common::error::StageError;
 use epaper_common::messages::Message;
 use epaper_common::sites;
@@ -40,6 +40,7 @@ pub struct CrawlStage {
     hosts: Arc<politeness::Hosts>,
     base_backoff: Option<std::time::Duration>,
     lookup: Arc<dyn Lookup>,
+    sites: sites::Sites,
     extra_profiles: Vec<sites::Profile>,
 }
 
@@ -50,8 +51,16 @@ impl CrawlStage {
             hosts: Arc::default(),
             base_backoff: None,
             lookup: Arc::new(SystemLookup),
+            sites: sites::Sites::bundled(),
             extra_profiles: Vec::new(),
         }
+    }
+
+    /// Crawls the profiles of `sites` (those of `sites.dir` with the bundled ones) instead of
+    /// the bundled ones alone.
+    pub fn with_sites(mut self, sites: sites::Sites) -> Self {
+        self.sites = sites;
+        self
     }
 
     /// Resolves host names with `lookup` instead of the system's resolver (tests: a name
@@ -71,7 +80,7 @@ impl CrawlStage {
     fn profile(&self, id: &str) -> Result<sites::Profile, sites::SiteError> {
         match self.extra_profiles.iter().find(|p| p.id == id) {
             Some(profile) => Ok(profile.clone()),
-            None => sites::get(id),
+            None => self.sites.get(id).cloned(),
         }
     }
 
@@ -114,7 +123,10 @@ impl Handler for CrawlStage {
     }
 }
 
-/// Builds the stage from settings; the service binary and the embedded runner both use it.
-pub fn stage(settings: &CrawlerSettings) -> Arc<CrawlStage> {
-    Arc::new(CrawlStage::new(settings.clone()))
+/// Builds the stage from settings, with the site profiles they name: the service binary's.
+pub fn stage(settings: &Settings) -> Result<Arc<CrawlStage>, sites::SiteError> {
+    let sites = sites::Sites::load(&settings.sites)?;
+    Ok(Arc::new(
+        CrawlStage::new(settings.crawler.clone()).with_sites(sites),
+    ))
 }

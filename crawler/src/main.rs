@@ -6,7 +6,7 @@ use epaper_common::Stage;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     epaper_common::service::main(Stage::Crawl, |settings| async move {
-        Ok(epaper_crawler::stage(&settings.crawler))
+        Ok(epaper_crawler::stage(&settings)?)
     })
     .await
 }

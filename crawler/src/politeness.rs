@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use epaper_common::sites::Profile;
+use epaper_common::sites::{Profile, Rate};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -55,11 +55,12 @@ pub struct Host {
 }
 
 impl Host {
-    fn new(requests_per_second: u32, max_connections: u32) -> Host {
-        let rate = NonZeroU32::new(requests_per_second.max(1)).expect("at least one");
+    fn new(rate: Rate, max_connections: u32) -> Host {
+        // A period, not a count a second, so a rate below one (one request every 3 s) is kept.
+        let quota = Quota::with_period(rate.period()).expect("a rate's period is above zero");
         Host {
             // A burst of one: requests are spread evenly, never fired in a clump.
-            limiter: RateLimiter::direct(Quota::per_second(rate).allow_burst(NonZeroU32::MIN)),
+            limiter: RateLimiter::direct(quota.allow_burst(NonZeroU32::MIN)),
             slots: Arc::new(Semaphore::new(max_connections.max(1) as usize)),
             robots: tokio::sync::Mutex::new(None),
             waited_nanos: AtomicU64::new(0),
@@ -134,9 +135,28 @@ impl Hosts {
 mod tests {
     use super::*;
 
+    fn rate(requests_per_second: f64) -> Rate {
+        Rate::per_second(requests_per_second).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_rate_below_one_a_second_spaces_requests_by_its_period() {
+        let host = Host::new(rate(0.8), 1);
+        let start = Instant::now();
+        drop(host.permit().await);
+        drop(host.permit().await);
+        // The second request waits a whole period of 1.25 s, not the second of a rate
+        // rounded up to one.
+        assert!(
+            start.elapsed() >= Duration::from_millis(1200),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
     #[tokio::test]
     async fn requests_are_spaced_by_the_rate_limit() {
-        let host = Host::new(20, 4);
+        let host = Host::new(rate(20.0), 4);
         let start = Instant::now();
         for _ in 0..11 {
             drop(host.permit().await);
@@ -152,7 +172,7 @@ mod tests {
 
     #[tokio::test]
     async fn connections_are_capped() {
-        let host = Arc::new(Host::new(1000, 2));
+        let host = Arc::new(Host::new(rate(1000.0), 2));
         let a = host.permit().await;
         let _b = host.permit().await;
         let third = {
@@ -177,7 +197,7 @@ mod tests {
                 .allows("http://paper.test/")
                 .is_err()
         );
-        let host = Host::new(10, 1);
+        let host = Host::new(rate(10.0), 1);
         let first = host.robots(|| async { Robots::AllowAll }).await;
         assert!(matches!(first, Robots::AllowAll));
         // Cached: the second fetch is not called.

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use epaper_common::config::Settings;
 use epaper_common::messages::Direction;
+use epaper_common::sites::Sites;
 use epaper_indexer::ExportFilter;
 use secrecy::SecretString;
 
@@ -88,7 +89,13 @@ pub struct IssueRange {
 impl IssueRange {
     /// The dates to crawl: --from and --to, or with --incremental from the newest issue the
     /// archive at `db_url` holds.
-    pub async fn dates(&self, db_url: &SecretString) -> anyhow::Result<(NaiveDate, NaiveDate)> {
+    /// The range the flags ask for, once the site is known to `sites`.
+    pub async fn dates(
+        &self,
+        db_url: &SecretString,
+        sites: &Sites,
+    ) -> anyhow::Result<(NaiveDate, NaiveDate)> {
+        sites.get(&self.site)?;
         match (self.incremental, self.from, self.to) {
             (true, _, to) => incremental_range(db_url, &self.site, to).await,
             (false, Some(from), Some(to)) => Ok((from, to)),

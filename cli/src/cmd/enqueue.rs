@@ -3,7 +3,7 @@
 
 use epaper_common::config::Settings;
 use epaper_common::messages::{CrawlIssue, Direction};
-use epaper_common::sites;
+use epaper_common::sites::Sites;
 
 use super::args::IssueRange;
 use crate::connect::{open_broker, open_store};
@@ -19,12 +19,13 @@ pub struct Args {
 
 pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
     let range = &args.issues;
-    let (from, to) = range.dates(&settings.database.url).await?;
+    let sites = Sites::load(&settings.sites)?;
+    let (from, to) = range.dates(&settings.database.url, &sites).await?;
     let (site, base_url) = (&range.site, range.base_url.as_deref());
-    let profile = sites::get(site)?;
+    let profile = sites.get(site)?;
     profile.entry_url(base_url, from)?;
     let plan = Plan {
-        issues: crawl_plan(&profile, base_url, from, to, range.all_days, range.follow()),
+        issues: crawl_plan(profile, base_url, from, to, range.all_days, range.follow()),
         conditional: true,
         mark: Mark::Queued,
     };

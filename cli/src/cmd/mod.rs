@@ -68,10 +68,7 @@ impl Command {
             Command::Migrate => migrate::run(settings).await,
             Command::Enqueue(args) => enqueue::run(settings, args).await,
             Command::Status(args) => status::run(settings, args).await,
-            Command::Sites => {
-                sites::run();
-                Ok(())
-            }
+            Command::Sites => sites::run(settings),
             Command::Console(args) => console::run(settings, args).await,
         }
     }

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use epaper_common::config::Settings;
+use epaper_common::sites::Sites;
 use secrecy::SecretString;
 
 use super::args::IssueRange;
@@ -22,7 +23,8 @@ pub struct Args {
 
 pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
     let db = SecretString::from(args.db);
-    let (from, to) = args.issues.dates(&db).await?;
+    let sites = Sites::load(&settings.sites)?;
+    let (from, to) = args.issues.dates(&db, &sites).await?;
     let follow = args.issues.follow();
     let options = RunOptions {
         site: args.issues.site,
@@ -34,7 +36,7 @@ pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
         media_dir: args.media_dir,
         follow,
     };
-    let summary = embedded::run(settings, options).await?;
+    let summary = embedded::run_with_sites(settings, &sites, options).await?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{} issues processed", summary.n_issues)?;
     for (site, state, n) in &summary.states {

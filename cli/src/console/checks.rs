@@ -39,10 +39,10 @@ pub(super) fn site_shaped(site: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
-/// A site a request may name: shaped like an id, and a bundled profile or (`in_archive`) one
-/// the archive holds issues of.
+/// A site a request may name: shaped like an id, and a known profile or (`in_archive`) one the
+/// archive holds issues of.
 pub(super) fn valid_site(console: &Console, site: &str, in_archive: bool) -> bool {
-    site_shaped(site) && (in_archive || console.profiles.contains(site))
+    site_shaped(site) && (in_archive || console.sites.get(site).is_ok())
 }
 
 /// An issue date a request may name: `YYYY-MM-DD` from 1900-01-01 to a year from today. Dates

@@ -32,7 +32,7 @@ mod page;
 mod reader;
 mod replay;
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -41,6 +41,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use epaper_common::broker::Broker;
 use epaper_common::config::Settings;
+use epaper_common::sites::Sites;
 use epaper_indexer::Store;
 use epaper_indexer::media::MediaStore;
 
@@ -65,8 +66,8 @@ struct Console {
     broker: Option<Broker>,
     base_url: Option<String>,
     backlog: Mutex<VecDeque<Sample>>,
-    /// The ids of the bundled site profiles: what a replay may name.
-    profiles: BTreeSet<String>,
+    /// The site profiles (`sites.dir` with the bundled ones): what a replay may name.
+    sites: Sites,
 }
 
 type Shared = Arc<Console>;
@@ -85,16 +86,14 @@ pub async fn serve(settings: &Settings, options: ConsoleOptions) -> anyhow::Resu
     } else {
         None
     };
+    let sites = Sites::load(&settings.sites)?;
     let console = Arc::new(Console {
         store,
         media: options.media,
         broker,
         base_url: options.base_url,
         backlog: Mutex::new(VecDeque::new()),
-        profiles: epaper_common::sites::all()
-            .into_iter()
-            .map(|p| p.id)
-            .collect(),
+        sites,
     });
     if console.broker.is_some() {
         tokio::spawn(sample_backlog(console.clone()));

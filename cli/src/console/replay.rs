@@ -68,7 +68,9 @@ pub(super) async fn replay(
     let site = form.site;
     // `--base-url` is for profiles without an address of their own (the sample site); a real
     // profile refuses an override, so its replays go to the profile's own host.
-    let base_url = epaper_common::sites::get(&site)
+    let base_url = console
+        .sites
+        .get(&site)
         .ok()
         .filter(|profile| profile.base_url.is_none())
         .and(console.base_url.clone());

@@ -1,7 +1,10 @@
-//! robots.txt: what it disallows is never fetched, and it is read up to its cap and no further.
+//! robots.txt: what it disallows is never fetched, and it is read up to its cap and no further;
+//! and the rate of a profile from `sites.dir`, below the bundled one's, spaces every request.
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
+
+use epaper_common::transport::Handler;
 
 use crate::support::*;
 
@@ -63,4 +66,48 @@ async fn robots_txt_is_read_up_to_its_cap_and_no_further() {
         "{:?}",
         started.elapsed()
     );
+}
+
+/// A directory of `files` (name, text) for `sites.dir`.
+fn sites_dir(name: &str, files: &[(&str, String)]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("epaper-crawler-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    dir
+}
+
+#[tokio::test]
+async fn profiles_from_the_sites_dir_are_crawled_at_their_own_rate() {
+    // The bundled sample profile, slowed to 2.5 requests a second (0.4 s apart), and a paper the
+    // bundled profiles do not have.
+    let sample = include_str!("../../../config/sites/sample.toml")
+        .replace("requests_per_second = 2000", "requests_per_second = 2.5");
+    let added = sample.replace("id = \"sample\"", "id = \"dir-paper\"");
+    let dir = sites_dir("paced", &[("sample.toml", sample), ("added.toml", added)]);
+    let settings = settings(&[("EPAPER__SITES__DIR", dir.to_str().unwrap())]);
+    let stage = epaper_crawler::stage(&settings).unwrap();
+
+    let server = Server::start("127.0.0.1", issue()).await;
+    let out = Recorder::default();
+    stage
+        .handle(crawl_request("sample", &server, issue_date()), &out)
+        .await
+        .expect("the sample site is crawled with its profile from the sites dir");
+    let (fetched, manifest) = split(out.take_after_start());
+    assert_no_failures(&manifest);
+    assert_eq!(fetched.len(), 3 + 6);
+
+    // The override's rate holds between every two requests: no clump, no second rounded up.
+    let mut times: Vec<Instant> = server.log.lock().unwrap().iter().map(|(_, t)| *t).collect();
+    times.sort();
+    let gaps: Vec<Duration> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps.len() >= 8, "{gaps:?}");
+    assert!(
+        gaps.iter().all(|gap| *gap >= Duration::from_millis(350)),
+        "{gaps:?}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

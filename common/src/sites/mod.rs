@@ -1,9 +1,19 @@
-//! Site profiles: a newspaper is data, not code. Each profile is a TOML file under
-//! `config/sites/`, compiled into the binaries; adding a paper of a known layout family is a new
-//! file, no Rust.
+//! Site profiles: a newspaper is data, not code. Each profile is a TOML file: those under
+//! `config/sites/` are compiled into the binaries (the defaults), and a directory given by
+//! `sites.dir` adds to or replaces them at start ([`Sites`], in `registry.rs`); adding a paper of
+//! a known layout family is a new file, no Rust.
+//!
+//! What must stay true: every profile, bundled or read, passes the same checks ([`parse`]), so
+//! a profile from the directory can do nothing a bundled one could not.
+
+mod rate;
+mod registry;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Deserialize;
+
+pub use rate::Rate;
+pub use registry::{MAX_FILE_BYTES, MAX_FILES, Site, Sites, Source};
 
 // Every `config/sites/*.toml`, as (file stem, text); written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/sites.rs"));
@@ -25,9 +35,10 @@ pub struct Profile {
     /// addresses. Every other profile reaches public addresses only.
     #[serde(default)]
     pub test_site: bool,
-    /// Requests a second to one host, spread evenly.
+    /// Requests a second to one host, spread evenly; below one for a slower pace (`0.5` is one
+    /// request every 2 s).
     #[serde(default = "default_rate")]
-    pub requests_per_second: u32,
+    pub requests_per_second: Rate,
     /// Requests in flight to one host at once.
     #[serde(default = "default_connections")]
     pub max_connections: u32,
@@ -39,8 +50,8 @@ pub struct Profile {
     pub extra_hosts: Vec<String>,
 }
 
-fn default_rate() -> u32 {
-    2
+fn default_rate() -> Rate {
+    Rate::per_second(2.0).expect("a valid rate")
 }
 
 fn default_connections() -> u32 {
@@ -105,6 +116,16 @@ pub enum SiteError {
     /// its trust, at any address.
     #[error("site {0:?} has its own base URL {1}; a request may not override it")]
     BaseUrlOverride(String, String),
+    #[error("site profiles directory {dir}: {reason}")]
+    Dir { dir: String, reason: String },
+    #[error("site profile {path}: {reason}")]
+    Invalid { path: String, reason: String },
+    #[error("site profiles {first} and {second} both have the id {id:?}")]
+    DuplicateId {
+        id: String,
+        first: String,
+        second: String,
+    },
 }
 
 impl Profile {
@@ -178,21 +199,49 @@ fn match_date(mut pattern: &str, mut text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year?, month?, day?)
 }
 
-/// Every bundled profile, in a stable order.
+/// A profile from its TOML text, checked: unknown keys, a rate that is no rate, an id the
+/// console could not name, and an entry template without the date are refused, with the reason.
+fn parse(text: &str) -> Result<Profile, String> {
+    let profile: Profile = config::Config::builder()
+        .add_source(config::File::from_str(text, config::FileFormat::Toml))
+        .build()
+        .and_then(|c| c.try_deserialize())
+        .map_err(|error| error.to_string())?;
+    // The console's rule for a site id (`console/checks.rs`), so it can name every profile.
+    let id_shaped = (1..=64).contains(&profile.id.len())
+        && profile
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if !id_shaped {
+        return Err(format!(
+            "id {:?} is not 1 to 64 lowercase ASCII letters, digits, '-' and '_'",
+            profile.id
+        ));
+    }
+    if !(profile.entry.contains("{yyyy}") && profile.entry.contains("{dd}")) {
+        return Err(format!(
+            "entry {:?} names no date: it needs {{yyyy}} and {{dd}}",
+            profile.entry
+        ));
+    }
+    Ok(profile)
+}
+
+/// Every bundled profile, in a stable order: the defaults that [`Sites::load`] starts from.
+/// Commands and stages look profiles up in a [`Sites`] loaded from the settings; this is for
+/// tests, which want the profiles as committed.
 pub fn all() -> Vec<Profile> {
     BUNDLED
         .iter()
         .map(|(id, text)| {
-            let profile: Profile = config::Config::builder()
-                .add_source(config::File::from_str(text, config::FileFormat::Toml))
-                .build()
-                .and_then(|c| c.try_deserialize())
-                .unwrap_or_else(|error| panic!("bundled site profile {id} is invalid: {error}"));
-            profile
+            parse(text)
+                .unwrap_or_else(|error| panic!("bundled site profile {id} is invalid: {error}"))
         })
         .collect()
 }
 
+/// The bundled profile `id` (see [`all`]).
 pub fn get(id: &str) -> Result<Profile, SiteError> {
     all()
         .into_iter()
