@@ -41,7 +41,7 @@ pub(super) struct ReplayForm {
 }
 
 /// Publishes the issue to the crawl queue (confirmed by the broker) and only then marks it
-/// `queued`, so a failed publish never shows an issue as on its way. Only a bundled profile's
+/// `queued`, so a failed publish never shows an issue as on its way. Only a known profile's
 /// site and a date in range are replayed; anything else is refused with 400 and touches
 /// nothing.
 pub(super) async fn replay(
