@@ -93,6 +93,23 @@ impl CrawlStage {
         self
     }
 
+    /// One document of `profile`'s site, fetched as a crawl would (robots.txt, politeness,
+    /// caps and address rules included): what `epaper sites probe` reads a page's markup with.
+    pub async fn fetch_one(
+        &self,
+        profile: &sites::Profile,
+        url: &str,
+    ) -> Result<fetch::Fetched, StageError> {
+        let fetcher = self.fetcher_for(url, profile)?;
+        fetcher.fetch(url).await.map_err(|error| {
+            if error.is_retryable() {
+                StageError::retryable(error)
+            } else {
+                StageError::permanent(error)
+            }
+        })
+    }
+
     fn fetcher_for(&self, entry: &str, profile: &sites::Profile) -> Result<Fetcher, StageError> {
         let refused = |reason: String| StageError::permanent(anyhow::anyhow!(reason));
         let policy = AddressPolicy::of(profile, self.settings.test_sites).map_err(refused)?;

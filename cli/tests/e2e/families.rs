@@ -215,4 +215,50 @@ pub(crate) async fn every_layout_family_is_archived_over_the_services_and_embedd
     }
     let _ = std::fs::remove_file(&db_path);
     let _ = std::fs::remove_dir_all(&logs);
+
+    // Onboarding: `sites probe` derives each family's profile from the URL of a page and
+    // crawls an issue with it; `sites check` crawls the bundled test profile; neither stores.
+    for (layout, site) in &sites {
+        let manifest = site_manifest(&site.base_url).await;
+        let pages = manifest["issues"][0]["pages"].as_array().unwrap();
+        let n_articles: usize = pages
+            .iter()
+            .map(|p| p["articles"].as_array().unwrap().len())
+            .sum();
+        let page_url = pages[1]["url"].as_str().unwrap();
+        let out = run_ok(
+            Command::new(bin("epaper")).args(["sites", "probe", page_url, "--id", "probed"]),
+        );
+        assert!(
+            out.contains(&format!("layout = \"{}\"", layout_family(*layout))),
+            "{out}"
+        );
+        assert_whole_report(&out, "probed", &date, pages.len(), n_articles);
+        let out = run_ok(
+            Command::new(bin("epaper"))
+                .args(["sites", "check", &site.profile, "--date", &date])
+                .args(["--base-url", &site.base_url]),
+        );
+        assert_whole_report(&out, &site.profile, &date, pages.len(), n_articles);
+    }
+}
+
+/// The profile layout of a sample-site layout name (`founder-new/nav-list` is `founder-new`).
+fn layout_family(layout: &dyn Layout) -> &'static str {
+    layout.name().split('/').next().unwrap()
+}
+
+/// The report of `sites probe` / `sites check` names a complete issue of `n_pages` pages and
+/// `n_articles` articles, each with a title, a date, a page and text.
+fn assert_whole_report(out: &str, site: &str, date: &str, n_pages: usize, n_articles: usize) {
+    assert!(
+        out.contains(&format!("{site} {date} (")) && out.contains("): complete"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("  pages     {n_pages}\n")), "{out}");
+    assert!(out.contains(&format!("  articles  {n_articles} ")), "{out}");
+    for field in ["title", "date", "page", "paragraphs"] {
+        let line = format!("    {field:<11} {n_articles}/{n_articles}\n");
+        assert!(out.contains(&line), "{field}: {out}");
+    }
 }

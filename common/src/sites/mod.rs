@@ -125,6 +125,24 @@ pub enum Layout {
 }
 
 impl Layout {
+    /// Every layout, in the order of the enum.
+    pub const ALL: [Layout; 9] = [
+        Layout::FounderClassic,
+        Layout::FounderNew,
+        Layout::Nbs,
+        Layout::PaperIndex,
+        Layout::Shtml,
+        Layout::Bmml,
+        Layout::Bjrbdzb,
+        Layout::Qpaper,
+        Layout::ReadDo,
+    ];
+
+    /// The layout a profile or the parser names `name`.
+    pub fn from_name(name: &str) -> Option<Layout> {
+        Layout::ALL.into_iter().find(|layout| layout.name() == name)
+    }
+
     /// The name profiles and the parser's families use (`founder-new`, `paper-index`, …).
     pub fn name(self) -> &'static str {
         match self {
@@ -563,20 +581,10 @@ mod tests {
 
     #[test]
     fn every_layout_reads_back_under_its_own_name() {
-        let layouts = [
-            Layout::FounderClassic,
-            Layout::FounderNew,
-            Layout::Nbs,
-            Layout::PaperIndex,
-            Layout::Shtml,
-            Layout::Bmml,
-            Layout::Bjrbdzb,
-            Layout::Qpaper,
-            Layout::ReadDo,
-        ];
-        for layout in layouts {
+        for layout in Layout::ALL {
             let text = TWO_ERAS.replacen("founder-new", layout.name(), 1);
             assert_eq!(parse(&text).unwrap().layout, layout, "{layout}");
+            assert_eq!(Layout::from_name(layout.name()), Some(layout));
         }
     }
 
