@@ -49,10 +49,13 @@ pub async fn run(settings: &Settings, action: Action) -> anyhow::Result<()> {
     }
 }
 
-/// Exits non-zero when the issue did not come in whole: a script can gate on it.
-fn finish(report: &onboard::Report) -> anyhow::Result<()> {
+/// Prints the report (each line after `prefix`) and exits non-zero when the issue did not come
+/// in whole: a script can gate on it.
+fn finish(report: &onboard::Report, prefix: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    write!(stdout, "{report}")?;
+    for line in report.to_string().lines() {
+        writeln!(stdout, "{prefix}{line}")?;
+    }
     stdout.flush()?;
     if report.is_whole() {
         Ok(())
@@ -79,7 +82,7 @@ async fn check(settings: &Settings, args: CheckArgs) -> anyhow::Result<()> {
         .or(profile.sample_date)
         .with_context(|| format!("{} has no sample_date; pass --date", profile.id))?;
     let report = onboard::check(settings, &sites, &profile, args.base_url, date).await?;
-    finish(&report)
+    finish(&report, "")
 }
 
 async fn probe(settings: &Settings, args: ProbeArgs) -> anyhow::Result<()> {
@@ -105,6 +108,7 @@ async fn probe(settings: &Settings, args: ProbeArgs) -> anyhow::Result<()> {
         }
     };
     let derived: Derived = onboard::derive(&url, &args.id, layout).map_err(anyhow::Error::msg)?;
+    // The profile, then the report as TOML comments: the whole output is a profile file.
     println!("{}", derived.toml());
     let sites = Sites::load(&settings.sites)?.with_probed(derived.profile.clone());
     let report = onboard::check(
@@ -115,5 +119,5 @@ async fn probe(settings: &Settings, args: ProbeArgs) -> anyhow::Result<()> {
         derived.date,
     )
     .await?;
-    finish(&report)
+    finish(&report, "# ")
 }

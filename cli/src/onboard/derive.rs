@@ -152,9 +152,10 @@ impl Derived {
         );
         match &p.base_url {
             Some(base) => out.push_str(&format!("base_url = {}\n", quoted(base))),
-            None => {
-                out.push_str("# A local site: its base URL is given at run time (--base-url).\n")
-            }
+            None => out.push_str(&format!(
+                "# A local site: its base URL is given at run time, --base-url {}\n",
+                self.run_base.as_deref().unwrap_or_default()
+            )),
         }
         out.push_str(&format!("entry = {}\n", quoted(&p.entry)));
         if p.test_site {

@@ -234,6 +234,23 @@ pub(crate) async fn every_layout_family_is_archived_over_the_services_and_embedd
             "{out}"
         );
         assert_whole_report(&out, "probed", &date, pages.len(), n_articles);
+        // Its output is a profile file: in a sites directory, `sites check` crawls with it.
+        let dir = std::env::temp_dir().join(format!("epaper-probed-{}", random_suffix()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("probed.toml"), &out).unwrap();
+        let out = run_ok(
+            Command::new(bin("epaper"))
+                .args([
+                    "sites",
+                    "check",
+                    "probed",
+                    "--base-url",
+                    &probed_base(&out, page_url),
+                ])
+                .env("EPAPER__SITES__DIR", &dir),
+        );
+        assert_whole_report(&out, "probed", &date, pages.len(), n_articles);
+        let _ = std::fs::remove_dir_all(&dir);
         let out = run_ok(
             Command::new(bin("epaper"))
                 .args(["sites", "check", &site.profile, "--date", &date])
@@ -241,6 +258,20 @@ pub(crate) async fn every_layout_family_is_archived_over_the_services_and_embedd
         );
         assert_whole_report(&out, &site.profile, &date, pages.len(), n_articles);
     }
+}
+
+/// The base URL a probed profile of a local site names for `--base-url`.
+fn probed_base(toml: &str, page_url: &str) -> String {
+    let marker = "--base-url ";
+    let at = toml
+        .find(marker)
+        .unwrap_or_else(|| panic!("{page_url}: no base URL named: {toml}"));
+    toml[at + marker.len()..]
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .to_string()
 }
 
 /// The profile layout of a sample-site layout name (`founder-new/nav-list` is `founder-new`).
