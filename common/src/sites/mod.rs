@@ -71,6 +71,12 @@ pub enum Layout {
     FounderNew,
     /// 人民日报 / 光明日报 `nbs.D110000…_NN.htm`, `nw.D110000…htm`
     Nbs,
+    /// `/shtml/<code>/YYYYMMDD/v01.shtml`, `<digits>.shtml`
+    Shtml,
+    /// `/<code>/YYYYMMDD/html/page_N.htm`, `content_N.htm`
+    Bmml,
+    /// `/Html/YYYY-MM-DD/Qpaper_N.html`, `<digits>.html`
+    Qpaper,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
