@@ -7,9 +7,12 @@
 //! `FAMILY`, listed in [`FAMILIES`]; ARCHITECTURE.md, "How to add a layout family", has the
 //! steps.
 
+pub mod bmml;
 pub mod classic;
 pub mod founder_new;
 pub mod nbs;
+pub mod qpaper;
+pub mod shtml;
 
 use epaper_common::messages::{ArticleRecord, DocKind, PageRecord};
 use regex::Regex;
@@ -33,7 +36,16 @@ pub struct Family {
 /// `node_N.htm` and `content_N.htm` also end the new layout's URLs (the nbs and new layout
 /// patterns never meet). By markup nbs comes first, as its `nbs.D110000` links are the most
 /// specific marker, and classic last, because `<!--enpcontent-->` is in every family's articles.
-pub static FAMILIES: [&Family; 3] = [&nbs::FAMILY, &founder_new::FAMILY, &classic::FAMILY];
+/// bmml's `YYYYMMDD/html/content_N.htm` articles end in classic's pattern too, so bmml comes
+/// before classic; its markers never name classic's `bmdh` skin (`table#bmdhTable`).
+pub static FAMILIES: [&Family; 6] = [
+    &nbs::FAMILY,
+    &founder_new::FAMILY,
+    &shtml::FAMILY,
+    &bmml::FAMILY,
+    &qpaper::FAMILY,
+    &classic::FAMILY,
+];
 
 /// The family and kind of a document: by URL first, then by markup for documents saved under
 /// another name.

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use crate::classic_article::plain_article;
 use crate::support::{gbk_with_crlf, utf8_with_bom_and_crlf};
 
-const URLS: [&str; 7] = [
+const URLS: [&str; 13] = [
     "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm",
     "http://paper.example.cn/kjb/html/2023-03/22/content_1001.htm",
     "https://paper.example.cn/rmrb/pc/layout/202506/18/node_01.html",
@@ -16,10 +16,16 @@ const URLS: [&str; 7] = [
     "http://paper.example.cn/rmrb/html/2018-03/06/nbs.D110000renmrb_02.htm",
     "http://paper.example.cn/rmrb/html/2018-03/06/nw.D110000renmrb_20180306_2-02.htm",
     "file:///tmp/saved.html",
+    "http://paper.example.cn/shtml/ycwb/20250618/vA2.shtml",
+    "http://paper.example.cn/shtml/ycwb/20250618/712345.shtml",
+    "http://paper.example.cn/xawb/20250618/html/page_2.htm",
+    "http://paper.example.cn/xawb/20250618/html/content_20418.htm",
+    "http://paper.example.cn/Html/2025-06-18/Qpaper_2.html",
+    "http://paper.example.cn/Html/2025-06-18/3100202.html",
 ];
 
 /// Pieces of the markup the parsers look for, so random documents reach their code paths.
-const TOKENS: [&str; 32] = [
+const TOKENS: [&str; 49] = [
     "<p>",
     "</p>",
     "<P>",
@@ -52,6 +58,23 @@ const TOKENS: [&str; 32] = [
     "\"))",
     "新闻标题",
     "<founder-content>",
+    "<div class=pageNav><ul><li>",
+    "<a href=javascript:; onclick=\"gourl('vA1.shtml','_top')\">",
+    "<a onclick=\"window.open('712345.shtml','_self')\">",
+    "<div class=titleNav><ul><li>",
+    "<h2 class=detConTit>",
+    "<div id=content_div>",
+    "<div class=\"f-14\">",
+    "<div class=\"f-20\">",
+    "<div class=bmml_con_div>",
+    "<a class=bmml_con_div_name href=page_2.htm>",
+    "<a class=bmdh_con_a href=content_20418.htm>",
+    "<div class=bmnr_con><div class=bmnr_con_biaoti>",
+    "<div class=bmnr_con_con><div id=zoom>",
+    "<div id=bancilist><ul><li><a href=Qpaper_2.html>",
+    "<div id=doclist><ul><li><a href=3100202.html>",
+    "<div id=doctitle>",
+    "<div id=doccontent>",
 ];
 
 fn documents() -> Vec<(String, Vec<u8>)> {
@@ -65,6 +88,17 @@ fn documents() -> Vec<(String, Vec<u8>)> {
         (URLS[3], "founder_new/rmrb_article.html"),
         (URLS[4], "nbs/nbs.D110000renmrb_02.htm"),
         (URLS[5], "nbs/nw.D110000renmrb_20180306_2-02.htm"),
+        (URLS[7], "shtml/xpublish_vA2.shtml"),
+        (URLS[8], "shtml/xpublish_712345.shtml"),
+        (URLS[7], "shtml/sxrb_v02.shtml"),
+        (URLS[8], "shtml/sxrb_1830012.shtml"),
+        (URLS[8], "shtml/f20_5501.shtml"),
+        (URLS[9], "bmml/page_2.htm"),
+        (URLS[9], "bmml/page_2_tit.htm"),
+        (URLS[10], "bmml/content_20418.htm"),
+        (URLS[11], "qpaper/Qpaper_2.html"),
+        (URLS[12], "qpaper/3100202.html"),
+        (URLS[12], "qpaper/class_3100301.html"),
     ] {
         docs.push((url.into(), std::fs::read(fixtures.join(file)).unwrap()));
     }
