@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use crate::classic_article::plain_article;
 use crate::support::{gbk_with_crlf, utf8_with_bom_and_crlf};
 
-const URLS: [&str; 7] = [
+const URLS: [&str; 12] = [
     "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm",
     "http://paper.example.cn/kjb/html/2023-03/22/content_1001.htm",
     "https://paper.example.cn/rmrb/pc/layout/202506/18/node_01.html",
@@ -16,10 +16,15 @@ const URLS: [&str; 7] = [
     "http://paper.example.cn/rmrb/html/2018-03/06/nbs.D110000renmrb_02.htm",
     "http://paper.example.cn/rmrb/html/2018-03/06/nw.D110000renmrb_20180306_2-02.htm",
     "file:///tmp/saved.html",
+    "https://paper.example.cn/PC/layout/202506/18/colA02.html",
+    "https://paper.example.cn/PC/content/202506/18/content_1202.html",
+    "https://paper.example.cn/zqsb/col/202506/18/node_A001.html",
+    "https://paper.example.cn/xzrb/pc/paper/c/202506/18/c_20002.html",
+    "https://paper.example.cn/hbrb/pad/content/202506/18/content_3001.html",
 ];
 
 /// Pieces of the markup the parsers look for, so random documents reach their code paths.
-const TOKENS: [&str; 32] = [
+const TOKENS: [&str; 40] = [
     "<p>",
     "</p>",
     "<P>",
@@ -52,6 +57,14 @@ const TOKENS: [&str; 32] = [
     "\"))",
     "新闻标题",
     "<founder-content>",
+    "<div class=Chunkiconlist><p><a href=colA02.html>",
+    "<a href=A02.pdf>",
+    "<div id=webtree><dl><dt>",
+    "<dd><a href=../../../content/202506/18/content_9.html>",
+    "<div class=newsdetatit><p>",
+    "<span class=Author>版次：A02</span>",
+    "<font id=main-title><b>",
+    "<p id=nowLayout>A02",
 ];
 
 fn documents() -> Vec<(String, Vec<u8>)> {
@@ -65,6 +78,13 @@ fn documents() -> Vec<(String, Vec<u8>)> {
         (URLS[3], "founder_new/rmrb_article.html"),
         (URLS[4], "nbs/nbs.D110000renmrb_02.htm"),
         (URLS[5], "nbs/nw.D110000renmrb_20180306_2-02.htm"),
+        (URLS[7], "founder_new/chunkicon_page.html"),
+        (URLS[8], "founder_new/chunkicon_article.html"),
+        (URLS[9], "founder_new/webtree_page.html"),
+        (URLS[10], "founder_new/layoutlist_article.html"),
+        (URLS[11], "founder_new/pad_article.html"),
+        (URLS[2], "founder_new/navlist_page.html"),
+        (URLS[3], "founder_new/therestlist_article.html"),
     ] {
         docs.push((url.into(), std::fs::read(fixtures.join(file)).unwrap()));
     }
