@@ -9,10 +9,12 @@
 //! of this module checks that for every layout, and the end-to-end tests crawl one issue of each.
 
 mod classic;
+mod founder_new;
 
 use super::generate::{Article, Issue, Page, Paper};
 
 pub use classic::Classic;
+pub use founder_new::FounderNew;
 
 /// One e-paper system's URL scheme and markup.
 pub trait Layout: Send + Sync {
@@ -86,7 +88,14 @@ impl Fields {
 }
 
 /// Every layout, the default (classic Founder, what `sample` crawls) first.
-pub static LAYOUTS: &[&dyn Layout] = &[&Classic];
+pub static LAYOUTS: &[&dyn Layout] = &[
+    &Classic,
+    &founder_new::NAV_LIST,
+    &founder_new::LAYOUTLIST,
+    &founder_new::CHUNKICON,
+    &founder_new::THERESTLIST,
+    &founder_new::WEBTREE,
+];
 
 /// The layout `--layout` names.
 pub fn by_name(name: &str) -> Option<&'static dyn Layout> {
