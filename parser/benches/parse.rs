@@ -42,6 +42,40 @@ fn docs() -> Vec<Doc> {
         "http://paper.example.cn/rmrb/html/2018-03/06/nw.D110000renmrb_20180306_2-02.htm",
         fixtures.join("nbs/nw.D110000renmrb_20180306_2-02.htm"),
     );
+    for (name, url, file) in [
+        (
+            "article/fixture/pre_title_new",
+            "https://paper.example.cn/xzrb/pc/paper/c/202506/18/c_20002.html",
+            "layoutlist_article.html",
+        ),
+        (
+            "article/fixture/newsdeta_new",
+            "https://paper.example.cn/PC/content/202506/18/content_1202.html",
+            "chunkicon_article.html",
+        ),
+        (
+            "article/fixture/pad_new",
+            "https://paper.example.cn/hbrb/pad/content/202506/18/content_3001.html",
+            "pad_article.html",
+        ),
+        (
+            "page/fixture/navlist_new",
+            "https://paper.example.cn/gsrb/pc/layout/202506/18/node_02.html",
+            "navlist_page.html",
+        ),
+        (
+            "page/fixture/chunkicon_new",
+            "https://paper.example.cn/PC/layout/202506/18/colA02.html",
+            "chunkicon_page.html",
+        ),
+        (
+            "page/fixture/webtree_new",
+            "https://paper.example.cn/zqsb/col/202506/18/node_A001.html",
+            "webtree_page.html",
+        ),
+    ] {
+        add(name, url, fixtures.join("founder_new").join(file));
+    }
     add(
         "page/real/kjrb_classic",
         "http://digitalpaper.stdaily.com/http_www.kjrb.com/kjrb/html/2023-02/10/node_2.htm",

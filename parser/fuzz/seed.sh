@@ -25,6 +25,17 @@ seed 12 $fixtures/bmml/content_20418.htm
 seed 13 $fixtures/qpaper/Qpaper_2.html
 seed 14 $fixtures/qpaper/3100202.html
 seed 14 $fixtures/qpaper/class_3100301.html
+seed 15 $fixtures/founder_new/chunkicon_page.html
+seed 16 $fixtures/founder_new/chunkicon_article.html
+seed 15 $fixtures/founder_new/navlist_page.html
+seed 15 $fixtures/founder_new/layoutlist_page.html
+seed 15 $fixtures/founder_new/therestlist_page.html
+seed 16 $fixtures/founder_new/navlist_article.html
+seed 16 $fixtures/founder_new/layoutlist_article.html
+seed 16 $fixtures/founder_new/therestlist_article.html
+seed 17 $fixtures/founder_new/webtree_page.html
+seed 16 $fixtures/founder_new/webtree_article.html
+seed 18 $fixtures/founder_new/pad_article.html
 # The hostile fixtures, their `EVIL` links written as an obfuscated `javascript:`.
 hostile() { # url-index file
     { printf "\\$(printf %03o "$1")\\000"; sed 's|EVIL|java\&#9;script:alert(1)//|g' "$2"; } \
@@ -42,6 +53,10 @@ hostile 11 $fixtures/hostile/page_2.htm
 hostile 12 $fixtures/hostile/page_2_content_1.htm
 hostile 13 $fixtures/hostile/Qpaper_2.html
 hostile 14 $fixtures/hostile/3100201.html
+hostile 15 $fixtures/hostile/colA01.html
+hostile 17 $fixtures/hostile/node_A001.html
+hostile 16 $fixtures/hostile/content_1202.html
+hostile 18 $fixtures/hostile/content_3001.html
 # The same documents under a URL of no family, where the markup alone decides.
 for f in $fixtures/founder_new/* $fixtures/nbs/*; do seed 6 "$f"; done
 for f in $fixtures/shtml/* $fixtures/bmml/* $fixtures/qpaper/*; do seed 6 "$f"; done

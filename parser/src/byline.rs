@@ -4,6 +4,8 @@
 //! - a paragraph of its own before or after the text: `■ 本报记者 王明 李华`, `记者 王明`,
 //!   `（记者 王明）`, `作者：王明`. Such a paragraph is the byline, not body text, and leaves the
 //!   body.
+//! - a paragraph that names no person: `□ 本报评论员` (the paper's commentator) first, or a
+//!   closing credit `（据新华社北京6月17日电）` last, whose agency is the byline.
 //! - inside the first paragraph: a dateline `本报北京3月5日电（记者 王明）…` or
 //!   `据新华社拉萨电（记者 格桑边觉）`, or a credit line `顶端新闻·河南商报记者马俊峰/文受访者供图`.
 //!   The paragraph is text the paper printed, so it stays; only the names are read from it.
@@ -14,7 +16,14 @@
 // A paragraph that is only a byline.
 regex!(
     STANDALONE,
-    r"^[■●□◆]?\s*[（(]?\s*(?:本报记者|本报特约记者|特约记者|本报通讯员|通讯员|记者|作者\s*[:：]|文\s*[:：/])\s*(.+?)\s*[）)]?$"
+    r"^[■●□◆]?\s*[（(]?\s*(?:本报记者|本报特约记者|特约记者|本报通讯员|通讯员|记者|\p{Han}{0,8}?全媒体?记者|作者\s*[:：]|文\s*[:：/])\s*(.+?)\s*[）)]?$"
+);
+// A byline paragraph that names a desk, not a person: `□ 本报评论员`, `本报特约评论员`.
+regex!(COMMENTATOR, r"^[■●□◆]?\s*(\p{Han}{0,6}评论员)$");
+// A closing credit: `（据新华社北京6月17日电）`, `（据中新社电）`.
+regex!(
+    AGENCY_CREDIT,
+    r"^[（(]\s*据\s*(\p{Han}{1,8}?社)[^（）()]{0,40}?电\s*[）)]$"
 );
 // `（记者 X）` in a dateline near the start of the first paragraph.
 regex!(
@@ -53,8 +62,14 @@ pub struct Byline {
 /// credit in the first paragraph.
 pub fn find(paragraphs: &[String]) -> Option<Byline> {
     let standalone = |index: usize| {
-        let caps = STANDALONE.captures(paragraphs.get(index)?)?;
-        names(&caps[1]).map(|author| Byline {
+        let paragraph = paragraphs.get(index)?;
+        let named = || names(&STANDALONE.captures(paragraph)?[1]);
+        let desk = || {
+            [&COMMENTATOR, &AGENCY_CREDIT]
+                .into_iter()
+                .find_map(|pattern| Some(pattern.captures(paragraph)?[1].to_string()))
+        };
+        named().or_else(desk).map(|author| Byline {
             author,
             paragraph: Some(index),
         })
@@ -124,6 +139,31 @@ mod tests {
             author_and_body(&["正文第一段。", "正文第二段。", "（记者 阿依古丽·买买提）"]);
         assert_eq!(author.as_deref(), Some("阿依古丽·买买提"));
         assert_eq!(body, ["正文第一段。", "正文第二段。"]);
+    }
+
+    #[test]
+    fn a_commentator_or_an_agency_credit_paragraph_is_the_byline_and_leaves_the_body() {
+        for (paragraphs, author, rest) in [
+            (
+                ["□ 本报评论员", "正文第一段。", "正文第二段。"],
+                "本报评论员",
+                ["正文第一段。", "正文第二段。"],
+            ),
+            (
+                ["□ 江城日报全媒记者 林一帆", "正文第一段。", "正文第二段。"],
+                "林一帆",
+                ["正文第一段。", "正文第二段。"],
+            ),
+            (
+                ["正文第一段。", "正文第二段。", "（据新华社北京6月17日电）"],
+                "新华社",
+                ["正文第一段。", "正文第二段。"],
+            ),
+        ] {
+            let (found, body) = author_and_body(&paragraphs);
+            assert_eq!(found.as_deref(), Some(author), "{paragraphs:?}");
+            assert_eq!(body, rest, "{paragraphs:?}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use epaper_common::messages::Record;
 use libfuzzer_sys::fuzz_target;
 
-const URLS: [&str; 15] = [
+const URLS: [&str; 19] = [
     "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm",
     "http://paper.example.cn/kjb/html/2023-03/22/content_1001.htm",
     "https://paper.example.cn/rmrb/pc/layout/202506/18/node_01.html",
@@ -26,6 +26,10 @@ const URLS: [&str; 15] = [
     "http://paper.example.cn/xawb/20250618/html/content_20418.htm",
     "http://paper.example.cn/Html/2025-06-18/Qpaper_2.html",
     "http://paper.example.cn/Html/2025-06-18/3100202.html",
+    "https://paper.example.cn/PC/layout/202506/18/colA02.html",
+    "https://paper.example.cn/PC/content/202506/18/content_1202.html",
+    "https://paper.example.cn/zqsb/col/202506/18/node_A001.html",
+    "https://paper.example.cn/hbrb/pad/content/202506/18/content_3001.html",
 ];
 
 const CONTENT_TYPES: [Option<&str>; 6] = [

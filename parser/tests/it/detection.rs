@@ -98,3 +98,98 @@ fn parse_dispatches_every_family_by_url_and_by_markup() {
         );
     }
 }
+
+/// The page and the article of every skin of the new Founder layout, and its pad article:
+/// (URL, fixture in `fixtures/founder_new`, whether it is a page).
+const FOUNDER_NEW_SKINS: [(&str, &str, bool); 11] = [
+    (
+        "https://paper.example.cn/gsrb/pc/layout/202506/18/node_02.html",
+        "navlist_page.html",
+        true,
+    ),
+    (
+        "https://paper.example.cn/gsrb/pc/con/202506/18/c412346.html",
+        "navlist_article.html",
+        false,
+    ),
+    (
+        "https://paper.example.cn/xzrb/pc/paper/layout/202506/18/node_02.html",
+        "layoutlist_page.html",
+        true,
+    ),
+    (
+        "https://paper.example.cn/xzrb/pc/paper/c/202506/18/c_20002.html",
+        "layoutlist_article.html",
+        false,
+    ),
+    (
+        "https://paper.example.cn/PC/layout/202506/18/colA02.html",
+        "chunkicon_page.html",
+        true,
+    ),
+    (
+        "https://paper.example.cn/PC/content/202506/18/content_1202.html",
+        "chunkicon_article.html",
+        false,
+    ),
+    (
+        "https://paper.example.cn/lnsb/html/202506/18/node_003.html",
+        "therestlist_page.html",
+        true,
+    ),
+    (
+        "https://paper.example.cn/lnsb/html/202506/18/content_7002.html",
+        "therestlist_article.html",
+        false,
+    ),
+    (
+        "https://paper.example.cn/zqsb/col/202506/18/node_A001.html",
+        "webtree_page.html",
+        true,
+    ),
+    (
+        "https://paper.example.cn/zqsb/content/202506/18/content_9003.html",
+        "webtree_article.html",
+        false,
+    ),
+    (
+        "https://paper.example.cn/hbrb/pad/content/202506/18/content_3001.html",
+        "pad_article.html",
+        false,
+    ),
+];
+
+/// Every skin of the new Founder layout and its pad template, page and article, is read by
+/// that family, by its URL and, saved under a name of no family, by its markup alone.
+#[test]
+fn every_founder_new_skin_is_recognised_by_url_and_by_markup() {
+    use epaper_common::messages::{DocKind, Record};
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for (url, file, is_page) in FOUNDER_NEW_SKINS {
+        let html = std::fs::read_to_string(fixtures.join("founder_new").join(file)).unwrap();
+        let kind = if is_page {
+            DocKind::Page
+        } else {
+            DocKind::Article
+        };
+        for at in [url, "file:///tmp/saved.html"] {
+            let (family, detected) = epaper_parser::detect(&url::Url::parse(at).unwrap(), &html)
+                .unwrap_or_else(|| panic!("{file} at {at}: no family"));
+            assert_eq!(
+                (family.name, detected),
+                ("founder-new", kind),
+                "{file} at {at}"
+            );
+        }
+        match epaper_parser::parse(url, html.as_bytes(), None).unwrap() {
+            Record::Page(page) => {
+                assert!(!page.pages.is_empty(), "{file}: no page list");
+                assert!(!page.articles.is_empty(), "{file}: no articles");
+            }
+            Record::Article(article) => {
+                assert!(article.title.is_some(), "{file}: no title");
+                assert!(!article.paragraphs.is_empty(), "{file}: no body");
+            }
+        }
+    }
+}

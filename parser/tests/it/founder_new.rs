@@ -78,6 +78,55 @@ fn urls_of_the_family_are_recognised_and_classic_ones_are_not() {
     );
 }
 
+/// The URL shapes of every skin and of the pad pages (families.md "Founder new layout",
+/// article-markers.md 1): page files `node_XX`, `colXX`, `lXX`, `n_1` in any directory with
+/// `YYYYMM/DD`; articles `content_N` there, `cN`/`c_N` under an article directory.
+#[test]
+fn urls_of_every_skin_and_of_the_pad_pages_are_recognised() {
+    let kind = |s: &str| matches_url(&url(s));
+    for page in [
+        "https://paper.example.cn/gsrb/pc/layout/202506/18/node_02.html",
+        "http://paper.example.cn/PC/layout/202208/19/node_A01.html",
+        "https://paper.example.cn/PC/layout/202506/18/colA01.html",
+        "https://paper.example.cn/gsrb/202205/08/col01.html",
+        "https://paper.example.cn/szb/pc/202506/18/l01.html",
+        "https://paper.example.cn/xx/pc/column/202506/18/lWBA01.html",
+        "https://paper.example.cn/xzrb/pc/paper/layout/202506/18/n_1.html",
+        "https://paper.example.cn/cqwb/html/202506/18/node_001.html",
+        "https://paper.example.cn/zqsb/col/202506/18/node_A001.html",
+        "https://paper.example.cn/xx/layout/202506/18/node_01B.html",
+        "https://paper.example.cn/xx/layout/202506/18/node_JSA01.html",
+        "https://paper.example.cn/hbrb/pad/column/202506/18/node_01.html",
+    ] {
+        assert_eq!(kind(page), Some(DocKind::Page), "{page}");
+    }
+    for article in [
+        "https://paper.example.cn/gsrb/pc/con/202506/18/c412346.html",
+        "https://paper.example.cn/ahfzb/pc/con/202506/18/content_1.html",
+        "https://paper.example.cn/gzrb/pc/cont/202506/18/content_77.html",
+        "https://paper.example.cn/xzrb/pc/paper/c/202506/18/c_20002.html",
+        "https://paper.example.cn/PC/content/202506/18/content_1202.html",
+        "https://paper.example.cn/lnsb/html/202506/18/content_7002.html",
+        "https://paper.example.cn/hbrb/pad/content/202506/18/content_3001.html",
+    ] {
+        assert_eq!(kind(article), Some(DocKind::Article), "{article}");
+    }
+    for other in [
+        // Classic and nbs.
+        "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm",
+        "http://paper.example.cn/kjb/html/2023-03/22/content_1001.htm",
+        "http://paper.example.cn/rmrb/html/2018-03/06/nbs.D110000renmrb_02.htm",
+        "http://paper.example.cn/rmrb/html/2018-03/06/nw.D110000renmrb_20180306_2-02.htm",
+        // Entry points and other files of the new layout.
+        "https://paper.example.cn/gsrb/pc/layout/index.html",
+        "https://paper.example.cn/gsrb/pc/layout/202506/18/index.html",
+        // `cN` outside an article directory.
+        "https://paper.example.cn/gsrb/pc/layout/202506/18/c412346.html",
+    ] {
+        assert_eq!(kind(other), None, "{other}");
+    }
+}
+
 #[test]
 fn the_page_label_without_di_splits_too() {
     assert_eq!(split_page_label("01版：要闻"), (some("01"), some("要闻")));

@@ -134,6 +134,26 @@ fn hostile_links_never_reach_a_new_founder_page_or_article() {
 }
 
 #[test]
+fn hostile_links_never_reach_a_new_founder_skin_page_or_article() {
+    page_keeps_only_real_links(
+        "colA01.html",
+        "https://paper.example.cn/PC/layout/202506/18/colA01.html",
+    );
+    page_keeps_only_real_links(
+        "node_A001.html",
+        "https://paper.example.cn/zqsb/col/202506/18/node_A001.html",
+    );
+    article_keeps_only_real_images(
+        "content_1202.html",
+        "https://paper.example.cn/PC/content/202506/18/content_1202.html",
+    );
+    article_keeps_only_real_images(
+        "content_3001.html",
+        "https://paper.example.cn/hbrb/pad/content/202506/18/content_3001.html",
+    );
+}
+
+#[test]
 fn hostile_links_never_reach_an_nbs_page_or_article() {
     page_keeps_only_real_links(
         "nbs.D110000renmrb_02.htm",
@@ -216,6 +236,20 @@ pub(crate) fn link_flood(n: usize) -> Vec<(&'static str, String)> {
                 n,
                 2 * n,
                 |i| format!("<a id=pageLink href=node_{i}.html>{i}</a>"),
+                |i| format!("<a href=content_{i}.html>t{i}</a>"),
+            ),
+        ),
+        (
+            "https://paper.example.cn/PC/layout/202506/18/colA01.html",
+            many_links(
+                n,
+                2 * n,
+                |i| {
+                    format!(
+                        "<div class=Chunkiconlist><p><a href=colA{i}.html>第A{i}版：x</a>\
+                         <a href=A{i}.pdf></a></p></div>"
+                    )
+                },
                 |i| format!("<a href=content_{i}.html>t{i}</a>"),
             ),
         ),

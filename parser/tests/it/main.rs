@@ -12,6 +12,8 @@ mod classic_page;
 mod decoding;
 mod detection;
 mod founder_new;
+mod founder_new_articles;
+mod founder_new_pages;
 mod hostile;
 mod nbs;
 mod qpaper;

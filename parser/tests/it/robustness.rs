@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use crate::classic_article::plain_article;
 use crate::support::{gbk_with_crlf, utf8_with_bom_and_crlf};
 
-const URLS: [&str; 13] = [
+const URLS: [&str; 18] = [
     "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm",
     "http://paper.example.cn/kjb/html/2023-03/22/content_1001.htm",
     "https://paper.example.cn/rmrb/pc/layout/202506/18/node_01.html",
@@ -22,10 +22,15 @@ const URLS: [&str; 13] = [
     "http://paper.example.cn/xawb/20250618/html/content_20418.htm",
     "http://paper.example.cn/Html/2025-06-18/Qpaper_2.html",
     "http://paper.example.cn/Html/2025-06-18/3100202.html",
+    "https://paper.example.cn/PC/layout/202506/18/colA02.html",
+    "https://paper.example.cn/PC/content/202506/18/content_1202.html",
+    "https://paper.example.cn/zqsb/col/202506/18/node_A001.html",
+    "https://paper.example.cn/xzrb/pc/paper/c/202506/18/c_20002.html",
+    "https://paper.example.cn/hbrb/pad/content/202506/18/content_3001.html",
 ];
 
 /// Pieces of the markup the parsers look for, so random documents reach their code paths.
-const TOKENS: [&str; 49] = [
+const TOKENS: [&str; 57] = [
     "<p>",
     "</p>",
     "<P>",
@@ -75,6 +80,14 @@ const TOKENS: [&str; 49] = [
     "<div id=doclist><ul><li><a href=3100202.html>",
     "<div id=doctitle>",
     "<div id=doccontent>",
+    "<div class=Chunkiconlist><p><a href=colA02.html>",
+    "<a href=A02.pdf>",
+    "<div id=webtree><dl><dt>",
+    "<dd><a href=../../../content/202506/18/content_9.html>",
+    "<div class=newsdetatit><p>",
+    "<span class=Author>版次：A02</span>",
+    "<font id=main-title><b>",
+    "<p id=nowLayout>A02",
 ];
 
 fn documents() -> Vec<(String, Vec<u8>)> {
@@ -99,6 +112,13 @@ fn documents() -> Vec<(String, Vec<u8>)> {
         (URLS[11], "qpaper/Qpaper_2.html"),
         (URLS[12], "qpaper/3100202.html"),
         (URLS[12], "qpaper/class_3100301.html"),
+        (URLS[13], "founder_new/chunkicon_page.html"),
+        (URLS[14], "founder_new/chunkicon_article.html"),
+        (URLS[15], "founder_new/webtree_page.html"),
+        (URLS[16], "founder_new/layoutlist_article.html"),
+        (URLS[17], "founder_new/pad_article.html"),
+        (URLS[2], "founder_new/navlist_page.html"),
+        (URLS[3], "founder_new/therestlist_article.html"),
     ] {
         docs.push((url.into(), std::fs::read(fixtures.join(file)).unwrap()));
     }

@@ -10,6 +10,7 @@
 
 mod bmml;
 mod classic;
+mod founder_new;
 mod qpaper;
 mod shtml;
 
@@ -17,6 +18,7 @@ use super::generate::{Article, Issue, Page, Paper};
 
 pub use bmml::Bmml;
 pub use classic::Classic;
+pub use founder_new::FounderNew;
 pub use qpaper::Qpaper;
 pub use shtml::Shtml;
 
@@ -92,7 +94,17 @@ impl Fields {
 }
 
 /// Every layout, the default (classic Founder, what `sample` crawls) first.
-pub static LAYOUTS: &[&dyn Layout] = &[&Classic, &Shtml, &Bmml, &Qpaper];
+pub static LAYOUTS: &[&dyn Layout] = &[
+    &Classic,
+    &Shtml,
+    &Bmml,
+    &Qpaper,
+    &founder_new::NAV_LIST,
+    &founder_new::LAYOUTLIST,
+    &founder_new::CHUNKICON,
+    &founder_new::THERESTLIST,
+    &founder_new::WEBTREE,
+];
 
 /// The layout `--layout` names.
 pub fn by_name(name: &str) -> Option<&'static dyn Layout> {
