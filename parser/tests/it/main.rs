@@ -8,6 +8,7 @@
 
 mod classic_article;
 mod classic_page;
+mod classic_skins;
 mod decoding;
 mod detection;
 mod founder_new;
