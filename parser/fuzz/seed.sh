@@ -14,6 +14,15 @@ seed 2 $fixtures/founder_new/gmrb_page.html
 seed 3 $fixtures/founder_new/gmrb_article.html
 seed 4 $fixtures/nbs/nbs.D110000renmrb_02.htm
 seed 5 $fixtures/nbs/nw.D110000renmrb_20180306_2-02.htm
+seed 0 $fixtures/classic/bmdh_node_2.htm
+seed 0 $fixtures/classic/catalogue_node_1.htm
+seed 0 $fixtures/classic/ednav_node_79.htm
+seed 1 $fixtures/classic/wz_content_20321.htm
+seed 9 $fixtures/paper_index/Page01TB.htm
+seed 9 $fixtures/paper_index/PageA01BC.htm
+seed 9 $fixtures/paper_index/PageArticleIndexLB.htm
+seed 10 $fixtures/paper_index/Articel02003BC.htm
+seed 10 $fixtures/paper_index/ArticelA03002JQ.htm
 # The hostile fixtures, their `EVIL` links written as an obfuscated `javascript:`.
 hostile() { # url-index file
     { printf "\\$(printf %03o "$1")\\000"; sed 's|EVIL|java\&#9;script:alert(1)//|g' "$2"; } \
@@ -25,6 +34,9 @@ hostile 2 $fixtures/hostile/node_01.html
 hostile 3 $fixtures/hostile/content_40000101.html
 hostile 4 $fixtures/hostile/nbs.D110000renmrb_02.htm
 hostile 5 $fixtures/hostile/nw.D110000renmrb_20180306_1-02.htm
+hostile 9 $fixtures/hostile/Page01TB.htm
+hostile 10 $fixtures/hostile/Articel01001TB.htm
 # The same documents under a URL of no family, where the markup alone decides.
 for f in $fixtures/founder_new/* $fixtures/nbs/*; do seed 6 "$f"; done
+for f in $fixtures/classic/* $fixtures/paper_index/*; do seed 6 "$f"; done
 ls corpus/parse | wc -l

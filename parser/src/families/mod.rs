@@ -10,6 +10,7 @@
 pub mod classic;
 pub mod founder_new;
 pub mod nbs;
+pub mod paper_index;
 
 use epaper_common::messages::{ArticleRecord, DocKind, PageRecord};
 use regex::Regex;
@@ -32,8 +33,14 @@ pub struct Family {
 /// Every family, in the order detection asks them. By URL the classic layout comes last: its
 /// `node_N.htm` and `content_N.htm` also end the new layout's URLs (the nbs and new layout
 /// patterns never meet). By markup nbs comes first, as its `nbs.D110000` links are the most
-/// specific marker, and classic last, because `<!--enpcontent-->` is in every family's articles.
-pub static FAMILIES: [&Family; 3] = [&nbs::FAMILY, &founder_new::FAMILY, &classic::FAMILY];
+/// specific marker, and classic last, because `<!--enpcontent-->` is in every family's articles
+/// (半岛都市报's PaperIndex articles too).
+pub static FAMILIES: [&Family; 4] = [
+    &nbs::FAMILY,
+    &founder_new::FAMILY,
+    &paper_index::FAMILY,
+    &classic::FAMILY,
+];
 
 /// The family and kind of a document: by URL first, then by markup for documents saved under
 /// another name.

@@ -145,6 +145,18 @@ fn hostile_links_never_reach_an_nbs_page_or_article() {
     );
 }
 
+#[test]
+fn hostile_links_never_reach_a_paper_index_page_or_article() {
+    page_keeps_only_real_links(
+        "Page01TB.htm",
+        "http://paper.example.cn/dzrb/content/20240305/Page01TB.htm",
+    );
+    article_keeps_only_real_images(
+        "Articel01001TB.htm",
+        "http://paper.example.cn/dzrb/content/20240305/Articel01001TB.htm",
+    );
+}
+
 /// A page of `n` links per kind: `article(i)` and `page(i)` write one link each, pages
 /// first, so the article list is filled from links that come after a long page list.
 pub(crate) fn many_links(
@@ -190,6 +202,15 @@ pub(crate) fn link_flood(n: usize) -> Vec<(&'static str, String)> {
                 2 * n,
                 |i| format!("<a id=pageLink href=nbs.D1_{i}.htm>{i}</a>"),
                 |i| format!("<a href=nw.D1_20180306_{i}-02.htm>t{i}</a>"),
+            ),
+        ),
+        (
+            "http://paper.example.cn/dzrb/content/20240305/Page01TB.htm",
+            many_links(
+                n,
+                2 * n,
+                |i| format!("<li class=banci><a href=Page{i}TB.htm>{i}</a></li>"),
+                |i| format!("<a href=Articel{i:05}TB.htm>t{i}</a>"),
             ),
         ),
     ]

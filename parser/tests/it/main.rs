@@ -14,6 +14,7 @@ mod detection;
 mod founder_new;
 mod hostile;
 mod nbs;
+mod paper_index;
 mod real_pages;
 mod robustness;
 mod stage;

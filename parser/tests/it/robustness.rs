@@ -8,18 +8,20 @@ use proptest::prelude::*;
 use crate::classic_article::plain_article;
 use crate::support::{gbk_with_crlf, utf8_with_bom_and_crlf};
 
-const URLS: [&str; 7] = [
+const URLS: [&str; 9] = [
     "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm",
     "http://paper.example.cn/kjb/html/2023-03/22/content_1001.htm",
     "https://paper.example.cn/rmrb/pc/layout/202506/18/node_01.html",
     "https://paper.example.cn/rmrb/pc/content/202506/18/content_40000102.html",
     "http://paper.example.cn/rmrb/html/2018-03/06/nbs.D110000renmrb_02.htm",
     "http://paper.example.cn/rmrb/html/2018-03/06/nw.D110000renmrb_20180306_2-02.htm",
+    "http://paper.example.cn/dzrb/content/20240305/Page01TB.htm",
+    "http://paper.example.cn/dzrb/content/20240305/Articel02003TB.htm",
     "file:///tmp/saved.html",
 ];
 
 /// Pieces of the markup the parsers look for, so random documents reach their code paths.
-const TOKENS: [&str; 32] = [
+const TOKENS: [&str; 37] = [
     "<p>",
     "</p>",
     "<P>",
@@ -52,6 +54,11 @@ const TOKENS: [&str; 32] = [
     "\"))",
     "新闻标题",
     "<founder-content>",
+    "<li class=banci><a href=Page02TB.htm>",
+    "<a class=overlink alt=Articel01002TB.htm neirong=",
+    "<span id=contenttext>",
+    "<div class=neirong><h2>",
+    "<table class=wz><tr valign=top><td>",
 ];
 
 fn documents() -> Vec<(String, Vec<u8>)> {
@@ -65,6 +72,12 @@ fn documents() -> Vec<(String, Vec<u8>)> {
         (URLS[3], "founder_new/rmrb_article.html"),
         (URLS[4], "nbs/nbs.D110000renmrb_02.htm"),
         (URLS[5], "nbs/nw.D110000renmrb_20180306_2-02.htm"),
+        (URLS[6], "paper_index/Page01TB.htm"),
+        (URLS[6], "paper_index/PageA01BC.htm"),
+        (URLS[7], "paper_index/Articel02003BC.htm"),
+        (URLS[7], "paper_index/ArticelA03002JQ.htm"),
+        (URLS[0], "classic/bmdh_node_2.htm"),
+        (URLS[1], "classic/wz_content_20321.htm"),
     ] {
         docs.push((url.into(), std::fs::read(fixtures.join(file)).unwrap()));
     }
