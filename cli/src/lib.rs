@@ -10,6 +10,7 @@ pub mod console;
 pub mod embedded;
 pub mod enqueue;
 mod html;
+pub mod onboard;
 pub mod plan;
 pub mod progress;
 pub mod sample;

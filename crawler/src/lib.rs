@@ -18,6 +18,7 @@
 //!   `base_url` is taken only for a profile without one (`Profile::entry_url`).
 
 pub mod address;
+mod calendar;
 pub mod fetch;
 mod issue;
 mod media;
@@ -42,6 +43,7 @@ pub struct CrawlStage {
     lookup: Arc<dyn Lookup>,
     sites: sites::Sites,
     extra_profiles: Vec<sites::Profile>,
+    calendars: Arc<calendar::Calendars>,
 }
 
 impl CrawlStage {
@@ -53,6 +55,7 @@ impl CrawlStage {
             lookup: Arc::new(SystemLookup),
             sites: sites::Sites::bundled(),
             extra_profiles: Vec::new(),
+            calendars: Arc::default(),
         }
     }
 
@@ -88,6 +91,23 @@ impl CrawlStage {
     pub fn with_base_backoff(mut self, backoff: std::time::Duration) -> Self {
         self.base_backoff = Some(backoff);
         self
+    }
+
+    /// One document of `profile`'s site, fetched as a crawl would (robots.txt, politeness,
+    /// caps and address rules included): what `epaper sites probe` reads a page's markup with.
+    pub async fn fetch_one(
+        &self,
+        profile: &sites::Profile,
+        url: &str,
+    ) -> Result<fetch::Fetched, StageError> {
+        let fetcher = self.fetcher_for(url, profile)?;
+        fetcher.fetch(url).await.map_err(|error| {
+            if error.is_retryable() {
+                StageError::retryable(error)
+            } else {
+                StageError::permanent(error)
+            }
+        })
     }
 
     fn fetcher_for(&self, entry: &str, profile: &sites::Profile) -> Result<Fetcher, StageError> {

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod enqueue;
 pub mod export;
 pub mod migrate;
+pub mod onboard;
 pub mod parse;
 pub mod reparse;
 pub mod replay;
@@ -48,10 +49,16 @@ pub enum Command {
     Enqueue(enqueue::Args),
     /// Queue backlogs (ready, unacked, consumers, rates, dead letters) and issue states.
     Status(status::Args),
-    /// List the site profiles.
-    Sites,
+    /// List the site profiles; `check` and `probe` try one.
+    Sites(SitesArgs),
     /// Serve the web console: issue calendars, the reader, search, failures with replay.
     Console(console::Args),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SitesArgs {
+    #[command(subcommand)]
+    action: Option<onboard::Action>,
 }
 
 impl Command {
@@ -68,7 +75,10 @@ impl Command {
             Command::Migrate => migrate::run(settings).await,
             Command::Enqueue(args) => enqueue::run(settings, args).await,
             Command::Status(args) => status::run(settings, args).await,
-            Command::Sites => sites::run(settings),
+            Command::Sites(args) => match args.action {
+                None => sites::run(settings),
+                Some(action) => onboard::run(settings, action).await,
+            },
             Command::Console(args) => console::run(settings, args).await,
         }
     }

@@ -24,6 +24,8 @@ pub enum Source {
     Bundled,
     /// Read at start from this file of `sites.dir`.
     File(PathBuf),
+    /// Derived from a page's URL by `epaper sites probe`, for that run only.
+    Probe,
 }
 
 impl std::fmt::Display for Source {
@@ -31,6 +33,7 @@ impl std::fmt::Display for Source {
         match self {
             Source::Bundled => f.write_str("bundled"),
             Source::File(path) => write!(f, "{}", path.display()),
+            Source::Probe => f.write_str("probe"),
         }
     }
 }
@@ -101,6 +104,24 @@ impl Sites {
                 self.sites.insert(at, site);
             }
         }
+    }
+
+    /// These profiles and `profile`, derived by `epaper sites probe`, in place of one of its
+    /// id.
+    pub fn with_probed(mut self, profile: Profile) -> Sites {
+        let id = profile.id.clone();
+        let site = Site {
+            profile,
+            source: Source::Probe,
+        };
+        match self
+            .sites
+            .binary_search_by(|s| s.profile.id.as_str().cmp(&id))
+        {
+            Ok(at) => self.sites[at] = site,
+            Err(at) => self.sites.insert(at, site),
+        }
+        self
     }
 
     pub fn get(&self, id: &str) -> Result<&Profile, SiteError> {

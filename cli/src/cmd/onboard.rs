@@ -1,0 +1,123 @@
+//! `epaper sites check` and `epaper sites probe`: one issue crawled into a throw-away archive
+//! and reported field by field ([`crate::onboard`]).
+
+use std::io::Write;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use epaper_common::config::Settings;
+use epaper_common::sites::{Layout, Sites};
+use epaper_crawler::CrawlStage;
+
+use crate::onboard::{self, Derived};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// Crawl one issue of a configured profile without storing it, and report what the
+    /// parser read of it, field by field.
+    Check(CheckArgs),
+    /// Derive a profile from the URL of a page (版) of a paper: print it as TOML, with the
+    /// report of one issue crawled with it.
+    Probe(ProbeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The profile's id (`epaper sites` lists them).
+    id: String,
+    /// The issue to crawl; the profile's `sample_date` when absent.
+    #[arg(long)]
+    date: Option<NaiveDate>,
+    /// For a profile without a base URL of its own (the sample site).
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ProbeArgs {
+    /// A dated page (版) of the paper, e.g. …/html/2024-03/04/node_1.htm.
+    url: url::Url,
+    /// The id of the derived profile.
+    #[arg(long, default_value = "new-paper")]
+    id: String,
+}
+
+pub async fn run(settings: &Settings, action: Action) -> anyhow::Result<()> {
+    match action {
+        Action::Check(args) => check(settings, args).await,
+        Action::Probe(args) => probe(settings, args).await,
+    }
+}
+
+/// Prints the report (each line after `prefix`) and exits non-zero when the issue did not come
+/// in whole: a script can gate on it.
+fn finish(report: &onboard::Report, prefix: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    for line in report.to_string().lines() {
+        writeln!(stdout, "{prefix}{line}")?;
+    }
+    stdout.flush()?;
+    if report.is_whole() {
+        Ok(())
+    } else if report.state == Some(epaper_indexer::IssueState::Absent) {
+        anyhow::bail!(
+            "{} has no issue on {}: its entry page was not found",
+            report.site,
+            report.date
+        )
+    } else {
+        anyhow::bail!(
+            "{} {}: not every article came in with a title and text",
+            report.site,
+            report.date
+        )
+    }
+}
+
+async fn check(settings: &Settings, args: CheckArgs) -> anyhow::Result<()> {
+    let sites = Sites::load(&settings.sites)?;
+    let profile = sites.get(&args.id)?.clone();
+    let date = args
+        .date
+        .or(profile.sample_date)
+        .with_context(|| format!("{} has no sample_date; pass --date", profile.id))?;
+    let report = onboard::check(settings, &sites, &profile, args.base_url, date).await?;
+    finish(&report, "")
+}
+
+async fn probe(settings: &Settings, args: ProbeArgs) -> anyhow::Result<()> {
+    let url = args.url;
+    let layout = match onboard::derive::layout_of(&url, None) {
+        Ok(layout) => layout,
+        // No family knows the URL: read the page and ask its markup.
+        Err(_) => {
+            // The layout is not known yet; the profile serves only this one fetch.
+            let provisional = onboard::derive(&url, &args.id, Layout::FounderClassic)
+                .map_err(anyhow::Error::msg)?;
+            let stage = CrawlStage::new(settings.crawler.clone());
+            let page = stage
+                .fetch_one(&provisional.profile, url.as_str())
+                .await
+                .with_context(|| format!("fetching {url}"))?;
+            let charset = page
+                .content_type
+                .as_deref()
+                .and_then(epaper_parser::decode::charset_from_content_type);
+            let html = epaper_parser::decode::decode(&page.body, charset).text;
+            onboard::derive::layout_of(&url, Some(&html)).map_err(anyhow::Error::msg)?
+        }
+    };
+    let derived: Derived = onboard::derive(&url, &args.id, layout).map_err(anyhow::Error::msg)?;
+    // The profile, then the report as TOML comments: the whole output is a profile file.
+    println!("{}", derived.toml());
+    let sites = Sites::load(&settings.sites)?.with_probed(derived.profile.clone());
+    let report = onboard::check(
+        settings,
+        &sites,
+        &derived.profile,
+        derived.run_base.clone(),
+        derived.date,
+    )
+    .await?;
+    finish(&report, "# ")
+}

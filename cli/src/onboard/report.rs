@@ -1,0 +1,154 @@
+//! What one crawled issue holds, field by field: the report of `sites check` and `sites probe`.
+//! The fields are counted on the parser's records of the archived documents, so the report
+//! says what the parser reads of the paper, not what the archive filled in around it (the
+//! issue's date, say).
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use epaper_common::config::SizeCaps;
+use epaper_common::messages::{ArticleRecord, DocKind, Record};
+use epaper_common::sites::Profile;
+use epaper_indexer::{ExportFilter, IssueState, Store};
+
+/// One issue as stored, counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub site: String,
+    pub date: NaiveDate,
+    pub layout: String,
+    /// `complete`, `partial`, `absent`, … (`None`: no state was recorded).
+    pub state: Option<IssueState>,
+    pub pages: usize,
+    pub articles: usize,
+    /// Per field, how many articles have it, in [`FIELDS`] order.
+    pub fields: Vec<(&'static str, usize)>,
+    /// Documents that could not be fetched or parsed, with the reason.
+    pub failures: Vec<(String, String)>,
+}
+
+/// The fields counted, by contract 1's names (pretitle is the 引题, subtitle the 副题).
+pub const FIELDS: [&str; 8] = [
+    "title",
+    "pretitle",
+    "subtitle",
+    "author",
+    "date",
+    "page",
+    "paragraphs",
+    "images",
+];
+
+fn has(article: &ArticleRecord) -> [bool; 8] {
+    [
+        article.title.is_some(),
+        article.pretitle.is_some(),
+        article.subtitle.is_some(),
+        article.author.is_some(),
+        article.date.is_some(),
+        article.page_no.is_some(),
+        !article.paragraphs.is_empty(),
+        !article.images.is_empty(),
+    ]
+}
+
+impl Report {
+    /// Counts what `store` holds of `profile`'s issue of `date`.
+    pub async fn read(
+        store: &Store,
+        profile: &Profile,
+        date: NaiveDate,
+        caps: SizeCaps,
+    ) -> anyhow::Result<Report> {
+        let filter = ExportFilter {
+            site: Some(profile.id.clone()),
+            from: Some(date),
+            to: Some(date),
+        };
+        let mut counts = [0usize; 8];
+        let mut articles = 0;
+        let mut failures: Vec<(String, String)> = Vec::new();
+        store
+            .raw_documents(&filter, async |doc| {
+                if doc.kind != DocKind::Article {
+                    return Ok(());
+                }
+                let bytes = match doc.inflate(caps) {
+                    Ok(bytes) => bytes,
+                    Err(error) => {
+                        failures.push((doc.url, error.to_string()));
+                        return Ok(());
+                    }
+                };
+                match epaper_parser::parse(&doc.url, &bytes, doc.content_type.as_deref()) {
+                    Ok(Record::Article(article)) => {
+                        articles += 1;
+                        for (count, present) in counts.iter_mut().zip(has(&article)) {
+                            *count += usize::from(present);
+                        }
+                    }
+                    Ok(Record::Page(_)) => failures.push((doc.url, "read as a page".into())),
+                    Err(error) => failures.push((doc.url, error.to_string())),
+                }
+                Ok(())
+            })
+            .await?;
+        let pages = store.pages_of(&profile.id, date).await?.len();
+        let state = store.issue_state(&profile.id, date).await?;
+        let stored = store.failures(&filter).await?;
+        failures.extend(stored.into_iter().map(|f| (f.url, f.reason)));
+        Ok(Report {
+            site: profile.id.clone(),
+            date,
+            layout: profile.edition(date).layout.to_string(),
+            state,
+            pages,
+            articles,
+            fields: FIELDS.iter().copied().zip(counts).collect(),
+            failures,
+        })
+    }
+
+    /// How many articles have the field `name` of [`FIELDS`].
+    pub fn count(&self, name: &str) -> Option<usize> {
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| *c)
+    }
+
+    /// Whether the issue came in whole, with a title and text for every article.
+    pub fn is_whole(&self) -> bool {
+        self.state == Some(IssueState::Complete)
+            && self.articles > 0
+            && self.failures.is_empty()
+            && self.count("title") == Some(self.articles)
+            && self.count("paragraphs") == Some(self.articles)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self
+            .state
+            .as_ref()
+            .map_or("no state recorded".to_string(), ToString::to_string);
+        writeln!(f, "{} {} ({}): {state}", self.site, self.date, self.layout)?;
+        writeln!(f, "  pages     {}", self.pages)?;
+        writeln!(
+            f,
+            "  articles  {} (pretitle = 引题, subtitle = 副题)",
+            self.articles
+        )?;
+        for (name, count) in &self.fields {
+            writeln!(f, "    {name:<11} {count}/{}", self.articles)?;
+        }
+        if !self.failures.is_empty() {
+            writeln!(f, "  failures  {}", self.failures.len())?;
+            for (url, reason) in self.failures.iter().take(10) {
+                writeln!(f, "    {url}: {reason}")?;
+            }
+        }
+        Ok(())
+    }
+}
