@@ -9,10 +9,14 @@
 //! of this module checks that for every layout, and the end-to-end tests crawl one issue of each.
 
 mod classic;
+mod classic_skins;
+mod paper_index;
 
 use super::generate::{Article, Issue, Page, Paper};
 
 pub use classic::Classic;
+pub use classic_skins::{Bmdh, Catalogue, Ednav};
+pub use paper_index::PaperIndex;
 
 /// One e-paper system's URL scheme and markup.
 pub trait Layout: Send + Sync {
@@ -86,7 +90,7 @@ impl Fields {
 }
 
 /// Every layout, the default (classic Founder, what `sample` crawls) first.
-pub static LAYOUTS: &[&dyn Layout] = &[&Classic];
+pub static LAYOUTS: &[&dyn Layout] = &[&Classic, &Bmdh, &Catalogue, &Ednav, &PaperIndex];
 
 /// The layout `--layout` names.
 pub fn by_name(name: &str) -> Option<&'static dyn Layout> {
