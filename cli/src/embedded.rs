@@ -50,6 +50,8 @@ pub struct RunOptions {
 pub struct RunSummary {
     pub n_issues: usize,
     pub states: Vec<(String, IssueState, i64)>,
+    /// The issues of the run's range that ended `partial` or `failed`, with their state.
+    pub incomplete: Vec<(String, NaiveDate, IssueState)>,
 }
 
 /// Tries of a message before it is given up: the first and three retries, 0.4, 0.8 and 1.6 s
@@ -190,8 +192,17 @@ pub async fn run_with_sites(
             .len(),
     };
     let states = store.issue_states().await?;
+    let mut incomplete = Vec::new();
+    for state in [IssueState::Partial, IssueState::Failed] {
+        let issues = store.issues_in_states(&filter, &[state]).await?;
+        incomplete.extend(issues.into_iter().map(|(site, date)| (site, date, state)));
+    }
     store.close().await;
-    Ok(RunSummary { n_issues, states })
+    Ok(RunSummary {
+        n_issues,
+        states,
+        incomplete,
+    })
 }
 
 /// The stage workers over `queues`: two crawlers, two parsers and one indexer writing to

@@ -11,6 +11,7 @@ pub mod embedded;
 pub mod enqueue;
 mod html;
 pub mod onboard;
+pub mod outcome;
 pub mod plan;
 pub mod progress;
 pub mod sample;

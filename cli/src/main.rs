@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use epaper::cmd::Command;
+use epaper::outcome::{INCOMPLETE, Incomplete};
 use epaper_common::config::Settings;
 
 #[derive(Debug, Parser)]
@@ -35,6 +36,10 @@ async fn main() -> ExitCode {
     epaper_common::telemetry::init(&settings.telemetry);
     match cli.command.run(&settings).await {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.is::<Incomplete>() => {
+            eprintln!("error: {error}");
+            ExitCode::from(INCOMPLETE)
+        }
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE

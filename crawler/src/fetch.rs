@@ -103,21 +103,36 @@ impl Reach {
     }
 
     /// Origin, then address (literal, or the name's current answer): the admission check.
-    async fn check(&self, url: &url::Url) -> Result<(), String> {
-        self.origins.check(url)?;
-        self.policy.check_host(url.host())?;
+    async fn check(&self, url: &url::Url) -> Result<(), Admission> {
+        self.origins.check(url).map_err(Admission::Refused)?;
+        self.policy
+            .check_host(url.host())
+            .map_err(Admission::Refused)?;
         if let Some(url::Host::Domain(name)) = url.host() {
-            let addresses = self
-                .lookup
-                .lookup(name, Purpose::Admission)
-                .await
-                .map_err(|error| format!("cannot resolve {name}: {error}"))?;
+            let addresses =
+                self.lookup
+                    .lookup(name, Purpose::Admission)
+                    .await
+                    .map_err(|error| {
+                        Admission::Unresolved(format!("cannot resolve {name}: {error}"))
+                    })?;
+            if addresses.is_empty() {
+                return Err(Admission::Unresolved(format!("{name} has no address")));
+            }
             self.policy
                 .filter(name, addresses)
-                .map_err(|refused| refused.to_string())?;
+                .map_err(|refused| Admission::Refused(refused.to_string()))?;
         }
         Ok(())
     }
+}
+
+/// Why a URL was not admitted.
+enum Admission {
+    /// The profile may not reach it: no retry changes that.
+    Refused(String),
+    /// Its host name did not resolve: a name that does not resolve now may in a minute.
+    Unresolved(String),
 }
 
 /// A document as served.
@@ -147,11 +162,18 @@ pub enum FetchError {
     /// Will not succeed by retrying: another 4xx, an oversized body, an off-site redirect.
     #[error("{url}: {reason}")]
     Refused { url: String, reason: String },
+    /// The host name did not resolve (or had no address): retried later, as a DNS outage or a
+    /// name not yet published may pass.
+    #[error("{url}: {reason}")]
+    Unresolved { url: String, reason: String },
 }
 
 impl FetchError {
     pub fn is_retryable(&self) -> bool {
-        matches!(self, FetchError::Exhausted { .. })
+        matches!(
+            self,
+            FetchError::Exhausted { .. } | FetchError::Unresolved { .. }
+        )
     }
 }
 
@@ -270,7 +292,16 @@ impl Fetcher {
             reason,
         };
         let parsed = url::Url::parse(url).map_err(|_| refused("not a URL".into()))?;
-        self.reach.check(&parsed).await.map_err(refused)?;
+        self.reach
+            .check(&parsed)
+            .await
+            .map_err(|admission| match admission {
+                Admission::Refused(reason) => refused(reason),
+                Admission::Unresolved(reason) => FetchError::Unresolved {
+                    url: url.to_string(),
+                    reason,
+                },
+            })?;
         let Some((hosts, profile)) = &self.politeness else {
             return Ok(None);
         };

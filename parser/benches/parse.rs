@@ -63,6 +63,36 @@ fn docs() -> Vec<Doc> {
         fixtures.join("founder_new/rmrb_page.html"),
     );
     add(
+        "article/fixture/shtml",
+        "http://epaper.example.cn/shtml/ycwb/20250618/712345.shtml",
+        fixtures.join("shtml/xpublish_712345.shtml"),
+    );
+    add(
+        "page/fixture/shtml",
+        "http://epaper.example.cn/shtml/ycwb/20250618/vA2.shtml",
+        fixtures.join("shtml/xpublish_vA2.shtml"),
+    );
+    add(
+        "article/fixture/bmml",
+        "http://epaper.example.cn/xawb/20250618/html/content_20418.htm",
+        fixtures.join("bmml/content_20418.htm"),
+    );
+    add(
+        "page/fixture/bmml",
+        "http://epaper.example.cn/xawb/20250618/html/page_2.htm",
+        fixtures.join("bmml/page_2.htm"),
+    );
+    add(
+        "article/fixture/qpaper",
+        "http://epaper.example.cn/Html/2025-06-18/3100202.html",
+        fixtures.join("qpaper/3100202.html"),
+    );
+    add(
+        "page/fixture/qpaper",
+        "http://epaper.example.cn/Html/2025-06-18/Qpaper_2.html",
+        fixtures.join("qpaper/Qpaper_2.html"),
+    );
+    add(
         "article/fixture/wz_classic",
         "http://epaper.example.cn/bhrb/html/2024-03/05/content_20321.htm",
         fixtures.join("classic/wz_content_20321.htm"),

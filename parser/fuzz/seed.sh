@@ -14,15 +14,26 @@ seed 2 $fixtures/founder_new/gmrb_page.html
 seed 3 $fixtures/founder_new/gmrb_article.html
 seed 4 $fixtures/nbs/nbs.D110000renmrb_02.htm
 seed 5 $fixtures/nbs/nw.D110000renmrb_20180306_2-02.htm
+seed 9 $fixtures/shtml/xpublish_vA2.shtml
+seed 9 $fixtures/shtml/sxrb_v02.shtml
+seed 10 $fixtures/shtml/xpublish_712345.shtml
+seed 10 $fixtures/shtml/sxrb_1830012.shtml
+seed 10 $fixtures/shtml/f20_5501.shtml
+seed 11 $fixtures/bmml/page_2.htm
+seed 11 $fixtures/bmml/page_2_tit.htm
+seed 12 $fixtures/bmml/content_20418.htm
+seed 13 $fixtures/qpaper/Qpaper_2.html
+seed 14 $fixtures/qpaper/3100202.html
+seed 14 $fixtures/qpaper/class_3100301.html
 seed 0 $fixtures/classic/bmdh_node_2.htm
 seed 0 $fixtures/classic/catalogue_node_1.htm
 seed 0 $fixtures/classic/ednav_node_79.htm
 seed 1 $fixtures/classic/wz_content_20321.htm
-seed 9 $fixtures/paper_index/Page01TB.htm
-seed 9 $fixtures/paper_index/PageA01BC.htm
-seed 9 $fixtures/paper_index/PageArticleIndexLB.htm
-seed 10 $fixtures/paper_index/Articel02003BC.htm
-seed 10 $fixtures/paper_index/ArticelA03002JQ.htm
+seed 15 $fixtures/paper_index/Page01TB.htm
+seed 15 $fixtures/paper_index/PageA01BC.htm
+seed 15 $fixtures/paper_index/PageArticleIndexLB.htm
+seed 16 $fixtures/paper_index/Articel02003BC.htm
+seed 16 $fixtures/paper_index/ArticelA03002JQ.htm
 # The hostile fixtures, their `EVIL` links written as an obfuscated `javascript:`.
 hostile() { # url-index file
     { printf "\\$(printf %03o "$1")\\000"; sed 's|EVIL|java\&#9;script:alert(1)//|g' "$2"; } \
@@ -34,9 +45,16 @@ hostile 2 $fixtures/hostile/node_01.html
 hostile 3 $fixtures/hostile/content_40000101.html
 hostile 4 $fixtures/hostile/nbs.D110000renmrb_02.htm
 hostile 5 $fixtures/hostile/nw.D110000renmrb_20180306_1-02.htm
-hostile 9 $fixtures/hostile/Page01TB.htm
-hostile 10 $fixtures/hostile/Articel01001TB.htm
+hostile 9 $fixtures/hostile/vA2.shtml
+hostile 10 $fixtures/hostile/712345.shtml
+hostile 11 $fixtures/hostile/page_2.htm
+hostile 12 $fixtures/hostile/page_2_content_1.htm
+hostile 13 $fixtures/hostile/Qpaper_2.html
+hostile 14 $fixtures/hostile/3100201.html
+hostile 15 $fixtures/hostile/Page01TB.htm
+hostile 16 $fixtures/hostile/Articel01001TB.htm
 # The same documents under a URL of no family, where the markup alone decides.
 for f in $fixtures/founder_new/* $fixtures/nbs/*; do seed 6 "$f"; done
+for f in $fixtures/shtml/* $fixtures/bmml/* $fixtures/qpaper/*; do seed 6 "$f"; done
 for f in $fixtures/classic/* $fixtures/paper_index/*; do seed 6 "$f"; done
 ls corpus/parse | wc -l

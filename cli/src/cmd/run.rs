@@ -9,6 +9,7 @@ use secrecy::SecretString;
 
 use super::args::IssueRange;
 use crate::embedded::{self, RunOptions};
+use crate::outcome::{INCOMPLETE, Incomplete};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,6 +20,9 @@ pub struct Args {
     /// Also keep every page scan, PDF and article image, as PATH/<aa>/<sha256>.
     #[arg(long)]
     media_dir: Option<PathBuf>,
+    /// End with a one-line JSON summary (issues, states of the range, incomplete issues).
+    #[arg(long)]
+    json: bool,
 }
 
 pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
@@ -42,5 +46,23 @@ pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
     for (site, state, n) in &summary.states {
         writeln!(stdout, "  {site}: {n} {state}")?;
     }
-    Ok(())
+    if args.json {
+        let incomplete: Vec<serde_json::Value> = summary
+            .incomplete
+            .iter()
+            .map(|(site, date, state)| serde_json::json!({"site": site, "date": date, "state": state}))
+            .collect();
+        let line = serde_json::json!({
+            "issues": summary.n_issues,
+            "incomplete": incomplete,
+            "exit": if incomplete.is_empty() { 0 } else { INCOMPLETE },
+        });
+        writeln!(stdout, "{line}")?;
+    }
+    stdout.flush()?;
+    if summary.incomplete.is_empty() {
+        Ok(())
+    } else {
+        Err(Incomplete(summary.incomplete).into())
+    }
 }

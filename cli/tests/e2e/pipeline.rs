@@ -383,3 +383,38 @@ pub(crate) async fn embedded_run_recovers_from_transient_site_faults() {
     assert_same_set(&export_all(&db_url).await, &want);
     let _ = std::fs::remove_file(&db_path);
 }
+
+/// `epaper run` tells a script what it left undone: exit status 3 when an issue of its range
+/// ended `partial` or `failed`, with a JSON summary naming it.
+#[tokio::test(flavor = "multi_thread")]
+pub(crate) async fn an_incomplete_run_exits_3_with_a_summary_naming_the_issue() {
+    let site = SampleSite::start(2, "permanent");
+    let (dates, _) = site.manifest().await;
+    let (db_path, db_url) = temp_sqlite(&format!("epaper-e2e-{}", random_suffix()));
+    let out = site
+        .run_command(&dates[0], &dates[1], &db_url)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["exit"], 3);
+    let incomplete = summary["incomplete"].as_array().unwrap();
+    // The first issue holds the permanent faults; the second is whole.
+    assert_eq!(incomplete.len(), 1, "{summary}");
+    assert_eq!(incomplete[0]["site"], "sample");
+    assert_eq!(incomplete[0]["date"], dates[0].as_str());
+    assert_eq!(incomplete[0]["state"], "partial");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("1 issue incomplete: sample {} partial", dates[0])),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_file(&db_path);
+}

@@ -314,3 +314,39 @@ async fn test_profiles_go_only_where_crawler_test_sites_allows() {
     assert_no_failures(&manifest);
     assert_eq!(fetched.len(), 3 + 6);
 }
+
+/// A resolver that cannot answer (no name server reachable, or the name not yet published),
+/// or answers with no address at all.
+struct Unresolvable {
+    empty: bool,
+}
+
+impl Lookup for Unresolvable {
+    fn lookup(&self, host: &str, _purpose: Purpose) -> LookupFuture {
+        let result = match self.empty {
+            true => Ok(Vec::new()),
+            false => Err(std::io::Error::other(format!(
+                "failed to lookup address information: {host}"
+            ))),
+        };
+        Box::pin(async move { result })
+    }
+}
+
+#[tokio::test]
+async fn a_name_that_does_not_resolve_is_retryable_not_permanent() {
+    for empty in [false, true] {
+        let out = Recorder::default();
+        let result = stage(&settings(&[]))
+            .with_profile(real_profile_at("http://paper.example.cn", true))
+            .with_lookup(Arc::new(Unresolvable { empty }))
+            .handle(real_request(issue_date()), &out)
+            .await;
+        let Err(error) = result else {
+            panic!("the crawl of an unresolvable host succeeded");
+        };
+        assert!(error.is_retryable(), "{error}");
+        let text = format!("{error:#}");
+        assert!(text.contains("paper.example.cn"), "{text}");
+    }
+}

@@ -10,7 +10,7 @@
 use epaper_common::messages::Record;
 use libfuzzer_sys::fuzz_target;
 
-const URLS: [&str; 11] = [
+const URLS: [&str; 17] = [
     "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm",
     "http://paper.example.cn/kjb/html/2023-03/22/content_1001.htm",
     "https://paper.example.cn/rmrb/pc/layout/202506/18/node_01.html",
@@ -20,6 +20,12 @@ const URLS: [&str; 11] = [
     "https://paper.example.cn/index.html",
     "file:///tmp/saved.html",
     "not a url",
+    "http://paper.example.cn/shtml/ycwb/20250618/vA2.shtml",
+    "http://paper.example.cn/shtml/ycwb/20250618/712345.shtml",
+    "http://paper.example.cn/xawb/20250618/html/page_2.htm",
+    "http://paper.example.cn/xawb/20250618/html/content_20418.htm",
+    "http://paper.example.cn/Html/2025-06-18/Qpaper_2.html",
+    "http://paper.example.cn/Html/2025-06-18/3100202.html",
     "http://paper.example.cn/dzrb/content/20240305/Page01TB.htm",
     "http://paper.example.cn/dzrb/content/20240305/Articel02003TB.htm",
 ];

@@ -7,10 +7,13 @@
 //! `FAMILY`, listed in [`FAMILIES`]; ARCHITECTURE.md, "How to add a layout family", has the
 //! steps.
 
+pub mod bmml;
 pub mod classic;
 pub mod founder_new;
 pub mod nbs;
 pub mod paper_index;
+pub mod qpaper;
+pub mod shtml;
 
 use epaper_common::messages::{ArticleRecord, DocKind, PageRecord};
 use regex::Regex;
@@ -35,9 +38,14 @@ pub struct Family {
 /// patterns never meet). By markup nbs comes first, as its `nbs.D110000` links are the most
 /// specific marker, and classic last, because `<!--enpcontent-->` is in every family's articles
 /// (半岛都市报's PaperIndex articles too).
-pub static FAMILIES: [&Family; 4] = [
+/// bmml's `YYYYMMDD/html/content_N.htm` articles end in classic's pattern too, so bmml comes
+/// before classic; its markers never name classic's `bmdh` skin (`table#bmdhTable`).
+pub static FAMILIES: [&Family; 7] = [
     &nbs::FAMILY,
     &founder_new::FAMILY,
+    &shtml::FAMILY,
+    &bmml::FAMILY,
+    &qpaper::FAMILY,
     &paper_index::FAMILY,
     &classic::FAMILY,
 ];

@@ -24,7 +24,7 @@ fn an_error_page_served_at_an_article_url_is_an_error_not_an_empty_article() {
 #[test]
 fn parse_dispatches_every_family_by_url_and_by_markup() {
     use epaper_common::messages::Record;
-    let cases: [(&str, &str, bool); 6] = [
+    let cases: [(&str, &str, bool); 12] = [
         (
             "http://paper.example.cn/rmrb/html/2018-03/06/nbs.D110000renmrb_02.htm",
             include_str!("../fixtures/nbs/nbs.D110000renmrb_02.htm"),
@@ -43,6 +43,36 @@ fn parse_dispatches_every_family_by_url_and_by_markup() {
         (
             "https://paper.example.cn/rmrb/pc/content/202506/18/content_40000102.html",
             include_str!("../fixtures/founder_new/rmrb_article.html"),
+            false,
+        ),
+        (
+            "http://epaper.example.cn/shtml/ycwb/20250618/vA2.shtml",
+            include_str!("../fixtures/shtml/xpublish_vA2.shtml"),
+            true,
+        ),
+        (
+            "http://epaper.example.cn/shtml/ycwb/20250618/712345.shtml",
+            include_str!("../fixtures/shtml/xpublish_712345.shtml"),
+            false,
+        ),
+        (
+            "http://epaper.example.cn/xawb/20250618/html/page_2.htm",
+            include_str!("../fixtures/bmml/page_2.htm"),
+            true,
+        ),
+        (
+            "http://epaper.example.cn/xawb/20250618/html/content_20418.htm",
+            include_str!("../fixtures/bmml/content_20418.htm"),
+            false,
+        ),
+        (
+            "http://epaper.example.cn/Html/2025-06-18/Qpaper_2.html",
+            include_str!("../fixtures/qpaper/Qpaper_2.html"),
+            true,
+        ),
+        (
+            "http://epaper.example.cn/Html/2025-06-18/3100202.html",
+            include_str!("../fixtures/qpaper/3100202.html"),
             false,
         ),
         (

@@ -146,6 +146,42 @@ fn hostile_links_never_reach_an_nbs_page_or_article() {
 }
 
 #[test]
+fn hostile_links_never_reach_an_shtml_page_or_article() {
+    page_keeps_only_real_links(
+        "vA2.shtml",
+        "http://paper.example.cn/shtml/hsb/20250618/vA2.shtml",
+    );
+    article_keeps_only_real_images(
+        "712345.shtml",
+        "http://paper.example.cn/shtml/hsb/20250618/712345.shtml",
+    );
+}
+
+#[test]
+fn hostile_links_never_reach_a_bmml_page_or_article() {
+    page_keeps_only_real_links(
+        "page_2.htm",
+        "http://paper.example.cn/xawb/20250618/html/page_2.htm",
+    );
+    article_keeps_only_real_images(
+        "page_2_content_1.htm",
+        "http://paper.example.cn/xawb/20250618/html/page_2_content_1.htm",
+    );
+}
+
+#[test]
+fn hostile_links_never_reach_a_qpaper_page_or_article() {
+    page_keeps_only_real_links(
+        "Qpaper_2.html",
+        "http://paper.example.cn/Html/2025-06-18/Qpaper_2.html",
+    );
+    article_keeps_only_real_images(
+        "3100201.html",
+        "http://paper.example.cn/Html/2025-06-18/3100201.html",
+    );
+}
+
+#[test]
 fn hostile_links_never_reach_a_paper_index_page_or_article() {
     page_keeps_only_real_links(
         "Page01TB.htm",
@@ -202,6 +238,45 @@ pub(crate) fn link_flood(n: usize) -> Vec<(&'static str, String)> {
                 2 * n,
                 |i| format!("<a id=pageLink href=nbs.D1_{i}.htm>{i}</a>"),
                 |i| format!("<a href=nw.D1_20180306_{i}-02.htm>t{i}</a>"),
+            ),
+        ),
+        (
+            "http://paper.example.cn/shtml/hsb/20250618/vA2.shtml",
+            many_links(
+                n,
+                2 * n,
+                |i| {
+                    format!(
+                        "<ul class=conRList><li><a onclick=\"gourl('v{i}.shtml')\">{i}</a></ul>"
+                    )
+                },
+                |i| format!("<a href=javascript:; onclick=\"gourl('{i}.shtml')\">t{i}</a>"),
+            ),
+        ),
+        (
+            "http://paper.example.cn/xawb/20250618/html/page_2.htm",
+            many_links(
+                n,
+                2 * n,
+                |i| {
+                    format!(
+                        "<div class=bmml_con_div><a class=bmml-tit href=page_{i}.htm>{i}</a></div>"
+                    )
+                },
+                |i| {
+                    format!(
+                        "<div class=bmdh_con_div><a class=bmdh_con_a href=content_{i}.htm>t{i}</a></div>"
+                    )
+                },
+            ),
+        ),
+        (
+            "http://paper.example.cn/Html/2025-06-18/Qpaper_2.html",
+            many_links(
+                n,
+                2 * n,
+                |i| format!("<div id=bancilist><ul><li><a href=Qpaper_{i}.html>{i}</a></ul></div>"),
+                |i| format!("<div id=doclist><ul><li><a href={i}.html>t{i}</a></ul></div>"),
             ),
         ),
         (

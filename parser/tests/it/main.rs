@@ -6,6 +6,7 @@
 //! 人民日报 and 光明日报 pages of the newer layouts), quirks included, but every piece of text in
 //! them is made up: the newspapers' text is theirs.
 
+mod bmml;
 mod classic_article;
 mod classic_page;
 mod classic_skins;
@@ -15,7 +16,9 @@ mod founder_new;
 mod hostile;
 mod nbs;
 mod paper_index;
+mod qpaper;
 mod real_pages;
 mod robustness;
+mod shtml;
 mod stage;
 mod support;

@@ -8,15 +8,21 @@
 //! generator's data for the fields the layout says it prints ([`Fields`]); the test at the end
 //! of this module checks that for every layout, and the end-to-end tests crawl one issue of each.
 
+mod bmml;
 mod classic;
 mod classic_skins;
 mod paper_index;
+mod qpaper;
+mod shtml;
 
 use super::generate::{Article, Issue, Page, Paper};
 
+pub use bmml::Bmml;
 pub use classic::Classic;
 pub use classic_skins::{Bmdh, Catalogue, Ednav};
 pub use paper_index::PaperIndex;
+pub use qpaper::Qpaper;
+pub use shtml::Shtml;
 
 /// One e-paper system's URL scheme and markup.
 pub trait Layout: Send + Sync {
@@ -90,7 +96,16 @@ impl Fields {
 }
 
 /// Every layout, the default (classic Founder, what `sample` crawls) first.
-pub static LAYOUTS: &[&dyn Layout] = &[&Classic, &Bmdh, &Catalogue, &Ednav, &PaperIndex];
+pub static LAYOUTS: &[&dyn Layout] = &[
+    &Classic,
+    &Shtml,
+    &Bmml,
+    &Qpaper,
+    &Bmdh,
+    &Catalogue,
+    &Ednav,
+    &PaperIndex,
+];
 
 /// The layout `--layout` names.
 pub fn by_name(name: &str) -> Option<&'static dyn Layout> {
