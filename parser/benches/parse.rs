@@ -126,6 +126,26 @@ fn docs() -> Vec<Doc> {
         "http://epaper.example.cn/Html/2025-06-18/Qpaper_2.html",
         fixtures.join("qpaper/Qpaper_2.html"),
     );
+    add(
+        "article/fixture/wz_classic",
+        "http://epaper.example.cn/bhrb/html/2024-03/05/content_20321.htm",
+        fixtures.join("classic/wz_content_20321.htm"),
+    );
+    add(
+        "page/fixture/bmdh_classic",
+        "http://epaper.example.cn/bhrb/html/2024-03/05/node_2.htm",
+        fixtures.join("classic/bmdh_node_2.htm"),
+    );
+    add(
+        "article/fixture/paper_index",
+        "http://paper.example.cn/wfwb/content/20240305/ArticelA03002JQ.htm",
+        fixtures.join("paper_index/ArticelA03002JQ.htm"),
+    );
+    add(
+        "page/fixture/paper_index",
+        "https://paper.example.cn/bddsb/20240305/PageA01BC.htm",
+        fixtures.join("paper_index/PageA01BC.htm"),
+    );
     docs
 }
 

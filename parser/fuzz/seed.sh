@@ -36,6 +36,15 @@ seed 16 $fixtures/founder_new/therestlist_article.html
 seed 17 $fixtures/founder_new/webtree_page.html
 seed 16 $fixtures/founder_new/webtree_article.html
 seed 18 $fixtures/founder_new/pad_article.html
+seed 0 $fixtures/classic/bmdh_node_2.htm
+seed 0 $fixtures/classic/catalogue_node_1.htm
+seed 0 $fixtures/classic/ednav_node_79.htm
+seed 1 $fixtures/classic/wz_content_20321.htm
+seed 19 $fixtures/paper_index/Page01TB.htm
+seed 19 $fixtures/paper_index/PageA01BC.htm
+seed 19 $fixtures/paper_index/PageArticleIndexLB.htm
+seed 20 $fixtures/paper_index/Articel02003BC.htm
+seed 20 $fixtures/paper_index/ArticelA03002JQ.htm
 # The hostile fixtures, their `EVIL` links written as an obfuscated `javascript:`.
 hostile() { # url-index file
     { printf "\\$(printf %03o "$1")\\000"; sed 's|EVIL|java\&#9;script:alert(1)//|g' "$2"; } \
@@ -57,7 +66,10 @@ hostile 15 $fixtures/hostile/colA01.html
 hostile 17 $fixtures/hostile/node_A001.html
 hostile 16 $fixtures/hostile/content_1202.html
 hostile 18 $fixtures/hostile/content_3001.html
+hostile 19 $fixtures/hostile/Page01TB.htm
+hostile 20 $fixtures/hostile/Articel01001TB.htm
 # The same documents under a URL of no family, where the markup alone decides.
 for f in $fixtures/founder_new/* $fixtures/nbs/*; do seed 6 "$f"; done
 for f in $fixtures/shtml/* $fixtures/bmml/* $fixtures/qpaper/*; do seed 6 "$f"; done
+for f in $fixtures/classic/* $fixtures/paper_index/*; do seed 6 "$f"; done
 ls corpus/parse | wc -l

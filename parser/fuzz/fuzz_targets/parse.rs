@@ -10,7 +10,7 @@
 use epaper_common::messages::Record;
 use libfuzzer_sys::fuzz_target;
 
-const URLS: [&str; 19] = [
+const URLS: [&str; 21] = [
     "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm",
     "http://paper.example.cn/kjb/html/2023-03/22/content_1001.htm",
     "https://paper.example.cn/rmrb/pc/layout/202506/18/node_01.html",
@@ -30,6 +30,8 @@ const URLS: [&str; 19] = [
     "https://paper.example.cn/PC/content/202506/18/content_1202.html",
     "https://paper.example.cn/zqsb/col/202506/18/node_A001.html",
     "https://paper.example.cn/hbrb/pad/content/202506/18/content_3001.html",
+    "http://paper.example.cn/dzrb/content/20240305/Page01TB.htm",
+    "http://paper.example.cn/dzrb/content/20240305/Articel02003TB.htm",
 ];
 
 const CONTENT_TYPES: [Option<&str>; 6] = [

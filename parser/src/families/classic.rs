@@ -2,6 +2,12 @@
 //! `content_N.htm` per article. See `../shared/real-pages/NOTES.md` for the real pages this
 //! follows.
 //!
+//! Its restyled skins keep the URLs and change the markup around them (`../shared/families.md`,
+//! "Founder classic and its restyled skins"): the page list is `a#pageLink` (plain, and the
+//! 浙江 papers' `div.main-ednav-nav`), `table#bmdhTable a.rigth_bmdh_href` (sic; the "bmdh" skin)
+//! or `ul.layout-catalogue-list li.layout-catalogue-item` (大河网). Articles print their titles
+//! in `td.font01`/`td.font02` cells or in the rows of a `table.wz`.
+//!
 //! Invariants: every URL in a record is absolute and has no `?div=` query; a page's articles are
 //! on the page's host and, when the page's URL has the issue date, under that date; every text
 //! field is trimmed of ASCII space, NBSP and U+3000, and an empty field is `None`, never `""`.
@@ -21,7 +27,7 @@ use crate::html::{
 };
 use crate::label::{self, Label};
 use crate::properties::Properties;
-use crate::text::{element_text, non_empty};
+use crate::text::{element_text, fold_spaces, non_empty, text_with_breaks};
 
 pub const FAMILY: Family = Family {
     name: "founder-classic",
@@ -31,16 +37,30 @@ pub const FAMILY: Family = Family {
     parse_article,
 };
 
-selector!(PAGE_LINKS, "a#pageLink, a#pagelink, a#PageLink");
+selector!(
+    PAGE_LINKS,
+    "a#pageLink, a#pagelink, a#PageLink, #bmdhTable a.rigth_bmdh_href, \
+     ul.layout-catalogue-list li.layout-catalogue-item > a:not(.pdf)"
+);
+// The "bmdh" skin's link to this 版's own PDF.
+selector!(OWN_PDF, "a#bigbmshowpdf");
 selector!(ANCHORS, "a[href]");
 selector!(AREAS, "area[href], AREA[href]");
 selector!(MAP_IMAGE, "img[usemap]");
 selector!(TITLE_CELL, "td.font01");
 selector!(TITLE_OR_SUB_CELL, "td.font01, td.font02");
-// The 版 label: 科技日报, 中国纪检监察报, 人民日报 (new), and the unclassed first cell of
-// `div.dNav` in the 大河网 template, which has nothing better.
-selector!(BANCI, ".banci, td.bm01, .paper-bot p.ban, .dNav td");
+// The 版 label: 科技日报, 中国纪检监察报, 人民日报 (new), the "bmdh" skin's `td#currentBM`, the
+// catalogue skin's `span.pic-info-summary`, and the unclassed first cell of `div.dNav` in the
+// 大河网 template, which has nothing better.
+selector!(
+    BANCI,
+    ".banci, td.bm01, .paper-bot p.ban, #currentBM, .pic-info-summary, .dNav td"
+);
 selector!(CONTENT_AREA, ".dContents, #ozoom");
+// The `table.wz` template's title block: its rows, and the byline element in one of them.
+selector!(WZ_TABLE, "table.wz");
+selector!(ROWS, "tr");
+selector!(FOUNDER_AUTHOR, "founder-author");
 
 regex!(PAGE_URL, r"(?i)/node_\d+\.html?$");
 regex!(ARTICLE_URL, r"(?i)/content_\d+\.html?$");
@@ -52,15 +72,27 @@ pub fn matches_url(url: &Url) -> Option<DocKind> {
     kind_by_path(url, &PAGE_URL, &ARTICLE_URL)
 }
 
-/// Recognises a document of this layout by its markup: the article body's markers or title
-/// cell, else the page list or image map.
+/// Recognises a document of this layout by its markup: the article body's markers, title cell
+/// or byline element, else the page list (in any skin) or image map.
 pub fn detect(html: &str) -> Option<DocKind> {
-    if html.contains("<!--enpcontent-->")
-        || html.contains("class=\"font01\"")
-        || html.contains("class=font01")
-    {
+    const ARTICLE_MARKERS: [&str; 6] = [
+        "<!--enpcontent-->",
+        "class=\"font01\"",
+        "class=font01",
+        "<founder-author",
+        "class=\"wz\"",
+        "class=wz",
+    ];
+    const PAGE_MARKERS: [&str; 5] = [
+        "PagePicMap",
+        "pageLink",
+        "rigth_bmdh_href",
+        "layout-catalogue-list",
+        "main-ednav-nav",
+    ];
+    if ARTICLE_MARKERS.iter().any(|marker| html.contains(marker)) {
         Some(DocKind::Article)
-    } else if html.contains("PagePicMap") || html.contains("pageLink") {
+    } else if PAGE_MARKERS.iter().any(|marker| html.contains(marker)) {
         Some(DocKind::Page)
     } else {
         None
@@ -105,13 +137,39 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         pages,
         articles: page_articles(&doc, url),
         image_url: first_src(doc.select(&MAP_IMAGE), url),
-        pdf_url: first_href(doc.select(&ANCHORS), url, |href| {
-            href.to_ascii_lowercase().ends_with(".pdf")
-        }),
+        pdf_url: page_pdf(&doc, url, &own_url),
         prev_issue_url: issue_link(&doc, url, "上一期"),
         next_issue_url: issue_link(&doc, url, "下一期"),
         url: own_url,
     }
+}
+
+fn is_pdf(href: &str) -> bool {
+    href.trim().to_ascii_lowercase().ends_with(".pdf")
+}
+
+/// The 版's own PDF: the "bmdh" skin's `a#bigbmshowpdf`, else the PDF beside this 版's own
+/// link in the page list (the skins give every 版 its PDF there, so the first PDF of the
+/// document may be another 版's), else the first PDF link.
+fn page_pdf(doc: &Html, url: &Url, own_url: &str) -> Option<String> {
+    let beside_own_link = || {
+        let own_link = doc
+            .select(&PAGE_LINKS)
+            .find(|link| target(*link, url).as_deref() == Some(own_url))?;
+        let row = own_link
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .find(|el| {
+                matches!(
+                    el.value().name().to_ascii_lowercase().as_str(),
+                    "tr" | "li" | "dl"
+                )
+            })?;
+        first_href(row.select(&ANCHORS), url, is_pdf)
+    };
+    first_href(doc.select(&OWN_PDF), url, is_pdf)
+        .or_else(beside_own_link)
+        .or_else(|| first_href(doc.select(&ANCHORS), url, is_pdf))
 }
 
 /// The page's articles: the title list first (it has the titles), then image-map areas the list
@@ -179,32 +237,76 @@ fn list_of(anchor: ElementRef<'_>) -> Option<impl Eq + std::hash::Hash + use<>> 
 pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
     let doc = crate::html::article_document(html);
     let props = Properties::read(html);
-    let titles = title_cells(&doc).or_metadata(&props, &doc);
+    let cells = title_cells(&doc);
+    let titles = if cells.title.is_some() {
+        cells
+    } else {
+        wz_titles(&doc)
+    }
+    .or_metadata(&props, &doc);
     let content_area = doc.select(&CONTENT_AREA).next();
-    // The byline: the metadata, else what the body prints (a byline paragraph leaves the body).
-    let body = Body::with_byline(
-        props.get("author").and_then(non_empty),
-        article::paragraphs(html, content_area),
-    );
-    // The 河南商报 template sets the captioned picture in a table ahead of `#ozoom`, inside the
-    // same `div.dContents`.
-    let image_root = content_area
-        .and_then(|area| {
-            area.ancestors().filter_map(ElementRef::wrap).find(|el| {
-                el.value()
-                    .has_class("dContents", CaseSensitivity::AsciiCaseInsensitive)
-            })
-        })
-        .or(content_area)
-        .unwrap_or_else(|| doc.root_element());
+    // The byline: the metadata, else the `founder-author` element of the `table.wz` template,
+    // else what the body prints (a byline paragraph leaves the body).
+    let author = props.get("author").and_then(non_empty).or_else(|| {
+        doc.select(&FOUNDER_AUTHOR)
+            .find_map(|el| non_empty(&fold_spaces(&element_text(el))))
+    });
+    let body = Body::with_byline(author, article::paragraphs(html, content_area));
     let images = article::images(
-        image_root,
+        image_root(&doc, content_area),
         url,
         |_, src| !src.contains("/tplimg/"),
         article::table_caption,
     );
     let label = or_metadata_page_no(printed_label(&doc), &props);
     article::record(url, date_of(url, &props, &doc), label, titles, body, images)
+}
+
+/// Where an article's pictures are: the 河南商报 template sets the captioned picture in a table
+/// ahead of `#ozoom`, inside the same `div.dContents`; the `table.wz` template in its
+/// `table#newspic`, inside the title block's table; others inside the body.
+fn image_root<'a>(doc: &'a Html, content_area: Option<ElementRef<'a>>) -> ElementRef<'a> {
+    content_area
+        .and_then(|area| {
+            area.ancestors().filter_map(ElementRef::wrap).find(|el| {
+                el.value()
+                    .has_class("dContents", CaseSensitivity::AsciiCaseInsensitive)
+            })
+        })
+        .or_else(|| doc.select(&WZ_TABLE).next())
+        .or(content_area)
+        .unwrap_or_else(|| doc.root_element())
+}
+
+/// The title block of the `table.wz` template: its own `tr valign=top` rows (not those of the
+/// tables inside it) are, in order, the 引题, the title and the 副题; the row holding
+/// `founder-author` is the byline's and no title.
+fn wz_titles(doc: &Html) -> Titles {
+    let Some(table) = doc.select(&WZ_TABLE).next() else {
+        return Titles::default();
+    };
+    let own_row = |row: &ElementRef<'_>| {
+        let top = row
+            .value()
+            .attr("valign")
+            .is_some_and(|valign| valign.trim().eq_ignore_ascii_case("top"));
+        let in_table = row
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .find(|el| el.value().name().eq_ignore_ascii_case("table"))
+            .is_some_and(|el| el.id() == table.id());
+        top && in_table && row.select(&FOUNDER_AUTHOR).next().is_none()
+    };
+    let mut texts = table
+        .select(&ROWS)
+        .filter(own_row)
+        .take(3)
+        .map(|row| non_empty(&text_with_breaks(row)));
+    Titles {
+        pretitle: texts.next().flatten(),
+        title: texts.next().flatten(),
+        subtitle: texts.next().flatten(),
+    }
 }
 
 /// The title cells: `td.font02` before `td.font01` is the 引题, after it the 副题.

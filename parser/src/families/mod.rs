@@ -11,6 +11,7 @@ pub mod bmml;
 pub mod classic;
 pub mod founder_new;
 pub mod nbs;
+pub mod paper_index;
 pub mod qpaper;
 pub mod shtml;
 
@@ -35,15 +36,17 @@ pub struct Family {
 /// Every family, in the order detection asks them. By URL the classic layout comes last: its
 /// `node_N.htm` and `content_N.htm` also end the new layout's URLs (the nbs and new layout
 /// patterns never meet). By markup nbs comes first, as its `nbs.D110000` links are the most
-/// specific marker, and classic last, because `<!--enpcontent-->` is in every family's articles.
+/// specific marker, and classic last, because `<!--enpcontent-->` is in every family's articles
+/// (半岛都市报's PaperIndex articles too).
 /// bmml's `YYYYMMDD/html/content_N.htm` articles end in classic's pattern too, so bmml comes
 /// before classic; its markers never name classic's `bmdh` skin (`table#bmdhTable`).
-pub static FAMILIES: [&Family; 6] = [
+pub static FAMILIES: [&Family; 7] = [
     &nbs::FAMILY,
     &founder_new::FAMILY,
     &shtml::FAMILY,
     &bmml::FAMILY,
     &qpaper::FAMILY,
+    &paper_index::FAMILY,
     &classic::FAMILY,
 ];
 

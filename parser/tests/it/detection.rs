@@ -24,7 +24,7 @@ fn an_error_page_served_at_an_article_url_is_an_error_not_an_empty_article() {
 #[test]
 fn parse_dispatches_every_family_by_url_and_by_markup() {
     use epaper_common::messages::Record;
-    let cases: [(&str, &str, bool); 10] = [
+    let cases: [(&str, &str, bool); 12] = [
         (
             "http://paper.example.cn/rmrb/html/2018-03/06/nbs.D110000renmrb_02.htm",
             include_str!("../fixtures/nbs/nbs.D110000renmrb_02.htm"),
@@ -73,6 +73,16 @@ fn parse_dispatches_every_family_by_url_and_by_markup() {
         (
             "http://epaper.example.cn/Html/2025-06-18/3100202.html",
             include_str!("../fixtures/qpaper/3100202.html"),
+            false,
+        ),
+        (
+            "https://paper.example.cn/bddsb/20240305/PageA01BC.htm",
+            include_str!("../fixtures/paper_index/PageA01BC.htm"),
+            true,
+        ),
+        (
+            "http://paper.example.cn/wfwb/content/20240305/ArticelA03002JQ.htm",
+            include_str!("../fixtures/paper_index/ArticelA03002JQ.htm"),
             false,
         ),
     ];

@@ -201,6 +201,18 @@ fn hostile_links_never_reach_a_qpaper_page_or_article() {
     );
 }
 
+#[test]
+fn hostile_links_never_reach_a_paper_index_page_or_article() {
+    page_keeps_only_real_links(
+        "Page01TB.htm",
+        "http://paper.example.cn/dzrb/content/20240305/Page01TB.htm",
+    );
+    article_keeps_only_real_images(
+        "Articel01001TB.htm",
+        "http://paper.example.cn/dzrb/content/20240305/Articel01001TB.htm",
+    );
+}
+
 /// A page of `n` links per kind: `article(i)` and `page(i)` write one link each, pages
 /// first, so the article list is filled from links that come after a long page list.
 pub(crate) fn many_links(
@@ -299,6 +311,15 @@ pub(crate) fn link_flood(n: usize) -> Vec<(&'static str, String)> {
                 2 * n,
                 |i| format!("<div id=bancilist><ul><li><a href=Qpaper_{i}.html>{i}</a></ul></div>"),
                 |i| format!("<div id=doclist><ul><li><a href={i}.html>t{i}</a></ul></div>"),
+            ),
+        ),
+        (
+            "http://paper.example.cn/dzrb/content/20240305/Page01TB.htm",
+            many_links(
+                n,
+                2 * n,
+                |i| format!("<li class=banci><a href=Page{i}TB.htm>{i}</a></li>"),
+                |i| format!("<a href=Articel{i:05}TB.htm>t{i}</a>"),
             ),
         ),
     ]

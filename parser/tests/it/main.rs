@@ -9,6 +9,7 @@
 mod bmml;
 mod classic_article;
 mod classic_page;
+mod classic_skins;
 mod decoding;
 mod detection;
 mod founder_new;
@@ -16,6 +17,7 @@ mod founder_new_articles;
 mod founder_new_pages;
 mod hostile;
 mod nbs;
+mod paper_index;
 mod qpaper;
 mod real_pages;
 mod robustness;

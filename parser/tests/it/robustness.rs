@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use crate::classic_article::plain_article;
 use crate::support::{gbk_with_crlf, utf8_with_bom_and_crlf};
 
-const URLS: [&str; 18] = [
+const URLS: [&str; 20] = [
     "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm",
     "http://paper.example.cn/kjb/html/2023-03/22/content_1001.htm",
     "https://paper.example.cn/rmrb/pc/layout/202506/18/node_01.html",
@@ -27,10 +27,12 @@ const URLS: [&str; 18] = [
     "https://paper.example.cn/zqsb/col/202506/18/node_A001.html",
     "https://paper.example.cn/xzrb/pc/paper/c/202506/18/c_20002.html",
     "https://paper.example.cn/hbrb/pad/content/202506/18/content_3001.html",
+    "http://paper.example.cn/dzrb/content/20240305/Page01TB.htm",
+    "http://paper.example.cn/dzrb/content/20240305/Articel02003TB.htm",
 ];
 
 /// Pieces of the markup the parsers look for, so random documents reach their code paths.
-const TOKENS: [&str; 57] = [
+const TOKENS: [&str; 62] = [
     "<p>",
     "</p>",
     "<P>",
@@ -88,6 +90,11 @@ const TOKENS: [&str; 57] = [
     "<span class=Author>版次：A02</span>",
     "<font id=main-title><b>",
     "<p id=nowLayout>A02",
+    "<li class=banci><a href=Page02TB.htm>",
+    "<a class=overlink alt=Articel01002TB.htm neirong=",
+    "<span id=contenttext>",
+    "<div class=neirong><h2>",
+    "<table class=wz><tr valign=top><td>",
 ];
 
 fn documents() -> Vec<(String, Vec<u8>)> {
@@ -119,6 +126,12 @@ fn documents() -> Vec<(String, Vec<u8>)> {
         (URLS[17], "founder_new/pad_article.html"),
         (URLS[2], "founder_new/navlist_page.html"),
         (URLS[3], "founder_new/therestlist_article.html"),
+        (URLS[18], "paper_index/Page01TB.htm"),
+        (URLS[18], "paper_index/PageA01BC.htm"),
+        (URLS[19], "paper_index/Articel02003BC.htm"),
+        (URLS[19], "paper_index/ArticelA03002JQ.htm"),
+        (URLS[0], "classic/bmdh_node_2.htm"),
+        (URLS[1], "classic/wz_content_20321.htm"),
     ] {
         docs.push((url.into(), std::fs::read(fixtures.join(file)).unwrap()));
     }

@@ -10,7 +10,9 @@
 
 mod bmml;
 mod classic;
+mod classic_skins;
 mod founder_new;
+mod paper_index;
 mod qpaper;
 mod shtml;
 
@@ -18,7 +20,9 @@ use super::generate::{Article, Issue, Page, Paper};
 
 pub use bmml::Bmml;
 pub use classic::Classic;
+pub use classic_skins::{Bmdh, Catalogue, Ednav};
 pub use founder_new::FounderNew;
+pub use paper_index::PaperIndex;
 pub use qpaper::Qpaper;
 pub use shtml::Shtml;
 
@@ -104,6 +108,10 @@ pub static LAYOUTS: &[&dyn Layout] = &[
     &founder_new::CHUNKICON,
     &founder_new::THERESTLIST,
     &founder_new::WEBTREE,
+    &Bmdh,
+    &Catalogue,
+    &Ednav,
+    &PaperIndex,
 ];
 
 /// The layout `--layout` names.

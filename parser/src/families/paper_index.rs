@@ -1,0 +1,322 @@
+//! The PaperIndex / "Articel" e-paper system (大众日报, 农村大众, 法治日报, 新华每日电讯, 半岛都市报,
+//! 齐鲁晚报, 桂林日报 …; `../shared/families.md`, "PaperIndex / Articel"): the issue's directory
+//! is `…/YYYYMMDD/` (usually under `content/`), its pages (版) are `PageNNxx.htm` and its articles
+//! `ArticelNNNNNxx.htm` (sic), where `NN` is the 版 number (`01`, `A01`), the three digits after
+//! it the article's place on the 版, and `xx` one or two letters that differ from paper to paper
+//! (`TB`, `BC`, `JQ`). `PageArticleIndexXX.htm` lists the whole issue; it is read as a page
+//! whose page list is every 版 and whose articles are every article. The entry
+//! `content/PaperIndex.htm` is only a meta refresh, no page of this family.
+//!
+//! Invariants: every URL in a record is absolute, http(s) and has no query or fragment; a
+//! page's articles are `Articel…` documents on the page's host under the page's date directory;
+//! every text field is trimmed, and an empty one is `None`. The date is the URL's directory.
+
+use chrono::NaiveDate;
+use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, PageRecord, PageRef};
+use scraper::{ElementRef, Html, Selector};
+use url::Url;
+
+use super::{Family, kind_by_markers};
+use crate::article::{self, Body, Titles};
+use crate::html::{
+    Links, MAX_ARTICLES_PER_PAGE, MAX_PAGES_PER_ISSUE, first_href, first_src, issue_article,
+    issue_link, own_url, push_article, target,
+};
+use crate::label::{self, Label, split_page_label};
+use crate::text::{block_text, clean, element_text, non_empty};
+
+pub const FAMILY: Family = Family {
+    name: "paper-index",
+    matches_url,
+    detect,
+    parse_page,
+    parse_article,
+};
+
+// The page list: `li.banci` (大众日报 and most), `div.banmianlist_box` (半岛都市报), and the
+// `h4` of each block of the whole-issue index (`div.linkto`; 新华每日电讯 `div.listdaohang`),
+// whose `a.pdf` is the 版's PDF, not a page.
+selector!(
+    PAGE_LINKS,
+    "li.banci a[href], div.banmianlist_box a[href], div.linkto h4 a[href]:not(.pdf), \
+     div.listdaohang h4 a[href]:not(.pdf)"
+);
+// The 版 label a page or article prints for itself: `span.banci-A01`.
+selector!(PRINTED_LABEL, r#"span[class^="banci-"]"#);
+// The title lists: `ul#newslist` (most), `div.bd_newslist` (半岛都市报).
+selector!(
+    TITLE_LISTS,
+    "ul#newslist li a[href], div.bd_newslist a[href]"
+);
+// Hotspots over the page image (半岛都市报, 潍坊晚报): the title in `neirong`, the article in
+// `href`, or in `alt` where the href is a script.
+selector!(HOTSPOTS, "div#mylink a.overlink");
+selector!(AREAS, "area[href]");
+selector!(ANCHORS, "a[href]");
+selector!(INDEX_BLOCKS, "div.linkto, div.listdaohang");
+selector!(INDEX_ARTICLES, "ul li a");
+selector!(SCAN, "img[usemap], div#mylink img");
+selector!(NEIRONG_PRETITLE, "div.neirong h3, div.duneirong h3");
+selector!(NEIRONG_TITLE, "div.neirong h2, div.duneirong h2");
+selector!(NEIRONG_SUBTITLE, "div.neirong h4, div.duneirong h4");
+selector!(ID_PRETITLE, "#suptitle");
+selector!(ID_TITLE, "#title");
+selector!(ID_SUBTITLE, "#subtitle");
+selector!(IMAGE_LISTS, "span#imagelist, div.imagelist, #imagelist");
+
+/// The body, in the order tried: `span#contenttext` (most), `div.contenttext` / `div#contenttext`
+/// (潍坊晚报, 生活日报, 天山建设报), `span#oldcontenttext` (法治日报), `div#ozoom` (半岛都市报).
+static BODIES: std::sync::LazyLock<[Selector; 4]> = std::sync::LazyLock::new(|| {
+    [
+        "span#contenttext, div#contenttext",
+        "div.contenttext",
+        "span#oldcontenttext",
+        "div#ozoom",
+    ]
+    .map(|css| Selector::parse(css).expect("valid selector"))
+});
+
+regex!(
+    PAGE_PATH,
+    r"(?i)/\d{8}/Page[A-Za-z]?\d+[A-Za-z]{1,2}\.html?$"
+);
+regex!(
+    INDEX_PATH,
+    r"(?i)/\d{8}/PageArticleIndex[A-Za-z]{1,2}\.html?$"
+);
+regex!(
+    ARTICLE_PATH,
+    r"(?i)/\d{8}/Articel([A-Za-z]?\d{2})\d{3}[A-Za-z]{1,2}\.html?$"
+);
+regex!(ISSUE_DIR, r"/\d{8}/");
+regex!(URL_DATE, r"/(\d{4})(\d{2})(\d{2})/");
+// `头版 [A01]`: 半岛都市报's labels end in the 版 number in brackets.
+regex!(
+    BRACKET_LABEL,
+    r"^(.*?)\s*[\[［]\s*([A-Za-z]*\d+)\s*[\]］]\s*$"
+);
+
+/// Which kind of document a URL names in this system: pages and the whole-issue index are
+/// pages, `Articel…` documents articles.
+pub fn matches_url(url: &Url) -> Option<DocKind> {
+    let path = url.path();
+    if PAGE_PATH.is_match(path) || INDEX_PATH.is_match(path) {
+        Some(DocKind::Page)
+    } else if ARTICLE_PATH.is_match(path) {
+        Some(DocKind::Article)
+    } else {
+        None
+    }
+}
+
+/// Recognises a document of this system by its markup: the `Articel` links every page and
+/// index has (a misspelling no other system shares), the page-list blocks of its variants, and
+/// the article body's `contenttext`, which marks an article.
+pub fn detect(html: &str) -> Option<DocKind> {
+    kind_by_markers(
+        html,
+        &[
+            "Articel",
+            "contenttext",
+            "banmianlist_box",
+            "listdaohang",
+            "PageArticleIndex",
+        ],
+        &["contenttext"],
+    )
+}
+
+fn date_of(url: &Url) -> Option<NaiveDate> {
+    crate::date::captured(&URL_DATE, url.path())
+}
+
+/// A 版 label in any of this system's spellings: `第01版：要闻`, `A01版：要闻`, `头版 [A01]`.
+fn split_label(text: &str) -> Label {
+    let text = clean(text);
+    match BRACKET_LABEL.captures(&text) {
+        Some(caps) => (non_empty(&caps[2]), non_empty(&caps[1])),
+        None => split_page_label(&text),
+    }
+}
+
+/// The issue's pages in list order, each once.
+fn page_list(doc: &Html, base: &Url) -> Vec<PageRef> {
+    let mut pages: Links<PageRef> = Links::new(MAX_PAGES_PER_ISSUE);
+    for link in doc.select(&PAGE_LINKS) {
+        let Some(url) = target(link, base) else {
+            continue;
+        };
+        let (page_no, page_name) = split_label(&element_text(link));
+        let page = PageRef {
+            page_no,
+            page_name,
+            url: url.clone(),
+        };
+        pages.insert(url, page);
+    }
+    pages.into_vec()
+}
+
+/// The label the document prints for its own 版.
+fn printed_label(doc: &Html) -> Label {
+    doc.select(&PRINTED_LABEL)
+        .map(|el| split_label(&element_text(el)))
+        .find(|(no, _)| no.is_some())
+        .unwrap_or((None, None))
+}
+
+/// `href` on the page at `base` as an article of the page's issue.
+fn issue_articel(base: &Url, href: &str) -> Option<String> {
+    let url = issue_article(base, href, &ISSUE_DIR)?;
+    let path = Url::parse(&url).ok()?.path().to_string();
+    ARTICLE_PATH.is_match(&path).then_some(url)
+}
+
+pub fn parse_page(html: &str, url: &Url) -> PageRecord {
+    let doc = Html::parse_document(html);
+    let pages = page_list(&doc, url);
+    let own_url = own_url(url);
+    if doc.select(&INDEX_BLOCKS).next().is_some() {
+        return index_record(&doc, url, own_url, pages);
+    }
+    let (page_no, page_name) = label::of_page(&pages, &own_url, || printed_label(&doc));
+    PageRecord {
+        date: date_of(url),
+        page_no,
+        page_name,
+        pages,
+        articles: page_articles(&doc, url),
+        image_url: first_src(doc.select(&SCAN), url),
+        pdf_url: first_href(doc.select(&ANCHORS), url, |href| {
+            href.trim().to_ascii_lowercase().ends_with(".pdf")
+        }),
+        prev_issue_url: issue_link(&doc, url, "上一期"),
+        next_issue_url: issue_link(&doc, url, "下一期"),
+        url: own_url,
+    }
+}
+
+/// The whole-issue index: every 版 and every article of the issue, in the index's order. It
+/// is no 版 of its own, so it has no label, scan or PDF (the PDFs it links are the 版's).
+fn index_record(doc: &Html, url: &Url, own_url: String, pages: Vec<PageRef>) -> PageRecord {
+    let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
+    for link in doc
+        .select(&INDEX_BLOCKS)
+        .flat_map(|block| block.select(&INDEX_ARTICLES))
+    {
+        // The article is in `daoxiang` (伊犁垦区报, 齐鲁晚报), `title` (生活日报) or `href`.
+        let article_url = ["daoxiang", "title", "href"]
+            .into_iter()
+            .filter_map(|attr| link.value().attr(attr))
+            .find_map(|href| issue_articel(url, href));
+        if let Some(article_url) = article_url {
+            push_article(&mut articles, article_url, non_empty(&element_text(link)));
+        }
+    }
+    PageRecord {
+        date: date_of(url),
+        page_no: None,
+        page_name: None,
+        pages,
+        articles: articles.into_vec(),
+        image_url: None,
+        pdf_url: None,
+        prev_issue_url: issue_link(doc, url, "上一期"),
+        next_issue_url: issue_link(doc, url, "下一期"),
+        url: own_url,
+    }
+}
+
+/// The 版's articles: the title lists first (their order is the paper's and they have the
+/// titles), then the hotspots over the page image, the image map, and any other link to an
+/// article of the issue.
+fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
+    let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
+    for anchor in doc.select(&TITLE_LISTS) {
+        push_link(&mut articles, url, anchor, non_empty(&element_text(anchor)));
+    }
+    for hotspot in doc.select(&HOTSPOTS) {
+        let title = hotspot.value().attr("neirong").and_then(non_empty);
+        let href = [hotspot.value().attr("href"), hotspot.value().attr("alt")]
+            .into_iter()
+            .flatten()
+            .find_map(|href| issue_articel(url, href));
+        if let Some(article_url) = href {
+            push_article(&mut articles, article_url, title);
+        }
+    }
+    for area in doc.select(&AREAS) {
+        push_link(&mut articles, url, area, None);
+    }
+    for anchor in doc.select(&ANCHORS) {
+        push_link(&mut articles, url, anchor, non_empty(&element_text(anchor)));
+    }
+    articles.into_vec()
+}
+
+fn push_link(
+    articles: &mut Links<ArticleRef>,
+    base: &Url,
+    link: ElementRef<'_>,
+    title: Option<String>,
+) {
+    if let Some(article_url) = link
+        .value()
+        .attr("href")
+        .and_then(|href| issue_articel(base, href))
+    {
+        push_article(articles, article_url, title);
+    }
+}
+
+pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
+    let doc = crate::html::article_document(html);
+    let props = crate::properties::Properties::read(html);
+    let first = |selectors: [&Selector; 2]| {
+        selectors
+            .into_iter()
+            .find_map(|selector| doc.select(selector).find_map(block_text))
+    };
+    let titles = Titles {
+        pretitle: first([&NEIRONG_PRETITLE, &ID_PRETITLE]),
+        title: first([&NEIRONG_TITLE, &ID_TITLE]),
+        subtitle: first([&NEIRONG_SUBTITLE, &ID_SUBTITLE]),
+    }
+    .or_metadata(&props, &doc);
+    let container = BODIES
+        .iter()
+        .find_map(|selector| doc.select(selector).next());
+    // No author field in this system: the byline is what the body prints.
+    let body = Body::with_byline(None, article::paragraphs(html, container));
+    let images = match doc.select(&IMAGE_LISTS).next().or(container) {
+        Some(root) => article::images(
+            root,
+            url,
+            |_, src| !src.to_ascii_lowercase().ends_with(".gif"),
+            article::table_caption,
+        ),
+        None => Vec::new(),
+    };
+    let label = article_label(&doc, url);
+    article::record(url, date_of(url), label, titles, body, images)
+}
+
+/// The 版 the article prints, else the number its URL carries (`Articel` + `A03` + …), named
+/// from the page list when the article repeats it.
+fn article_label(doc: &Html, url: &Url) -> Label {
+    let printed = printed_label(doc);
+    if printed.0.is_some() {
+        return printed;
+    }
+    let Some(page_no) = ARTICLE_PATH
+        .captures(url.path())
+        .map(|caps| caps[1].to_string())
+    else {
+        return printed;
+    };
+    let page_name = page_list(doc, url)
+        .into_iter()
+        .find(|page| page.page_no.as_deref() == Some(page_no.as_str()))
+        .and_then(|page| page.page_name);
+    (Some(page_no), page_name)
+}
