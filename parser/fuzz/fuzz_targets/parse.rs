@@ -10,7 +10,7 @@
 use epaper_common::messages::Record;
 use libfuzzer_sys::fuzz_target;
 
-const URLS: [&str; 9] = [
+const URLS: [&str; 16] = [
     "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm",
     "http://paper.example.cn/kjb/html/2023-03/22/content_1001.htm",
     "https://paper.example.cn/rmrb/pc/layout/202506/18/node_01.html",
@@ -20,6 +20,13 @@ const URLS: [&str; 9] = [
     "https://paper.example.cn/index.html",
     "file:///tmp/saved.html",
     "not a url",
+    "http://paper.example.cn/bjrb/mobile/2025/20250618/20250618_m.html?page=1",
+    "http://paper.example.cn/bjrb/mobile/2025/20250618/20250618_002/content_20250618_002_3.htm",
+    "http://paper.example.cn/fzrb/2025/20250618/20250618_plist.htm",
+    "http://paper.example.cn/fzrb/2025/20250618/20250618_002/20250618_002.html",
+    "http://paper.example.cn/fzrb/2025/20250618/20250618_002/20250618_002_3.htm",
+    "http://paper.example.cn/epaper/read.do?m=i&iid=6120&eid=41235&idate=2_2025-06-18",
+    "http://paper.example.cn/epaper/read.do?m=i&iid=6120&eid=41235&sid=512345&idate=2_2025-06-18",
 ];
 
 const CONTENT_TYPES: [Option<&str>; 6] = [

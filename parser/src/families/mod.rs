@@ -7,9 +7,11 @@
 //! `FAMILY`, listed in [`FAMILIES`]; ARCHITECTURE.md, "How to add a layout family", has the
 //! steps.
 
+pub mod bjrb;
 pub mod classic;
 pub mod founder_new;
 pub mod nbs;
+pub mod read_do;
 
 use epaper_common::messages::{ArticleRecord, DocKind, PageRecord};
 use regex::Regex;
@@ -33,7 +35,15 @@ pub struct Family {
 /// `node_N.htm` and `content_N.htm` also end the new layout's URLs (the nbs and new layout
 /// patterns never meet). By markup nbs comes first, as its `nbs.D110000` links are the most
 /// specific marker, and classic last, because `<!--enpcontent-->` is in every family's articles.
-pub static FAMILIES: [&Family; 3] = [&nbs::FAMILY, &founder_new::FAMILY, &classic::FAMILY];
+/// bjrbdzb and read.do have URLs of their own and markers no other family prints; they come
+/// before classic, whose `PagePicMap` image maps other systems copy.
+pub static FAMILIES: [&Family; 5] = [
+    &nbs::FAMILY,
+    &founder_new::FAMILY,
+    &bjrb::FAMILY,
+    &read_do::FAMILY,
+    &classic::FAMILY,
+];
 
 /// The family and kind of a document: by URL first, then by markup for documents saved under
 /// another name.

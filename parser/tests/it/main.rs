@@ -6,6 +6,7 @@
 //! 人民日报 and 光明日报 pages of the newer layouts), quirks included, but every piece of text in
 //! them is made up: the newspapers' text is theirs.
 
+mod bjrb;
 mod classic_article;
 mod classic_page;
 mod decoding;
@@ -13,6 +14,7 @@ mod detection;
 mod founder_new;
 mod hostile;
 mod nbs;
+mod read_do;
 mod real_pages;
 mod robustness;
 mod stage;
