@@ -32,6 +32,10 @@
 //! `None`. A 版 number of digits only is written two-digit everywhere (`第1版` and `_001` are
 //! both `01`), so a page and its articles agree.
 //!
+//! The publication days bjrbdzb lists (`period/YYYYMM/period.js`) are read by
+//! [`crate::calendar`], and its `paperindex.htm` (a script redirect to the latest issue) by
+//! nothing: the crawl builds each day's URL.
+//!
 //! Encoding: bjrbdzb declares gb2312 and serves UTF-8, which `decode` reads as UTF-8; plist
 //! serves GBK. Invariants: every URL in a record is absolute http(s) without fragment, and
 //! without query but bjrbdzb's `?page=K`; a page's articles are this family's article URLs on
@@ -444,39 +448,6 @@ fn leaf_paragraphs(body: ElementRef<'_>) -> Vec<String> {
         .filter(|p| p.select(&PARAGRAPHS).nth(1).is_none())
         .filter_map(|p| non_empty(&element_text(p)))
         .collect()
-}
-
-/// Most dates read from one `period.js`: a month lists at most 31, so a longer list is not a
-/// month's, and what is past this is not read.
-const MAX_PERIOD_DAYS: usize = 400;
-/// Most bytes of a `period.js` read: a month's list is under 400.
-const MAX_PERIOD_BYTES: usize = 64 * 1024;
-
-regex!(DATELIST, r"datelist\s*=\s*\[([^\]]*)\]");
-regex!(LISTED_DAY, r#"["'](\d{4})-?(\d{2})-?(\d{2})["']"#);
-
-/// The publication days bjrbdzb's `period/YYYYMM/period.js` lists (`var datelist=["20250617",
-/// "20250618"];`), in its order, each once; a day that is no calendar day is left out. The
-/// input is read up to 64 KiB and 400 days, so a hostile file costs no more than a real one.
-pub fn period_days(js: &str) -> Vec<NaiveDate> {
-    let mut end = js.len().min(MAX_PERIOD_BYTES);
-    while !js.is_char_boundary(end) {
-        end -= 1;
-    }
-    let Some(list) = DATELIST.captures(&js[..end]) else {
-        return Vec::new();
-    };
-    let mut days: Vec<NaiveDate> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for caps in LISTED_DAY.captures_iter(&list[1]).take(MAX_PERIOD_DAYS) {
-        let day = format!("{}-{}-{}", &caps[1], &caps[2], &caps[3]);
-        if let Ok(day) = day.parse::<NaiveDate>()
-            && seen.insert(day)
-        {
-            days.push(day);
-        }
-    }
-    days
 }
 
 #[cfg(test)]

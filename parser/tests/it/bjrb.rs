@@ -1,10 +1,11 @@
 //! 北京日报's bjrbdzb system and the plist papers: URLs, every 版 of the one issue document under
-//! its `?page=K` URL, the plist index and pages, both article templates, the UTF-8 pages that
-//! declare gb2312, and `period.js`. The fixtures copy the structure the public crawlers describe
-//! (`../shared/article-markers.md` section 5) with made-up text.
+//! its `?page=K` URL, the plist index and pages, both article templates, and the UTF-8 pages
+//! that declare gb2312 (`period.js` is read by `epaper_parser::calendar`). The fixtures copy the
+//! structure the public crawlers describe (`../shared/article-markers.md` section 5) with
+//! made-up text.
 
 use epaper_common::messages::{ArticleRecord, DocKind, Image, PageRecord};
-use epaper_parser::families::bjrb::{matches_url, period_days};
+use epaper_parser::families::bjrb::matches_url;
 use url::Url;
 
 use crate::support::{article, article_ref, date, gbk_with_crlf, page, page_ref};
@@ -316,43 +317,4 @@ fn the_plist_index_and_page_saved_under_another_name_are_read_by_their_markup() 
             (pages, articles)
         );
     }
-}
-
-#[test]
-fn period_js_gives_the_listed_days_once_each_in_order() {
-    let days = |js: &str| period_days(js);
-    assert_eq!(
-        days("var datelist=[\"20250617\",\"20250618\", '2025-06-20',\"20250618\",\"20250231\"];"),
-        vec![
-            date(2025, 6, 17).unwrap(),
-            date(2025, 6, 18).unwrap(),
-            date(2025, 6, 20).unwrap(),
-        ]
-    );
-    assert!(days("var other=[\"20250617\"];").is_empty());
-    assert!(days("var datelist=[\"2025061").is_empty());
-    assert!(days("").is_empty());
-}
-
-#[test]
-fn a_huge_period_js_is_read_only_up_to_its_bounds() {
-    let mut js = String::from("var datelist=[");
-    for n in 0..200_000u32 {
-        js.push_str(&format!("\"2025{:02}{:02}\",", 1 + n % 12, 1 + n % 28));
-    }
-    js.push_str("\"20250618\"];");
-    // Past 64 KiB the list is not closed: nothing is read, and nothing is slow.
-    let started = std::time::Instant::now();
-    assert!(period_days(&js).is_empty());
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
-    let first = date(2020, 1, 1).unwrap();
-    let listed: Vec<String> = (0..1_000u64)
-        .map(|n| format!("\"{}\"", (first + chrono::Days::new(n)).format("%Y%m%d")))
-        .collect();
-    let read = period_days(&format!("var datelist=[{}];", listed.join(",")));
-    assert_eq!(read.len(), 400, "at most 400 days are read");
-    assert_eq!(read[399], first + chrono::Days::new(399));
-    // A multi-byte character at the cut is no panic.
-    let wide = format!("{}{}", "日".repeat(30_000), js);
-    assert!(period_days(&wide).is_empty());
 }

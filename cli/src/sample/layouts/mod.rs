@@ -8,10 +8,12 @@
 //! generator's data for the fields the layout says it prints ([`Fields`]); the test at the end
 //! of this module checks that for every layout, and the end-to-end tests crawl one issue of each.
 
+mod bjrbdzb;
 mod classic;
 
 use super::generate::{Article, Issue, Page, Paper};
 
+pub use bjrbdzb::{Bjrbdzb, Plist};
 pub use classic::Classic;
 
 /// One e-paper system's URL scheme and markup.
@@ -86,7 +88,7 @@ impl Fields {
 }
 
 /// Every layout, the default (classic Founder, what `sample` crawls) first.
-pub static LAYOUTS: &[&dyn Layout] = &[&Classic];
+pub static LAYOUTS: &[&dyn Layout] = &[&Classic, &Bjrbdzb, &Plist];
 
 /// The layout `--layout` names.
 pub fn by_name(name: &str) -> Option<&'static dyn Layout> {
