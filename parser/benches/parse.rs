@@ -146,6 +146,31 @@ fn docs() -> Vec<Doc> {
         "https://paper.example.cn/bddsb/20240305/PageA01BC.htm",
         fixtures.join("paper_index/PageA01BC.htm"),
     );
+    add(
+        "article/fixture/bjrbdzb",
+        "http://paper.example.cn/bjrb/mobile/2025/20250618/20250618_002/content_20250618_002_3.htm",
+        fixtures.join("bjrb/content_20250618_002_3.htm"),
+    );
+    add(
+        "page/fixture/bjrbdzb_issue",
+        "http://paper.example.cn/bjrb/mobile/2025/20250618/20250618_m.html?page=1",
+        fixtures.join("bjrb/20250618_m.html"),
+    );
+    add(
+        "page/fixture/plist",
+        "http://paper.example.cn/fzrb/2025/20250618/20250618_002/20250618_002.html",
+        fixtures.join("bjrb/20250618_002.html"),
+    );
+    add(
+        "article/fixture/read_do",
+        "http://paper.example.cn/epaper/read.do?m=i&iid=6120&eid=41235&sid=512345&idate=2_2025-06-18",
+        fixtures.join("read_do/article.html"),
+    );
+    add(
+        "page/fixture/read_do",
+        "http://paper.example.cn/epaper/read.do?m=i&iid=6120&eid=41235&idate=2_2025-06-18",
+        fixtures.join("read_do/page.html"),
+    );
     docs
 }
 

@@ -45,6 +45,13 @@ seed 19 $fixtures/paper_index/PageA01BC.htm
 seed 19 $fixtures/paper_index/PageArticleIndexLB.htm
 seed 20 $fixtures/paper_index/Articel02003BC.htm
 seed 20 $fixtures/paper_index/ArticelA03002JQ.htm
+seed 21 $fixtures/bjrb/20250618_m.html
+seed 22 $fixtures/bjrb/content_20250618_002_3.htm
+seed 23 $fixtures/bjrb/20250618_plist.htm
+seed 24 $fixtures/bjrb/20250618_002.html
+seed 25 $fixtures/bjrb/20250618_002_3.htm
+seed 26 $fixtures/read_do/page.html
+seed 27 $fixtures/read_do/article.html
 # The hostile fixtures, their `EVIL` links written as an obfuscated `javascript:`.
 hostile() { # url-index file
     { printf "\\$(printf %03o "$1")\\000"; sed 's|EVIL|java\&#9;script:alert(1)//|g' "$2"; } \
@@ -68,8 +75,14 @@ hostile 16 $fixtures/hostile/content_1202.html
 hostile 18 $fixtures/hostile/content_3001.html
 hostile 19 $fixtures/hostile/Page01TB.htm
 hostile 20 $fixtures/hostile/Articel01001TB.htm
+hostile 21 $fixtures/hostile/20250618_m.html
+hostile 22 $fixtures/hostile/content_20250618_001_1.htm
+hostile 24 $fixtures/hostile/20250618_002.html
+hostile 26 $fixtures/hostile/read_do_page.html
+hostile 27 $fixtures/hostile/read_do_article.html
 # The same documents under a URL of no family, where the markup alone decides.
 for f in $fixtures/founder_new/* $fixtures/nbs/*; do seed 6 "$f"; done
 for f in $fixtures/shtml/* $fixtures/bmml/* $fixtures/qpaper/*; do seed 6 "$f"; done
 for f in $fixtures/classic/* $fixtures/paper_index/*; do seed 6 "$f"; done
+for f in $fixtures/bjrb/* $fixtures/read_do/*; do seed 6 "$f"; done
 ls corpus/parse | wc -l

@@ -89,6 +89,17 @@ pub fn find(paragraphs: &[String]) -> Option<Byline> {
         })
 }
 
+/// The names of a line that is only a byline (`本报记者 王明 李华`, `作者：王明`) or only names
+/// (`王明 李华`): for layouts that print the byline in an element of its own, which may also
+/// hold a source (`来源：…`), which is no byline.
+pub fn of_line(line: &str) -> Option<String> {
+    let line = crate::text::clean(line);
+    STANDALONE
+        .captures(&line)
+        .and_then(|caps| names(&caps[1]))
+        .or_else(|| names(&line))
+}
+
 /// Fills `author` from the body when it is empty, and takes a byline paragraph out of the body
 /// either way.
 pub fn apply(author: &mut Option<String>, paragraphs: &mut Vec<String>) {
@@ -197,6 +208,17 @@ mod tests {
             assert_eq!(author, None, "{first}");
             assert_eq!(body.len(), 2, "{first}");
         }
+    }
+
+    #[test]
+    fn a_byline_line_gives_its_names_and_a_source_line_none() {
+        assert_eq!(
+            of_line(" 本报记者 林晓雨 周北辰 ").as_deref(),
+            Some("林晓雨 周北辰")
+        );
+        assert_eq!(of_line("林晓雨").as_deref(), Some("林晓雨"));
+        assert_eq!(of_line("来源：北京日报客户端"), None);
+        assert_eq!(of_line(""), None);
     }
 
     #[test]

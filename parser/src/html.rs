@@ -94,17 +94,109 @@ fn without_inert(html: &str) -> String {
 /// lowercases the scheme, and the HTML parser has already decoded entities (`&#x6A;avascript:`).
 /// `#` links and the JS-only 上一期/下一期 of some layouts resolve to nothing.
 pub fn absolute(base: &Url, href: &str) -> Option<String> {
+    let mut url = resolve(base, href)?;
+    url.set_query(None);
+    url.set_fragment(None);
+    Some(url.to_string())
+}
+
+/// `href` resolved against `base` when the result is an `http` or `https` URL, query and
+/// fragment as written: the half of [`absolute`] that [`NamingQuery`] shares.
+fn resolve(base: &Url, href: &str) -> Option<Url> {
     let href = href.trim();
     if href.is_empty() || href.starts_with('#') {
         return None;
     }
-    let mut url = base.join(href).ok()?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return None;
+    let url = base.join(href).ok()?;
+    matches!(url.scheme(), "http" | "https").then_some(url)
+}
+
+/// The query parameters that name a document in a system whose documents are named by their
+/// query (`read.do?m=i&iid=…&idate=…`), and the one way a record's URL keeps any: every other
+/// URL goes through [`absolute`], which drops the whole query, so a family keeps parameters
+/// only by calling these methods with its own list, never by accident.
+///
+/// What is kept: the listed parameters, each once (its first value), in the list's order (two
+/// links that order them differently name one document, and the archive keys by URL), each
+/// value at most 64 ASCII letters, digits, `_`, `-` or `.` (an id or a date; anything else
+/// names nothing in such a system, and a query must not carry a session, a credential or
+/// markup into the archive); the fragment never. A URL left without a parameter has no `?`.
+#[derive(Debug)]
+pub struct NamingQuery {
+    params: &'static [&'static str],
+}
+
+impl NamingQuery {
+    pub const fn new(params: &'static [&'static str]) -> NamingQuery {
+        NamingQuery { params }
     }
-    url.set_query(None);
-    url.set_fragment(None);
-    Some(url.to_string())
+
+    /// `href` resolved against `base` as [`absolute`] does, with the naming parameters kept.
+    pub fn absolute(&self, base: &Url, href: &str) -> Option<String> {
+        let mut url = resolve(base, href)?;
+        let kept = self.kept(&url);
+        url.set_query((!kept.is_empty()).then_some(kept.as_str()));
+        url.set_fragment(None);
+        Some(url.to_string())
+    }
+
+    /// Where `link`'s `href` points, by [`NamingQuery::absolute`].
+    pub fn target(&self, link: ElementRef<'_>, base: &Url) -> Option<String> {
+        link.value()
+            .attr("href")
+            .and_then(|href| self.absolute(base, href))
+    }
+
+    /// The document's own URL as a record carries it (see [`own_url`]).
+    pub fn own_url(&self, url: &Url) -> String {
+        self.absolute(url, url.as_str())
+            .unwrap_or_else(|| url.to_string())
+    }
+
+    /// The value `url` gives the naming parameter `name`, if it keeps one.
+    pub fn value(&self, url: &Url, name: &str) -> Option<String> {
+        self.named(url)
+            .into_iter()
+            .find_map(|(key, value)| (key == name).then_some(value))
+    }
+
+    /// The kept parameters of `url`, in the list's order.
+    fn named(&self, url: &Url) -> Vec<(&'static str, String)> {
+        let mut found: Vec<Option<String>> = vec![None; self.params.len()];
+        let mut seen = vec![false; self.params.len()];
+        // One pass over the query, however long: a hostile link may carry megabytes of it.
+        for (key, value) in url.query_pairs() {
+            let Some(at) = self.params.iter().position(|name| *name == key) else {
+                continue;
+            };
+            if !std::mem::replace(&mut seen[at], true) && is_name(&value) {
+                found[at] = Some(value.into_owned());
+            }
+        }
+        self.params
+            .iter()
+            .zip(found)
+            .filter_map(|(name, value)| Some((*name, value?)))
+            .collect()
+    }
+
+    fn kept(&self, url: &Url) -> String {
+        let pairs: Vec<String> = self
+            .named(url)
+            .into_iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        pairs.join("&")
+    }
+}
+
+/// A query value that can name a document: an id or a date, nothing that needs escaping.
+fn is_name(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
 }
 
 /// Where `link`'s `href` points, by [`absolute`].
@@ -352,6 +444,38 @@ mod tests {
         );
         let file_base = Url::parse("file:///tmp/saved.html").unwrap();
         assert_eq!(absolute(&file_base, "content_2.htm"), None);
+    }
+
+    #[test]
+    fn a_naming_query_keeps_only_its_parameters_in_its_order_and_never_the_fragment() {
+        const NAMES: NamingQuery = NamingQuery::new(&["m", "iid", "sid", "idate"]);
+        let base = Url::parse("http://paper.example.cn/epaper/read.do?m=i&iid=7").unwrap();
+        let kept = |href: &str| NAMES.absolute(&base, href);
+        assert_eq!(
+            kept("read.do?idate=2_2024-03-04&sid=9&token=secret&m=i&iid=7&m=x#top").as_deref(),
+            Some("http://paper.example.cn/epaper/read.do?m=i&iid=7&sid=9&idate=2_2024-03-04")
+        );
+        // A value that is no id (markup, a second `?`, percent escapes) names nothing.
+        assert_eq!(
+            kept("read.do?m=i&iid=%3Cb%3E&sid=1?2&idate=").as_deref(),
+            Some("http://paper.example.cn/epaper/read.do?m=i")
+        );
+        assert_eq!(
+            kept("read.do?x=1").as_deref(),
+            Some("http://paper.example.cn/epaper/read.do")
+        );
+        assert_eq!(kept("javascript:alert(1)//?m=i"), None);
+        assert_eq!(
+            NAMES.own_url(&base),
+            "http://paper.example.cn/epaper/read.do?m=i&iid=7"
+        );
+        assert_eq!(NAMES.value(&base, "iid").as_deref(), Some("7"));
+        assert_eq!(NAMES.value(&base, "sid"), None);
+        // Everything else still drops the whole query.
+        assert_eq!(
+            absolute(&base, "read.do?m=i&iid=7").as_deref(),
+            Some("http://paper.example.cn/epaper/read.do")
+        );
     }
 
     #[test]

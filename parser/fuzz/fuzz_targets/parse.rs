@@ -10,7 +10,7 @@
 use epaper_common::messages::Record;
 use libfuzzer_sys::fuzz_target;
 
-const URLS: [&str; 21] = [
+const URLS: [&str; 28] = [
     "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm",
     "http://paper.example.cn/kjb/html/2023-03/22/content_1001.htm",
     "https://paper.example.cn/rmrb/pc/layout/202506/18/node_01.html",
@@ -32,6 +32,13 @@ const URLS: [&str; 21] = [
     "https://paper.example.cn/hbrb/pad/content/202506/18/content_3001.html",
     "http://paper.example.cn/dzrb/content/20240305/Page01TB.htm",
     "http://paper.example.cn/dzrb/content/20240305/Articel02003TB.htm",
+    "http://paper.example.cn/bjrb/mobile/2025/20250618/20250618_m.html?page=1",
+    "http://paper.example.cn/bjrb/mobile/2025/20250618/20250618_002/content_20250618_002_3.htm",
+    "http://paper.example.cn/fzrb/2025/20250618/20250618_plist.htm",
+    "http://paper.example.cn/fzrb/2025/20250618/20250618_002/20250618_002.html",
+    "http://paper.example.cn/fzrb/2025/20250618/20250618_002/20250618_002_3.htm",
+    "http://paper.example.cn/epaper/read.do?m=i&iid=6120&eid=41235&idate=2_2025-06-18",
+    "http://paper.example.cn/epaper/read.do?m=i&iid=6120&eid=41235&sid=512345&idate=2_2025-06-18",
 ];
 
 const CONTENT_TYPES: [Option<&str>; 6] = [

@@ -7,12 +7,14 @@
 //! `FAMILY`, listed in [`FAMILIES`]; ARCHITECTURE.md, "How to add a layout family", has the
 //! steps.
 
+pub mod bjrb;
 pub mod bmml;
 pub mod classic;
 pub mod founder_new;
 pub mod nbs;
 pub mod paper_index;
 pub mod qpaper;
+pub mod read_do;
 pub mod shtml;
 
 use epaper_common::messages::{ArticleRecord, DocKind, PageRecord};
@@ -40,9 +42,13 @@ pub struct Family {
 /// (半岛都市报's PaperIndex articles too).
 /// bmml's `YYYYMMDD/html/content_N.htm` articles end in classic's pattern too, so bmml comes
 /// before classic; its markers never name classic's `bmdh` skin (`table#bmdhTable`).
-pub static FAMILIES: [&Family; 7] = [
+/// bjrbdzb and read.do have URLs of their own and markers no other family prints; they come
+/// before classic, whose `PagePicMap` image maps other systems copy.
+pub static FAMILIES: [&Family; 9] = [
     &nbs::FAMILY,
     &founder_new::FAMILY,
+    &bjrb::FAMILY,
+    &read_do::FAMILY,
     &shtml::FAMILY,
     &bmml::FAMILY,
     &qpaper::FAMILY,

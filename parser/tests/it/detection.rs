@@ -24,7 +24,7 @@ fn an_error_page_served_at_an_article_url_is_an_error_not_an_empty_article() {
 #[test]
 fn parse_dispatches_every_family_by_url_and_by_markup() {
     use epaper_common::messages::Record;
-    let cases: [(&str, &str, bool); 12] = [
+    let cases: [(&str, &str, bool); 17] = [
         (
             "http://paper.example.cn/rmrb/html/2018-03/06/nbs.D110000renmrb_02.htm",
             include_str!("../fixtures/nbs/nbs.D110000renmrb_02.htm"),
@@ -83,6 +83,31 @@ fn parse_dispatches_every_family_by_url_and_by_markup() {
         (
             "http://paper.example.cn/wfwb/content/20240305/ArticelA03002JQ.htm",
             include_str!("../fixtures/paper_index/ArticelA03002JQ.htm"),
+            false,
+        ),
+        (
+            "http://paper.example.cn/bjrb/mobile/2025/20250618/20250618_m.html",
+            include_str!("../fixtures/bjrb/20250618_m.html"),
+            true,
+        ),
+        (
+            "http://paper.example.cn/bjrb/mobile/2025/20250618/20250618_002/content_20250618_002_3.htm",
+            include_str!("../fixtures/bjrb/content_20250618_002_3.htm"),
+            false,
+        ),
+        (
+            "http://paper.example.cn/fzrb/2025/20250618/20250618_002/20250618_002_3.htm",
+            include_str!("../fixtures/bjrb/20250618_002_3.htm"),
+            false,
+        ),
+        (
+            "http://paper.example.cn/epaper/read.do?m=i&iid=6120&eid=41235&idate=2_2025-06-18",
+            include_str!("../fixtures/read_do/page.html"),
+            true,
+        ),
+        (
+            "http://paper.example.cn/epaper/read.do?m=i&iid=6120&eid=41235&sid=512345&idate=2_2025-06-18",
+            include_str!("../fixtures/read_do/article.html"),
             false,
         ),
     ];

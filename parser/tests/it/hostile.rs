@@ -213,6 +213,34 @@ fn hostile_links_never_reach_a_paper_index_page_or_article() {
     );
 }
 
+#[test]
+fn hostile_links_never_reach_a_bjrbdzb_or_plist_page_or_article() {
+    page_keeps_only_real_links(
+        "20250618_m.html",
+        "http://paper.example.cn/bjrb/mobile/2025/20250618/20250618_m.html",
+    );
+    article_keeps_only_real_images(
+        "content_20250618_001_1.htm",
+        "http://paper.example.cn/bjrb/mobile/2025/20250618/20250618_001/content_20250618_001_1.htm",
+    );
+    page_keeps_only_real_links(
+        "20250618_002.html",
+        "http://paper.example.cn/fzrb/2025/20250618/20250618_002/20250618_002.html",
+    );
+}
+
+#[test]
+fn hostile_links_never_reach_a_read_do_page_or_article() {
+    page_keeps_only_real_links(
+        "read_do_page.html",
+        "http://paper.example.cn/epaper/read.do?m=i&iid=6120&eid=41235&idate=2_2025-06-18",
+    );
+    article_keeps_only_real_images(
+        "read_do_article.html",
+        "http://paper.example.cn/epaper/read.do?m=i&iid=6120&eid=41235&sid=512345&idate=2_2025-06-18",
+    );
+}
+
 /// A page of `n` links per kind: `article(i)` and `page(i)` write one link each, pages
 /// first, so the article list is filled from links that come after a long page list.
 pub(crate) fn many_links(
@@ -322,7 +350,47 @@ pub(crate) fn link_flood(n: usize) -> Vec<(&'static str, String)> {
                 |i| format!("<a href=Articel{i:05}TB.htm>t{i}</a>"),
             ),
         ),
+        (
+            "http://paper.example.cn/bjrb/mobile/2025/20250618/20250618_m.html",
+            bjrb_flood(n),
+        ),
+        (
+            "http://paper.example.cn/fzrb/2025/20250618/20250618_002/20250618_002.html",
+            many_links(
+                n,
+                2 * n,
+                |i| format!("<div class=bancititle><a href=../x_{i}/x.html>{i}</a></div>"),
+                |i| format!("<map><area href=20250618_002_{i}.htm title=t{i}></map>"),
+            ),
+        ),
+        (
+            "http://paper.example.cn/epaper/read.do?m=i&iid=1&eid=2&idate=2_2025-06-18",
+            many_links(
+                n,
+                2 * n,
+                |i| format!("<span class=listTitleL><a href=read.do?iid=1&eid={i}>{i}</a></span>"),
+                |i| format!("<div id=link><a href=read.do?iid=1&sid={i}>t{i}</a></div>"),
+            ),
+        ),
     ]
+}
+
+/// bjrbdzb's issue document with `2n` articles in its first 版, then `n` more 版.
+fn bjrb_flood(n: usize) -> String {
+    let mut html = String::from("<html><body><div class=nav-items><ul class=nav-list-group>");
+    for i in 0..2 * n {
+        html.push_str(&format!(
+            "<li><a data-href=20250618_001/content_20250618_001_{i}.htm>t{i}</a>"
+        ));
+    }
+    html.push_str("</ul></div>");
+    for i in 0..n {
+        html.push_str(&format!(
+            "<div class=nav-items><div class=nav-panel-heading>第{i}版</div></div>"
+        ));
+    }
+    html.push_str("</body></html>");
+    html
 }
 
 fn timed_page(url: &str, html: &str) -> (Duration, PageRecord) {

@@ -6,6 +6,7 @@
 //! 人民日报 and 光明日报 pages of the newer layouts), quirks included, but every piece of text in
 //! them is made up: the newspapers' text is theirs.
 
+mod bjrb;
 mod bmml;
 mod classic_article;
 mod classic_page;
@@ -19,6 +20,7 @@ mod hostile;
 mod nbs;
 mod paper_index;
 mod qpaper;
+mod read_do;
 mod real_pages;
 mod robustness;
 mod shtml;

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use crate::classic_article::plain_article;
 use crate::support::{gbk_with_crlf, utf8_with_bom_and_crlf};
 
-const URLS: [&str; 20] = [
+const URLS: [&str; 27] = [
     "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm",
     "http://paper.example.cn/kjb/html/2023-03/22/content_1001.htm",
     "https://paper.example.cn/rmrb/pc/layout/202506/18/node_01.html",
@@ -29,10 +29,17 @@ const URLS: [&str; 20] = [
     "https://paper.example.cn/hbrb/pad/content/202506/18/content_3001.html",
     "http://paper.example.cn/dzrb/content/20240305/Page01TB.htm",
     "http://paper.example.cn/dzrb/content/20240305/Articel02003TB.htm",
+    "http://paper.example.cn/bjrb/mobile/2025/20250618/20250618_m.html?page=1",
+    "http://paper.example.cn/bjrb/mobile/2025/20250618/20250618_002/content_20250618_002_3.htm",
+    "http://paper.example.cn/fzrb/2025/20250618/20250618_plist.htm",
+    "http://paper.example.cn/fzrb/2025/20250618/20250618_002/20250618_002.html",
+    "http://paper.example.cn/fzrb/2025/20250618/20250618_002/20250618_002_3.htm",
+    "http://paper.example.cn/epaper/read.do?m=i&iid=6120&eid=41235&idate=2_2025-06-18",
+    "http://paper.example.cn/epaper/read.do?m=i&iid=6120&eid=41235&sid=512345&idate=2_2025-06-18",
 ];
 
 /// Pieces of the markup the parsers look for, so random documents reach their code paths.
-const TOKENS: [&str; 62] = [
+const TOKENS: [&str; 69] = [
     "<p>",
     "</p>",
     "<P>",
@@ -95,6 +102,13 @@ const TOKENS: [&str; 62] = [
     "<span id=contenttext>",
     "<div class=neirong><h2>",
     "<table class=wz><tr valign=top><td>",
+    "<div class=nav-items><div class=nav-panel-heading pdf_href=../20250618_001/a.pdf>",
+    "<a data-href=./20250618_001/content_20250618_001_1.htm#page0>",
+    "<div class=bancititle><a href=./20250618_001/20250618_001.html>",
+    "<area href=../20250618_002/20250618_002_1.htm title=标题>",
+    "<div id=zhenwenzone><div align=center><p><img src=a.jpg>",
+    "<span class=listTitleL><a href=read.do?m=i&iid=1&eid=2&idate=2_2025-06-18>",
+    "<div id=link><a href=read.do?m=i&iid=1&sid=3&idate=2_2025-06-18 title=题>",
 ];
 
 fn documents() -> Vec<(String, Vec<u8>)> {
@@ -132,6 +146,13 @@ fn documents() -> Vec<(String, Vec<u8>)> {
         (URLS[19], "paper_index/ArticelA03002JQ.htm"),
         (URLS[0], "classic/bmdh_node_2.htm"),
         (URLS[1], "classic/wz_content_20321.htm"),
+        (URLS[20], "bjrb/20250618_m.html"),
+        (URLS[21], "bjrb/content_20250618_002_3.htm"),
+        (URLS[22], "bjrb/20250618_plist.htm"),
+        (URLS[23], "bjrb/20250618_002.html"),
+        (URLS[24], "bjrb/20250618_002_3.htm"),
+        (URLS[25], "read_do/page.html"),
+        (URLS[26], "read_do/article.html"),
     ] {
         docs.push((url.into(), std::fs::read(fixtures.join(file)).unwrap()));
     }
@@ -200,6 +221,13 @@ fn mutate(bytes: &mut Vec<u8>, mutation: &Mutation) {
     }
 }
 
+/// No fragment, and no query but the ones that name a document: read.do's, and bjrbdzb's
+/// `?page=K` 版 of its issue document.
+fn only_naming_queries(url: &str) -> bool {
+    !url.contains('#')
+        && (!url.contains('?') || url.contains("/read.do?") || url.contains("_m.html?page="))
+}
+
 /// The contract's invariants on whatever record comes out.
 fn check(url: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
     match epaper_parser::parse(url, bytes, None) {
@@ -207,12 +235,27 @@ fn check(url: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
         Ok(Record::Page(page)) => {
             let mut urls: Vec<&str> = page.articles.iter().map(|a| a.url.as_str()).collect();
             prop_assert!(urls.iter().all(|u| !u.contains("?div=")), "{urls:?}");
+            let listed = page
+                .pages
+                .iter()
+                .map(|p| p.url.as_str())
+                .chain(urls.iter().copied());
+            let single = [
+                &page.image_url,
+                &page.pdf_url,
+                &page.prev_issue_url,
+                &page.next_issue_url,
+            ];
+            let mut links = listed.chain(single.into_iter().flatten().map(String::as_str));
+            prop_assert!(links.all(only_naming_queries), "{page:?}");
             urls.sort();
             let before = urls.len();
             urls.dedup();
             prop_assert_eq!(before, urls.len(), "an article listed twice");
         }
         Ok(Record::Article(article)) => {
+            let images = article.images.iter().map(|i| i.url.as_str());
+            prop_assert!(images.into_iter().all(only_naming_queries), "{article:?}");
             for p in &article.paragraphs {
                 prop_assert!(!p.is_empty() && p.trim() == p, "{p:?}");
             }

@@ -8,6 +8,7 @@
 //! generator's data for the fields the layout says it prints ([`Fields`]); the test at the end
 //! of this module checks that for every layout, and the end-to-end tests crawl one issue of each.
 
+mod bjrbdzb;
 mod bmml;
 mod classic;
 mod classic_skins;
@@ -18,6 +19,7 @@ mod shtml;
 
 use super::generate::{Article, Issue, Page, Paper};
 
+pub use bjrbdzb::{Bjrbdzb, Plist};
 pub use bmml::Bmml;
 pub use classic::Classic;
 pub use classic_skins::{Bmdh, Catalogue, Ednav};
@@ -112,6 +114,8 @@ pub static LAYOUTS: &[&dyn Layout] = &[
     &Catalogue,
     &Ednav,
     &PaperIndex,
+    &Bjrbdzb,
+    &Plist,
 ];
 
 /// The layout `--layout` names.
