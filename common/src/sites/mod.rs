@@ -304,7 +304,6 @@ mod tests {
             "sample",
             "gongyishibao",
             "rmrb",
-            "rmrb-nbs",
             "gmrb",
             "kjrb",
             "hnsb",
