@@ -13,6 +13,7 @@ mod detection;
 mod founder_new;
 mod hostile;
 mod nbs;
+mod profiles;
 mod real_pages;
 mod robustness;
 mod stage;
