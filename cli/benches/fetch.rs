@@ -41,10 +41,15 @@ fn fetch(c: &mut Criterion) {
         ..Shape::default()
     };
     let base_url = runtime.block_on(async {
-        let (base_url, server) =
-            sample::bind_shaped(([127, 0, 0, 1], 0).into(), 1, shape, Faults::None)
-                .await
-                .expect("binds the sample site");
+        let (base_url, server) = sample::bind_shaped(
+            ([127, 0, 0, 1], 0).into(),
+            1,
+            shape,
+            Faults::None,
+            &sample::layouts::Classic,
+        )
+        .await
+        .expect("binds the sample site");
         tokio::spawn(server);
         base_url
     });

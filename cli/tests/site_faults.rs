@@ -350,10 +350,15 @@ async fn following_issue_links_skips_the_days_without_an_issue() {
         every_days: 3,
         ..generate::Shape::default()
     };
-    let (base_url, server) =
-        sample::bind_shaped(([127, 0, 0, 1], 0).into(), 3, shape, Faults::None)
-            .await
-            .unwrap();
+    let (base_url, server) = sample::bind_shaped(
+        ([127, 0, 0, 1], 0).into(),
+        3,
+        shape,
+        Faults::None,
+        &sample::layouts::Classic,
+    )
+    .await
+    .unwrap();
     tokio::spawn(server);
     let paper = generate::paper_shaped(3, shape);
     let dates: Vec<NaiveDate> = paper.issues.iter().map(|i| i.date).collect();

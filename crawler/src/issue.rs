@@ -33,6 +33,8 @@ pub(crate) struct IssueCrawl<'a, O> {
     /// The entry URL, as the profile builds it for the issue's date.
     entry: String,
     fetcher: Fetcher,
+    /// The papers' lists of publication days, shared by every crawl of the stage.
+    calendars: &'a crate::calendar::Calendars,
     out: &'a O,
     found: Inventory,
 }
@@ -108,6 +110,7 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
             profile,
             entry,
             fetcher,
+            calendars: &stage.calendars,
             out,
         })
     }
@@ -134,6 +137,11 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
 
     /// The entry page and its links; `None` when the paper has no issue on this date.
     async fn entry(&self) -> Result<Option<(Arc<Fetched>, PageLinks)>, StageError> {
+        if self.listed().await == Some(false) {
+            tracing::info!(site = %self.issue.site, issue_date = %self.issue.date,
+                "not in the paper's list of publication days: no issue on this date");
+            return Ok(None);
+        }
         let doc = match self.fetcher.fetch(&self.entry).await {
             Ok(doc) => Arc::new(doc),
             Err(FetchError::NotFound { .. }) => {
@@ -161,6 +169,18 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
                 self.entry
             ))),
         }
+    }
+
+    /// Whether the paper's list of publication days names the issue's date; `None` when the
+    /// paper keeps no such list or it could not be read.
+    async fn listed(&self) -> Option<bool> {
+        let url = self
+            .profile
+            .publication_days_url(self.issue.base_url.as_deref(), self.issue.date)
+            .ok()??;
+        self.calendars
+            .lists(&url, self.issue.date, &self.fetcher)
+            .await
     }
 
     /// Every page of the page list, sent in issue order, each page's articles and media

@@ -18,6 +18,7 @@
 //!   `base_url` is taken only for a profile without one (`Profile::entry_url`).
 
 pub mod address;
+mod calendar;
 pub mod fetch;
 mod issue;
 mod media;
@@ -42,6 +43,7 @@ pub struct CrawlStage {
     lookup: Arc<dyn Lookup>,
     sites: sites::Sites,
     extra_profiles: Vec<sites::Profile>,
+    calendars: Arc<calendar::Calendars>,
 }
 
 impl CrawlStage {
@@ -53,6 +55,7 @@ impl CrawlStage {
             lookup: Arc::new(SystemLookup),
             sites: sites::Sites::bundled(),
             extra_profiles: Vec::new(),
+            calendars: Arc::default(),
         }
     }
 

@@ -9,6 +9,7 @@ mod macros;
 
 pub mod article;
 pub mod byline;
+pub mod calendar;
 pub mod date;
 pub mod decode;
 pub mod families;

@@ -25,6 +25,20 @@ pub struct Args {
     every_days: u64,
     #[arg(long, value_enum, default_value = "none")]
     faults: Faults,
+    /// The e-paper system to serve the paper in: `founder-classic` (crawled by the `sample`
+    /// profile), or `FAMILY/SKIN` of another (`/manifest.json` names its test profile).
+    #[arg(long, default_value = "founder-classic", value_parser = layout_name)]
+    layout: String,
+}
+
+fn layout_name(name: &str) -> Result<String, String> {
+    match sample::layouts::by_name(name) {
+        Some(layout) => Ok(layout.name().to_string()),
+        None => Err(format!(
+            "no layout {name:?}; the sample site renders {}",
+            sample::layouts::names().join(", ")
+        )),
+    }
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -34,15 +48,16 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         articles: args.articles,
         every_days: args.every_days,
     };
-    let (base_url, server) = sample::bind_shaped(addr, n_issues, shape, faults)
+    let layout = sample::layouts::by_name(&args.layout).expect("checked by clap");
+    let (base_url, server) = sample::bind_shaped(addr, n_issues, shape, faults, layout)
         .await
-        .with_context(|| format!("binding {addr}"))?;
+        .with_context(|| format!("serving the sample site on {addr}"))?;
     {
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "{base_url}")?;
         stdout.flush()?;
     }
-    tracing::info!(%base_url, n_issues, ?faults, "sample site serving");
+    tracing::info!(%base_url, n_issues, ?faults, layout = layout.name(), profile = layout.profile(), "sample site serving");
     server.await?;
     Ok(())
 }

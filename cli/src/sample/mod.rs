@@ -19,6 +19,7 @@
 //! `/not-modified-responses`.
 
 pub mod generate;
+pub mod layouts;
 pub mod render;
 
 use std::collections::HashMap;
@@ -31,6 +32,7 @@ use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, Uri, header};
 use serde::Serialize;
 
 pub use generate::{Paper, Shape, paper, paper_shaped};
+pub use layouts::Layout;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Faults {
@@ -113,6 +115,9 @@ struct ManifestIssue {
 
 #[derive(Serialize)]
 struct Manifest {
+    /// The system the site renders (`--layout`) and the bundled profile that crawls it.
+    layout: &'static str,
+    profile: &'static str,
     issues: Vec<ManifestIssue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     permanent: Option<ManifestPermanent>,
@@ -121,20 +126,33 @@ struct Manifest {
 impl Site {
     /// Renders every document of the paper up front; `base_url` ends with `/`.
     pub fn new(paper: &Paper, base_url: String, faults: Faults) -> Site {
-        Site::with_offsite(paper, base_url, faults, "http://127.0.0.2:9/".to_string())
+        let offsite = "http://127.0.0.2:9/".to_string();
+        Site::with_offsite(paper, base_url, faults, offsite, &layouts::Classic)
     }
 
-    /// [`Site::new`]; an off-site redirect (`--faults permanent`) goes to `offsite_base_url`.
+    /// [`Site::new`] in `layout`; an off-site redirect (`--faults permanent`, classic layout
+    /// only) goes to `offsite_base_url`.
     pub fn with_offsite(
         paper: &Paper,
         base_url: String,
         faults: Faults,
         offsite_base_url: String,
+        layout: &dyn Layout,
     ) -> Site {
         let mut resources = HashMap::new();
         let mut manifest = Manifest {
+            layout: layout.name(),
+            profile: layout.profile(),
             issues: (0..paper.issues.len())
-                .map(|issue_idx| render_issue(paper, issue_idx, &base_url, &mut resources))
+                .map(|issue_idx| {
+                    let at = layouts::At {
+                        paper,
+                        issue_idx,
+                        page_idx: 0,
+                        layout,
+                    };
+                    render_issue(&at, &base_url, &mut resources)
+                })
                 .collect(),
             permanent: None,
         };
@@ -306,45 +324,55 @@ impl Site {
     }
 }
 
-/// Renders issue `issue_idx` of `paper` into `resources` (pages, scans, PDFs, articles and
-/// their images) and returns what the manifest says of it.
+/// Renders the issue `at` names into `resources` (pages, scans, PDFs, articles and their
+/// images, and what else its layout serves) and returns what the manifest says of it.
 fn render_issue(
-    paper: &Paper,
-    issue_idx: usize,
+    at: &layouts::At<'_>,
     base_url: &str,
     resources: &mut HashMap<String, Resource>,
 ) -> ManifestIssue {
-    let issue = &paper.issues[issue_idx];
+    let (issue, layout) = (at.issue(), at.layout);
     let mut add = |path: String, content_type: &'static str, body: Vec<u8>| {
         resources.insert(path, Resource { content_type, body });
     };
+    for extra in layout.extras(at) {
+        add(extra.path, extra.content_type, extra.body);
+    }
+    let absolute = |path: String| format!("{base_url}{path}");
     let mut pages = Vec::new();
     for (page_idx, page) in issue.pages.iter().enumerate() {
-        let page_html = render::page_html(paper, issue_idx, page_idx).into_bytes();
-        add(issue.page_url(page), HTML, page_html);
-        let seed = (issue_idx * 100 + page_idx + 1) as u64;
-        add(issue.scan_url(page), "image/png", render::png(seed));
+        let at = at.at_page(page_idx);
+        add(at.page_path(page), HTML, layout.page_html(&at).into_bytes());
+        let seed = (at.issue_idx * 100 + page_idx + 1) as u64;
+        add(
+            layout.scan_path(issue, page),
+            "image/png",
+            render::png(seed),
+        );
         let label = format!("{} {}", issue.date, page.page_no);
-        add(issue.pdf_url(page), "application/pdf", render::pdf(&label));
+        add(
+            layout.pdf_path(issue, page),
+            "application/pdf",
+            render::pdf(&label),
+        );
         for article in &page.articles {
-            let article_html = render::article_html(issue, page, article).into_bytes();
-            add(issue.article_url(article), HTML, article_html);
+            let article_html = layout.article_html(&at, article).into_bytes();
+            add(at.article_path(article), HTML, article_html);
             for (k, image) in article.images.iter().enumerate() {
                 let seed = article.id as u64 * 10 + k as u64;
                 add(image.file.clone(), "image/png", render::png(seed));
             }
         }
-        let absolute = |path: String| format!("{base_url}{path}");
         pages.push(ManifestPage {
             page_no: page.page_no.clone(),
             page_name: page.page_name.clone(),
-            url: absolute(issue.page_url(page)),
-            image_url: absolute(issue.scan_url(page)),
-            pdf_url: absolute(issue.pdf_url(page)),
+            url: absolute(at.page_path(page)),
+            image_url: absolute(layout.scan_path(issue, page)),
+            pdf_url: absolute(layout.pdf_path(issue, page)),
             articles: page
                 .articles
                 .iter()
-                .map(|a| absolute(issue.article_url(a)))
+                .map(|a| absolute(at.article_path(a)))
                 .collect(),
             images: page
                 .articles
@@ -523,19 +551,31 @@ pub async fn bind(
     String,
     impl std::future::Future<Output = std::io::Result<()>>,
 )> {
-    bind_shaped(addr, n_issues, Shape::default(), faults).await
+    bind_shaped(addr, n_issues, Shape::default(), faults, &layouts::Classic).await
 }
 
-/// [`bind`] with issues of another [`Shape`] (benchmarks).
+/// [`bind`] with issues of another [`Shape`] (benchmarks), in `layout`.
 pub async fn bind_shaped(
     addr: SocketAddr,
     n_issues: usize,
     shape: Shape,
     faults: Faults,
+    layout: &'static dyn Layout,
 ) -> std::io::Result<(
     String,
     impl std::future::Future<Output = std::io::Result<()>>,
 )> {
+    if faults == Faults::Permanent && layout.name() != layouts::Classic.name() {
+        // The permanent faults break the classic layout's documents by their paths.
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "--faults permanent is served in the {} layout only, not {}",
+                layouts::Classic.name(),
+                layout.name()
+            ),
+        ));
+    }
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let base_url = format!("http://{local}/");
@@ -555,6 +595,7 @@ pub async fn bind_shaped(
         base_url.clone(),
         faults,
         offsite_base_url,
+        layout,
     ));
     let offsite_app = {
         let site = site.clone();

@@ -7,6 +7,7 @@
 
 mod browser;
 mod console;
+mod families;
 mod media;
 mod pipeline;
 mod services;

@@ -35,10 +35,21 @@ pub(crate) fn amqp_url() -> String {
 pub(crate) struct SampleSite {
     pub(crate) child: Child,
     pub(crate) base_url: String,
+    /// The bundled test profile that crawls it.
+    pub(crate) profile: String,
 }
 
 impl SampleSite {
     pub(crate) fn start(n_issues: usize, faults: &str) -> SampleSite {
+        SampleSite::start_in(n_issues, faults, &epaper::sample::layouts::Classic)
+    }
+
+    /// The sample site in another layout family (`--layout`).
+    pub(crate) fn start_in(
+        n_issues: usize,
+        faults: &str,
+        layout: &dyn epaper::sample::Layout,
+    ) -> SampleSite {
         let mut child = Command::new(bin("epaper"))
             .args([
                 "sample-site",
@@ -48,13 +59,20 @@ impl SampleSite {
                 &n_issues.to_string(),
                 "--faults",
                 faults,
+                "--layout",
+                layout.name(),
             ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
         let base_url = announced_url(&mut child, "http://127.0.0.1:");
-        SampleSite { child, base_url }
+        let profile = layout.profile().to_string();
+        SampleSite {
+            child,
+            base_url,
+            profile,
+        }
     }
 
     /// Article URLs by issue date, from `/manifest.json`.
@@ -79,7 +97,7 @@ impl SampleSite {
     pub(crate) fn run_command(&self, from: &str, to: &str, db_url: &str) -> Command {
         let mut command = Command::new(bin("epaper"));
         command
-            .args(["run", "--site", "sample", "--base-url", &self.base_url])
+            .args(["run", "--site", &self.profile, "--base-url", &self.base_url])
             .args(["--from", from, "--to", to, "--db", db_url]);
         command
     }

@@ -48,6 +48,45 @@ pub struct Profile {
     /// Hosts besides the entry's that the site serves from (e.g. an image host).
     #[serde(default)]
     pub extra_hosts: Vec<String>,
+    /// Where the paper lists its publication days, one document a month, with `{base}`,
+    /// `{yyyy}` and `{mm}` filled in (classic Founder's `{base}/html/{yyyy}-{mm}/period.xml`,
+    /// 北京日报's `{base}/period/{yyyy}{mm}/period.js`): a day it does not list is absent
+    /// without asking for its entry page.
+    #[serde(default)]
+    pub publication_days: Option<String>,
+    /// A day the paper is known to have published an issue (from the source of its URL
+    /// facts): what tests and `epaper sites check` try first.
+    #[serde(default)]
+    pub sample_date: Option<NaiveDate>,
+    /// Earlier layouts of the same paper, oldest first, each up to its `until` day: the
+    /// top-level `layout`, `base_url` and `entry` are the current era, from the day after the
+    /// last `until` on (人民日报: nbs up to 2024-11-30, the new layout since).
+    #[serde(default)]
+    pub eras: Vec<Era>,
+}
+
+/// One earlier layout era of a paper (see [`Profile::eras`]).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Era {
+    /// The era's last day.
+    pub until: NaiveDate,
+    pub layout: Layout,
+    /// The era's root; the profile's own when absent.
+    pub base_url: Option<String>,
+    pub entry: String,
+    /// As [`Profile::publication_days`], for this era.
+    #[serde(default)]
+    pub publication_days: Option<String>,
+}
+
+/// Where the issue of one day is: the era's layout, root and entry template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edition<'a> {
+    pub layout: Layout,
+    pub base_url: Option<&'a str>,
+    pub entry: &'a str,
+    pub publication_days: Option<&'a str>,
 }
 
 fn default_rate() -> Rate {
@@ -71,6 +110,41 @@ pub enum Layout {
     FounderNew,
     /// 人民日报 / 光明日报 `nbs.D110000…_NN.htm`, `nw.D110000…htm`
     Nbs,
+    /// `content/YYYYMMDD/PageNNxx.htm`, `ArticelNNNNNxx.htm`
+    PaperIndex,
+    /// `/shtml/<code>/YYYYMMDD/v01.shtml`, `<digits>.shtml`
+    Shtml,
+    /// `/<code>/YYYYMMDD/html/index.htm`, `page_N.htm`, `content_N.htm`
+    Bmml,
+    /// 北京日报 `mobile/YYYY/YYYYMMDD/YYYYMMDD_m.html` and the `_plist.htm` papers
+    Bjrbdzb,
+    /// `/Html/YYYY-MM-DD/Qpaper.html`, `<digits>.html`
+    Qpaper,
+    /// `/epaper/read.do?m=i&iid=…&idate=N_YYYY-MM-DD`
+    ReadDo,
+}
+
+impl Layout {
+    /// The name profiles and the parser's families use (`founder-new`, `paper-index`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::FounderClassic => "founder-classic",
+            Layout::FounderNew => "founder-new",
+            Layout::Nbs => "nbs",
+            Layout::PaperIndex => "paper-index",
+            Layout::Shtml => "shtml",
+            Layout::Bmml => "bmml",
+            Layout::Bjrbdzb => "bjrbdzb",
+            Layout::Qpaper => "qpaper",
+            Layout::ReadDo => "read-do",
+        }
+    }
+}
+
+impl std::fmt::Display for Layout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,34 +210,90 @@ impl Profile {
         base_override: Option<&str>,
         date: NaiveDate,
     ) -> Result<String, SiteError> {
-        let base = match (self.base_url.as_deref(), base_override) {
+        let edition = self.edition(date);
+        let base = self.base(edition, base_override)?;
+        Ok(fill(edition.entry, base, date))
+    }
+
+    /// Where the paper lists the publication days of `date`'s month, if it does.
+    pub fn publication_days_url(
+        &self,
+        base_override: Option<&str>,
+        date: NaiveDate,
+    ) -> Result<Option<String>, SiteError> {
+        let edition = self.edition(date);
+        let Some(template) = edition.publication_days else {
+            return Ok(None);
+        };
+        let base = self.base(edition, base_override)?;
+        Ok(Some(fill(template, base, date)))
+    }
+
+    /// The root the issue of an edition is read from: the profile's, or for a profile
+    /// without one, the request's.
+    fn base<'a>(
+        &self,
+        edition: Edition<'a>,
+        base_override: Option<&'a str>,
+    ) -> Result<&'a str, SiteError> {
+        let base = match (edition.base_url, base_override) {
             (Some(own), Some(_)) => {
                 return Err(SiteError::BaseUrlOverride(self.id.clone(), own.to_string()));
             }
             (Some(own), None) => own,
             (None, Some(chosen)) => chosen,
             (None, None) => return Err(SiteError::NoBaseUrl(self.id.clone())),
-        }
-        .trim_end_matches('/');
-        Ok(self
-            .entry
-            .replace("{base}", base)
-            .replace("{yyyy}", &format!("{:04}", date.year()))
-            .replace("{mm}", &format!("{:02}", date.month()))
-            .replace("{dd}", &format!("{:02}", date.day())))
+        };
+        Ok(base.trim_end_matches('/'))
     }
 }
 
+/// `template` with `{base}` and the date's `{yyyy}`, `{mm}` and `{dd}` filled in.
+fn fill(template: &str, base: &str, date: NaiveDate) -> String {
+    template
+        .replace("{base}", base)
+        .replace("{yyyy}", &format!("{:04}", date.year()))
+        .replace("{mm}", &format!("{:02}", date.month()))
+        .replace("{dd}", &format!("{:02}", date.day()))
+}
+
 impl Profile {
-    /// The date an issue URL of this paper names, read with the date part of the entry template
-    /// (`{yyyy}-{mm}/{dd}`, `{yyyy}{mm}/{dd}`, ...): how a 上一期 / 下一期 link is dated.
+    /// The era the issue of `date` belongs to: the first earlier era whose `until` is on or
+    /// after it, else the current one.
+    pub fn edition(&self, date: NaiveDate) -> Edition<'_> {
+        match self.eras.iter().find(|era| date <= era.until) {
+            Some(era) => Edition {
+                layout: era.layout,
+                base_url: era.base_url.as_deref().or(self.base_url.as_deref()),
+                entry: &era.entry,
+                publication_days: era.publication_days.as_deref(),
+            },
+            None => Edition {
+                layout: self.layout,
+                base_url: self.base_url.as_deref(),
+                entry: &self.entry,
+                publication_days: self.publication_days.as_deref(),
+            },
+        }
+    }
+
+    /// Every entry template of the paper, the current one first.
+    fn entries(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.entry.as_str()).chain(self.eras.iter().map(|era| era.entry.as_str()))
+    }
+
+    /// The date an issue URL of this paper names, read with the date part of an entry template
+    /// (`{yyyy}-{mm}/{dd}`, `{yyyy}{mm}/{dd}`, ...; the current era's first): how a 上一期 /
+    /// 下一期 link is dated.
     pub fn date_in_url(&self, url: &str) -> Option<NaiveDate> {
-        let start = self.entry.find("{yyyy}")?;
-        let end = self.entry.rfind('}')? + 1;
-        let pattern = self.entry.get(start..end)?;
-        (0..url.len())
-            .filter(|&at| url.is_char_boundary(at))
-            .find_map(|at| match_date(pattern, &url[at..]))
+        self.entries().find_map(|entry| {
+            let start = entry.find("{yyyy}")?;
+            let end = entry.rfind('}')? + 1;
+            let pattern = entry.get(start..end)?;
+            (0..url.len())
+                .filter(|&at| url.is_char_boundary(at))
+                .find_map(|at| match_date(pattern, &url[at..]))
+        })
     }
 }
 
@@ -219,10 +349,37 @@ fn parse(text: &str) -> Result<Profile, String> {
             profile.id
         ));
     }
-    if !(profile.entry.contains("{yyyy}") && profile.entry.contains("{dd}")) {
+    if let Some(entry) = profile
+        .entries()
+        .find(|entry| !(entry.contains("{yyyy}") && entry.contains("{dd}")))
+    {
         return Err(format!(
-            "entry {:?} names no date: it needs {{yyyy}} and {{dd}}",
-            profile.entry
+            "entry {entry:?} names no date: it needs {{yyyy}} and {{dd}}"
+        ));
+    }
+    let calendars = std::iter::once(&profile.publication_days)
+        .chain(profile.eras.iter().map(|era| &era.publication_days))
+        .flatten();
+    for calendar in calendars {
+        if !(calendar.contains("{yyyy}") && calendar.contains("{mm}")) {
+            return Err(format!(
+                "publication_days {calendar:?} names no month: it needs {{yyyy}} and {{mm}}"
+            ));
+        }
+    }
+    let in_order = profile.eras.windows(2).all(|w| w[0].until < w[1].until);
+    if !in_order {
+        return Err("eras must be listed oldest first, each `until` after the one before".into());
+    }
+    // A real paper's era may not go without the address a test profile leaves to run time.
+    if let Some(era) = profile
+        .eras
+        .iter()
+        .find(|era| era.base_url.is_some() && profile.base_url.is_none())
+    {
+        return Err(format!(
+            "era until {} has a base_url but the profile has none",
+            era.until
         ));
     }
     Ok(profile)
@@ -331,6 +488,95 @@ mod tests {
             "http://127.0.0.1:9/html/2016-10/25/node_1.htm"
         );
         assert!(matches!(get("nope"), Err(SiteError::Unknown(_))));
+    }
+
+    const TWO_ERAS: &str = r#"
+        id = "paper"
+        name = "某报"
+        layout = "founder-new"
+        schedule = "daily"
+        base_url = "https://paper.example.cn/rmrb"
+        entry = "{base}/pc/layout/{yyyy}{mm}/{dd}/node_01.html"
+        sample_date = "2025-01-02"
+        [[eras]]
+        until = "2010-12-31"
+        layout = "founder-classic"
+        base_url = "http://old.example.cn/rmrb"
+        entry = "{base}/html/{yyyy}-{mm}/{dd}/node_1.htm"
+        [[eras]]
+        until = "2024-11-30"
+        layout = "nbs"
+        entry = "{base}/html/{yyyy}-{mm}/{dd}/nbs.D110000renmrb_01.htm"
+    "#;
+
+    #[test]
+    fn each_day_is_read_in_the_layout_of_its_era() {
+        let profile = parse(TWO_ERAS).unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(profile.sample_date, Some(day(2025, 1, 2)));
+        let cases = [
+            (
+                day(2010, 12, 31),
+                Layout::FounderClassic,
+                "http://old.example.cn/rmrb/html/2010-12/31/node_1.htm",
+            ),
+            (
+                day(2011, 1, 1),
+                Layout::Nbs,
+                "https://paper.example.cn/rmrb/html/2011-01/01/nbs.D110000renmrb_01.htm",
+            ),
+            (
+                day(2024, 11, 30),
+                Layout::Nbs,
+                "https://paper.example.cn/rmrb/html/2024-11/30/nbs.D110000renmrb_01.htm",
+            ),
+            (
+                day(2024, 12, 1),
+                Layout::FounderNew,
+                "https://paper.example.cn/rmrb/pc/layout/202412/01/node_01.html",
+            ),
+        ];
+        for (date, layout, url) in cases {
+            assert_eq!(profile.edition(date).layout, layout, "{date}");
+            assert_eq!(profile.entry_url(None, date).unwrap(), url);
+            // A link of any era is dated with that era's template.
+            assert_eq!(profile.date_in_url(url), Some(date), "{url}");
+        }
+    }
+
+    #[test]
+    fn eras_out_of_order_or_without_a_date_are_refused() {
+        let swapped = TWO_ERAS.replacen("2010-12-31", "2030-01-01", 1);
+        let error = parse(&swapped).unwrap_err();
+        assert!(error.contains("oldest first"), "{error}");
+        let undated = TWO_ERAS.replace(
+            "{base}/html/{yyyy}-{mm}/{dd}/node_1.htm",
+            "{base}/index.htm",
+        );
+        let error = parse(&undated).unwrap_err();
+        assert!(
+            error.contains("\"{base}/index.htm\" names no date"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn every_layout_reads_back_under_its_own_name() {
+        let layouts = [
+            Layout::FounderClassic,
+            Layout::FounderNew,
+            Layout::Nbs,
+            Layout::PaperIndex,
+            Layout::Shtml,
+            Layout::Bmml,
+            Layout::Bjrbdzb,
+            Layout::Qpaper,
+            Layout::ReadDo,
+        ];
+        for layout in layouts {
+            let text = TWO_ERAS.replacen("founder-new", layout.name(), 1);
+            assert_eq!(parse(&text).unwrap().layout, layout, "{layout}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! paper and the helpers they share are in [`support`].
 
 mod addresses;
+mod calendar;
 mod crawl;
 mod fetch;
 mod follow;

@@ -1,0 +1,218 @@
+//! Every layout family the sample site renders (`epaper sample-site --layout`), crawled
+//! together in one services run and again with `epaper run`, each compared with its manifest
+//! and, field for field, with the generator: a family is covered here by being in
+//! `epaper::sample::layouts::LAYOUTS`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use epaper::sample::layouts::{At, LAYOUTS};
+use epaper::sample::{Layout, paper};
+use epaper_indexer::testing::{FreshDatabase, random_suffix};
+use epaper_indexer::{ExportedArticle, IssueState, Store};
+
+use crate::support::*;
+
+/// One issue of every layout, each on its own sample site.
+fn start_sites() -> Vec<(&'static dyn Layout, SampleSite)> {
+    LAYOUTS
+        .iter()
+        .map(|&layout| (layout, SampleSite::start_in(1, "none", layout)))
+        .collect()
+}
+
+/// What the generator wrote for each article URL of `site`, with the page it is on.
+fn generated(
+    site: &SampleSite,
+    layout: &'static dyn Layout,
+) -> BTreeMap<String, (usize, epaper::sample::generate::Article)> {
+    let paper = paper(1);
+    let mut out = BTreeMap::new();
+    for (page_idx, page) in paper.issues[0].pages.iter().enumerate() {
+        let at = At {
+            paper: &paper,
+            issue_idx: 0,
+            page_idx,
+            layout,
+        };
+        for article in &page.articles {
+            let url = format!("{}{}", site.base_url, at.article_path(article));
+            out.insert(url, (page_idx, article.clone()));
+        }
+    }
+    out
+}
+
+/// The archive of `site` is exactly its manifest, and each article what the generator wrote,
+/// in the fields its layout prints (the others empty).
+fn assert_family_archive(rows: &[ExportedArticle], site: &SampleSite, layout: &'static dyn Layout) {
+    let name = layout.name();
+    let mine: Vec<&ExportedArticle> = rows.iter().filter(|r| r.site == site.profile).collect();
+    let want = generated(site, layout);
+    let urls: BTreeSet<&str> = mine.iter().map(|r| r.url.as_str()).collect();
+    assert_eq!(urls.len(), mine.len(), "{name}: an article stored twice");
+    let want_urls: BTreeSet<&str> = want.keys().map(String::as_str).collect();
+    assert_eq!(
+        urls, want_urls,
+        "{name}: stored set differs from the generator's"
+    );
+    let paper = paper(1);
+    let fields = layout.fields();
+    let printed = |yes: bool, value: Option<&str>| value.filter(|_| yes).map(str::to_string);
+    for row in mine {
+        let (page_idx, article) = &want[&row.url];
+        let page = &paper.issues[0].pages[*page_idx];
+        assert_eq!(row.date, paper.issues[0].date, "{name}: {}", row.url);
+        assert_eq!(
+            row.page_no.as_deref(),
+            Some(page.page_no.as_str()),
+            "{name}"
+        );
+        if fields.page_name {
+            assert_eq!(
+                row.page_name.as_deref(),
+                Some(page.page_name.as_str()),
+                "{name}"
+            );
+        }
+        assert_eq!(row.title.as_deref(), Some(article.title.as_str()), "{name}");
+        let pretitle = printed(fields.pretitle, article.pretitle.as_deref());
+        assert_eq!(row.pretitle, pretitle, "{name}: 引题 of {}", row.url);
+        let subtitle = printed(fields.subtitle, article.subtitle.as_deref());
+        assert_eq!(row.subtitle, subtitle, "{name}: 副题 of {}", row.url);
+        let author = printed(fields.author, Some(&article.author));
+        assert_eq!(row.author, author, "{name}: byline of {}", row.url);
+        assert_eq!(
+            row.paragraphs, article.paragraphs,
+            "{name}: body of {}",
+            row.url
+        );
+        let images: Vec<(String, Option<String>)> = row
+            .images
+            .iter()
+            .map(|i| (i.url.clone(), i.caption.clone()))
+            .collect();
+        let want_images: Vec<(String, Option<String>)> = article
+            .images
+            .iter()
+            .map(|i| {
+                let caption = printed(fields.captions, Some(&i.caption));
+                (format!("{}{}", site.base_url, i.file), caption)
+            })
+            .collect();
+        assert_eq!(images, want_images, "{name}: images of {}", row.url);
+    }
+}
+
+/// Waits until every site's articles are in, or the deadline.
+async fn wait_for_all(
+    db_url: &str,
+    sites: &[(&'static dyn Layout, SampleSite)],
+) -> Vec<ExportedArticle> {
+    let total: usize = sites.iter().map(|(l, s)| generated(s, *l).len()).sum();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut rows = export_all(db_url).await;
+    while rows.len() < total && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        rows = export_all(db_url).await;
+    }
+    rows
+}
+
+/// Every site's issue reaches `complete`.
+async fn assert_complete(db_url: &str, sites: &[(&'static dyn Layout, SampleSite)]) {
+    let mut want: Vec<(String, IssueState, i64)> = sites
+        .iter()
+        .map(|(_, site)| (site.profile.clone(), IssueState::Complete, 1))
+        .collect();
+    want.sort();
+    let store = Store::connect(db_url, 1).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut states = store.issue_states().await.unwrap();
+    while states != want && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        states = store.issue_states().await.unwrap();
+    }
+    assert_eq!(states, want);
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+pub(crate) async fn every_layout_family_is_archived_over_the_services_and_embedded() {
+    let sites = start_sites();
+    let date = site_manifest(&sites[0].1.base_url).await["issues"][0]["date"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (layout, site) in &sites {
+        let manifest = site_manifest(&site.base_url).await;
+        assert_eq!(manifest["layout"], layout.name());
+        assert_eq!(manifest["profile"], site.profile.as_str());
+    }
+
+    // The services, one of each, crawl every family's issue at once.
+    let db = FreshDatabase::create().await;
+    let prefix = format!("test_{}", random_suffix());
+    let logs = std::env::temp_dir().join(format!("epaper-e2e-{prefix}"));
+    std::fs::create_dir_all(&logs).unwrap();
+    let env: HashMap<&str, String> = HashMap::from([
+        ("EPAPER__DATABASE__URL", db.url.clone()),
+        ("EPAPER__AMQP__URL", amqp_url()),
+        ("EPAPER__AMQP__QUEUE_PREFIX", prefix.clone()),
+        ("EPAPER__SERVICE__HTTP_ADDR", "127.0.0.1:0".into()),
+        ("EPAPER__SERVICE__SHUTDOWN_GRACE_SECS", "10".into()),
+    ]);
+    run_ok(Command::new(bin("epaper")).arg("migrate").envs(&env));
+    let names = ["epaper-crawler", "epaper-parser", "epaper-indexer"];
+    let mut services: Vec<Child> = names
+        .iter()
+        .map(|name| spawn_service(name, &env, &logs.join(format!("{name}.log"))))
+        .collect();
+    for (_, site) in &sites {
+        run_ok(
+            Command::new(bin("epaper"))
+                .args([
+                    "enqueue",
+                    "--site",
+                    &site.profile,
+                    "--base-url",
+                    &site.base_url,
+                ])
+                .args(["--from", &date, "--to", &date])
+                .envs(&env),
+        );
+    }
+    let rows = wait_for_all(&db.url, &sites).await;
+    for (layout, site) in &sites {
+        assert_family_archive(&rows, site, *layout);
+    }
+    assert_complete(&db.url, &sites).await;
+    for child in &mut services {
+        assert!(terminate(child).success());
+    }
+    let mut settings = settings_from(&env);
+    settings.amqp.queue_prefix = prefix.clone();
+    let broker = epaper_common::broker::Broker::connect(&settings.amqp)
+        .await
+        .unwrap();
+    broker.delete_topology().await.unwrap();
+    broker.close().await;
+    db.drop_it().await;
+
+    // The embedded mode, one `epaper run` per family into one archive, stores the same.
+    let (db_path, db_url) = temp_sqlite(&format!("epaper-e2e-families-{}", random_suffix()));
+    for (_, site) in &sites {
+        let out = run_ok(&mut site.run_command(&date, &date, &db_url));
+        assert!(
+            out.contains(&format!("{}: 1 complete", site.profile)),
+            "{out}"
+        );
+    }
+    let rows = export_all(&db_url).await;
+    for (layout, site) in &sites {
+        assert_family_archive(&rows, site, *layout);
+    }
+    let _ = std::fs::remove_file(&db_path);
+    let _ = std::fs::remove_dir_all(&logs);
+}
