@@ -479,7 +479,6 @@ mod tests {
             "sample",
             "gongyishibao",
             "rmrb",
-            "rmrb-nbs",
             "gmrb",
             "kjrb",
             "hnsb",

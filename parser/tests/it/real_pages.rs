@@ -306,8 +306,9 @@ fn bundled_profiles_enter_their_issues_where_the_real_pages_are() {
             "zgjjjcb/2017-07-22/node_2.htm",
         ),
         ("rmrb", date(2026, 3, 10), "rmrb/2026-03-10/node_01.html"),
+        // The nbs era of the same profile.
         (
-            "rmrb-nbs",
+            "rmrb",
             date(2017, 10, 16),
             "rmrb/2017-10-16/nbs.D110000renmrb_01.htm",
         ),
