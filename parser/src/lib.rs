@@ -28,8 +28,21 @@ pub use families::{Family, detect};
 pub enum ParseError {
     #[error("not a URL: {0}")]
     BadUrl(String),
-    #[error("{0} is neither a page nor an article of a known layout")]
+    #[error(
+        "{0} is neither a page nor an article of a known layout (looked for the URL patterns \
+         and the page markers of {families})",
+        families = family_names()
+    )]
     UnknownLayout(String),
+}
+
+/// The families detection asks, in its order: what an unknown layout was tried against.
+fn family_names() -> String {
+    families::FAMILIES
+        .iter()
+        .map(|family| family.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Parses one document. `content_type` is the HTTP header value, when one was served.

@@ -7,9 +7,21 @@ use crate::classic_article::ARTICLE_URL;
 fn a_document_of_no_known_layout_is_an_error() {
     let html = "<html><head><title>关于我们</title></head>\
                 <body><h1>关于我们</h1><p>本站介绍与联系方式。</p></body></html>";
+    let error = epaper_parser::parse("http://paper.example.cn/about.html", html.as_bytes(), None)
+        .unwrap_err()
+        .to_string();
+    // The error names what was looked for: every family, in the order detection asks them.
     assert!(
-        epaper_parser::parse("http://paper.example.cn/about.html", html.as_bytes(), None).is_err()
+        error.contains("neither a page nor an article of a known layout"),
+        "{error}"
     );
+    for family in epaper_parser::families::FAMILIES {
+        assert!(
+            error.contains(family.name),
+            "{error} does not name {}",
+            family.name
+        );
+    }
 }
 
 #[test]
