@@ -125,6 +125,7 @@ pub fn derive(url: &Url, id: &str, layout: Layout) -> Result<Derived, String> {
         publication_days: None,
         sample_date: Some(date),
         eras: Vec::new(),
+        selectors: None,
     };
     Ok(Derived {
         profile,
