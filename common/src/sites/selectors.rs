@@ -16,8 +16,11 @@ use super::{Layout, Profile};
 /// The longest regex or CSS selector a profile may give: real ones are a few dozen bytes.
 pub const MAX_PATTERN_BYTES: usize = 512;
 
-/// The most memory one compiled URL regex may take (the `regex` crate's own default is 10 MiB).
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
+/// The most memory one compiled URL regex may take: the `regex` crate's default, set here so
+/// the check at load and the parser's compile agree whatever the crate's default becomes.
+/// Unicode classes are large (`\w{1,32}` is over 1 MiB); only a pathological repetition
+/// reaches this.
+const REGEX_SIZE_LIMIT: usize = 10 << 20;
 
 /// How a paper's own system names its documents and prints its fields. The two `*_url` keys are
 /// regexes matched against a document's absolute URL (without query or fragment); the others
