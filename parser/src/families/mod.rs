@@ -10,6 +10,7 @@
 pub mod classic;
 pub mod founder_new;
 pub mod nbs;
+pub mod selectors;
 
 use epaper_common::messages::{ArticleRecord, DocKind, PageRecord};
 use regex::Regex;

@@ -15,5 +15,6 @@ mod hostile;
 mod nbs;
 mod real_pages;
 mod robustness;
+mod selectors;
 mod stage;
 mod support;
