@@ -4,15 +4,18 @@
 //!
 //! A system is one [`Layout`] in [`LAYOUTS`], with a bundled test profile (`config/sites/`,
 //! `test_site = true`) whose entry template names its first page of an issue. What must stay
-//! true: every document a layout serves parses, with `epaper_parser::parse`, back to the
+//! true: every document a layout serves parses, with `epaper_parser::parse_with` and its
+//! profile's `[selectors]` (for the `selectors` layout; `None` for the families), back to the
 //! generator's data for the fields the layout says it prints ([`Fields`]); the test at the end
 //! of this module checks that for every layout, and the end-to-end tests crawl one issue of each.
 
 mod classic;
+mod selectors;
 
 use super::generate::{Article, Issue, Page, Paper};
 
 pub use classic::Classic;
+pub use selectors::OneOff;
 
 /// One e-paper system's URL scheme and markup.
 pub trait Layout: Send + Sync {
@@ -86,7 +89,7 @@ impl Fields {
 }
 
 /// Every layout, the default (classic Founder, what `sample` crawls) first.
-pub static LAYOUTS: &[&dyn Layout] = &[&Classic];
+pub static LAYOUTS: &[&dyn Layout] = &[&Classic, &OneOff];
 
 /// The layout `--layout` names.
 pub fn by_name(name: &str) -> Option<&'static dyn Layout> {
