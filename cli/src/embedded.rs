@@ -224,7 +224,7 @@ fn start_stages(
         index = index.with_media(media);
     }
     let crawl = Arc::new(CrawlStage::new(crawler_settings).with_sites(sites.clone()));
-    let parse = Arc::new(ParseStage::from_settings(settings));
+    let parse = Arc::new(ParseStage::from_settings(settings).with_sites(sites.clone()));
     let index = Arc::new(index);
     let mut workers = JoinSet::new();
     for _ in 0..2 {

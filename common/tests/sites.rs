@@ -190,3 +190,36 @@ fn what_is_read_is_capped() {
         &format!("more than {} profiles", sites::MAX_FILES),
     );
 }
+
+/// A `selectors` paper from the directory: its table is what `Sites::selectors` gives its
+/// documents, a broken table refuses the file naming the key, and a site of another layout or
+/// none has no table.
+#[test]
+fn a_selectors_profile_in_the_directory_gives_its_table_and_a_broken_one_is_refused() {
+    let one_off = |body: &str| {
+        profile("one-off", "")
+            .replace("founder-classic", "selectors")
+            .replace("node_1.htm", "page-01.html")
+            + &format!(
+                "[selectors]\npage_url = '/page-\\d+\\.html$'\narticle_url = '/art-\\d+\\.html$'\n\
+                 page_list = \"nav a\"\narticle_list = \"ul.stories a\"\ntitle = \"h1\"\n\
+                 body = \"{body}\"\n"
+            )
+    };
+    let dir = sites_dir(&[("one-off.toml", &one_off("div.story"))]);
+    let sites = load(&dir).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2024, 3, 4).unwrap();
+    let table = sites.selectors("one-off", date).expect("the paper's table");
+    assert_eq!(table.body, "div.story");
+    assert_eq!(table.images, None);
+    assert_eq!(sites.selectors("rmrb", date), None);
+    assert_eq!(sites.selectors("no-such-paper", date), None);
+    assert!(sites.selectors("sample-selectors", date).is_some());
+
+    let dir = sites_dir(&[("one-off.toml", &one_off("div.story >"))]);
+    assert_refused(
+        &dir,
+        &format!("site profile {}", dir.join("one-off.toml").display()),
+        "selectors.body \"div.story >\" is not a CSS selector",
+    );
+}

@@ -16,7 +16,7 @@ use epaper_common::messages::{
     CompressedBytes, CrawlIssue, Direction, DocKind, FetchFailure, FetchedDocument, FetchedMedia,
     IssueManifest, IssueRef, Message, Record, Validator,
 };
-use epaper_common::sites;
+use epaper_common::sites::{self, Selectors};
 use epaper_common::transport::Outbox;
 use epaper_parser::service::{Overrun, with_deadline};
 use futures_util::StreamExt;
@@ -30,6 +30,9 @@ pub(crate) struct IssueCrawl<'a, O> {
     settings: &'a CrawlerSettings,
     issue: CrawlIssue,
     profile: sites::Profile,
+    /// The `[selectors]` of the issue's era when the paper has a system of its own: how its
+    /// pages and articles are read. `None` for a paper of a layout family.
+    custom: Option<Arc<Selectors>>,
     /// The entry URL, as the profile builds it for the issue's date.
     entry: String,
     fetcher: Fetcher,
@@ -103,11 +106,13 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
             .entry_url(issue.base_url.as_deref(), issue.date)
             .map_err(StageError::permanent)?;
         let fetcher = stage.fetcher_for(&entry, &profile)?;
+        let custom = profile.edition(issue.date).selectors.cloned().map(Arc::new);
         Ok(IssueCrawl {
             settings: &stage.settings,
             found: Inventory::new(&issue),
             issue,
             profile,
+            custom,
             entry,
             fetcher,
             calendars: &stage.calendars,
@@ -152,7 +157,7 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
             Err(error) => return Err(StageError::permanent(error)),
         };
         let links = self
-            .parse_with_deadline(&doc, links_of)
+            .parse_with_deadline(&doc, self.reader(links_of))
             .await
             .map_err(|reason| StageError::permanent(anyhow::anyhow!(reason)))?;
         match links {
@@ -238,7 +243,7 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
 
     /// The links of a page; a page that cannot be read in time is a failure and links nothing.
     async fn page_links(&mut self, doc: &Arc<Fetched>) -> Option<PageLinks> {
-        match self.parse_with_deadline(doc, links_of).await {
+        match self.parse_with_deadline(doc, self.reader(links_of)).await {
             Ok(links) => links,
             Err(reason) => {
                 self.found.fail(doc.url.clone(), DocKind::Page, reason);
@@ -295,7 +300,7 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
                 }
             };
             if self.settings.fetch_media {
-                match self.parse_with_deadline(&doc, images_of).await {
+                match self.parse_with_deadline(&doc, self.reader(images_of)).await {
                     Ok(images) => {
                         for image in images {
                             self.found.add_medium(DocKind::Image, image, &doc.url);
@@ -375,6 +380,15 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
         Ok(())
     }
 
+    /// `read` given this paper's selectors, for [`Self::parse_with_deadline`].
+    fn reader<T: 'static>(
+        &self,
+        read: fn(&Fetched, Option<&Selectors>) -> T,
+    ) -> impl FnOnce(&Fetched) -> T + Send + 'static {
+        let custom = self.custom.clone();
+        move |fetched| read(fetched, custom.as_deref())
+    }
+
     fn concurrency(&self) -> usize {
         self.settings.concurrency.max(1)
     }
@@ -385,7 +399,7 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
     async fn parse_with_deadline<T: Send + 'static>(
         &self,
         doc: &Arc<Fetched>,
-        read: fn(&Fetched) -> T,
+        read: impl FnOnce(&Fetched) -> T + Send + 'static,
     ) -> Result<T, String> {
         let timeout_ms = self.settings.parse_timeout_ms;
         let shared = doc.clone();
@@ -429,9 +443,15 @@ struct PageLinks {
     next_issue: Option<String>,
 }
 
-fn links_of(fetched: &Fetched) -> Option<PageLinks> {
-    match epaper_parser::parse(&fetched.url, &fetched.body, fetched.content_type.as_deref()) {
-        Ok(Record::Page(page)) => {
+/// The record of a fetched document, read by the paper's selectors when it has them.
+fn record_of(fetched: &Fetched, custom: Option<&Selectors>) -> Option<Record> {
+    let content_type = fetched.content_type.as_deref();
+    epaper_parser::parse_with(&fetched.url, &fetched.body, content_type, custom).ok()
+}
+
+fn links_of(fetched: &Fetched, custom: Option<&Selectors>) -> Option<PageLinks> {
+    match record_of(fetched, custom) {
+        Some(Record::Page(page)) => {
             let mut media = Vec::new();
             media.extend(page.image_url.map(|url| (DocKind::Scan, url)));
             media.extend(page.pdf_url.map(|url| (DocKind::Pdf, url)));
@@ -448,9 +468,9 @@ fn links_of(fetched: &Fetched) -> Option<PageLinks> {
 }
 
 /// The images of an article page.
-fn images_of(fetched: &Fetched) -> Vec<String> {
-    match epaper_parser::parse(&fetched.url, &fetched.body, fetched.content_type.as_deref()) {
-        Ok(Record::Article(article)) => article.images.into_iter().map(|i| i.url).collect(),
+fn images_of(fetched: &Fetched, custom: Option<&Selectors>) -> Vec<String> {
+    match record_of(fetched, custom) {
+        Some(Record::Article(article)) => article.images.into_iter().map(|i| i.url).collect(),
         _ => Vec::new(),
     }
 }

@@ -7,11 +7,13 @@
 //! stopped; the one that overran finishes its (linear-time) parse in the background and its
 //! result is dropped.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use epaper_common::config::{Settings, SizeCaps};
 use epaper_common::error::StageError;
 use epaper_common::messages::{Message, ParsedDocument, Record};
+use epaper_common::sites::Sites;
 use epaper_common::transport::{Handler, Outbox};
 
 use crate::html::{MAX_ARTICLES_PER_PAGE, MAX_PAGES_PER_ISSUE};
@@ -20,11 +22,14 @@ use crate::html::{MAX_ARTICLES_PER_PAGE, MAX_PAGES_PER_ISSUE};
 pub const DEFAULT_PARSE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Raw documents inflate to at most the crawler's cap for their kind (`crawler.max_body_bytes`
-/// for pages and articles): more is refused as a decompression bomb.
+/// for pages and articles): more is refused as a decompression bomb. A document of a site whose
+/// profile has the `selectors` layout is read with its era's `[selectors]`; any other, and a
+/// document of a site the stage's profiles do not know, by family detection.
 #[derive(Debug, Clone)]
 pub struct ParseStage {
     caps: SizeCaps,
     deadline: Duration,
+    sites: Arc<Sites>,
 }
 
 impl Default for ParseStage {
@@ -37,7 +42,18 @@ impl ParseStage {
     /// A stage that inflates each document up to `caps` and gives it at most `deadline`
     /// (inflating and parsing it).
     pub fn new(caps: SizeCaps, deadline: Duration) -> Self {
-        ParseStage { caps, deadline }
+        ParseStage {
+            caps,
+            deadline,
+            sites: Arc::new(Sites::bundled()),
+        }
+    }
+
+    /// Reads documents by the profiles of `sites` (those of `sites.dir` with the bundled ones)
+    /// instead of the bundled profiles alone.
+    pub fn with_sites(mut self, sites: Sites) -> Self {
+        self.sites = Arc::new(sites);
+        self
     }
 
     /// The caps of `crawler.max_*_bytes` and the deadline of `parser.parse_timeout_ms`.
@@ -86,12 +102,15 @@ impl Handler for ParseStage {
         };
         let url = fetched.url.clone();
         let caps = self.caps;
+        let sites = self.sites.clone();
         let work = move || {
+            let custom = sites.selectors(&fetched.site, fetched.issue_date);
             let record = fetched
                 .inflate(caps)
                 .map_err(StageError::permanent)
                 .and_then(|raw| {
-                    crate::parse(&fetched.url, &raw, fetched.content_type.as_deref())
+                    let content_type = fetched.content_type.as_deref();
+                    crate::parse_with(&fetched.url, &raw, content_type, custom)
                         .map_err(StageError::permanent)
                 });
             (fetched, record)

@@ -67,7 +67,7 @@ impl Command {
             Command::Demo(args) => demo::run(settings, args).await,
             Command::Run(args) => run::run(settings, args).await,
             Command::SampleSite(args) => sample_site::run(args).await,
-            Command::Parse(args) => parse::run(args),
+            Command::Parse(args) => parse::run(settings, args),
             Command::Export(args) => export::run(settings, args).await,
             Command::Search(args) => search::run(settings, args).await,
             Command::Reparse(args) => reparse::run(settings, args).await,

@@ -1,9 +1,12 @@
 //! `epaper reparse`: archived raw documents through the parser again, stored in place. The site
 //! is not touched. A document that no longer parses is recorded in `failures`, and its old
-//! record is kept.
+//! record is kept. A paper whose profile has the `selectors` layout is read by its table as the
+//! profiles (`sites.dir` with the bundled ones) have it now, so a corrected table fixes the
+//! archive without a crawl.
 
 use epaper_common::config::{Settings, SizeCaps};
 use epaper_common::messages::FetchedDocument;
+use epaper_common::sites::Sites;
 use epaper_indexer::store::StoreError;
 use epaper_indexer::{ExportFilter, Store};
 
@@ -21,6 +24,7 @@ pub struct Args {
 
 pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
     let caps = settings.crawler.size_caps();
+    let sites = Sites::load(&settings.sites)?;
     let store = open_store(&args.db.url(settings), 2).await?;
     let filter = ExportFilter::from(args.filter);
     let (mut n_ok, mut n_failed) = (0u64, 0u64);
@@ -28,7 +32,7 @@ pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
     let n = store
         .raw_documents(&filter, async |fetched| {
             bar.inc(1);
-            if reparse(&store, &fetched, caps).await? {
+            if reparse(&store, &sites, &fetched, caps).await? {
                 n_ok += 1;
             } else {
                 n_failed += 1;
@@ -46,17 +50,21 @@ pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
 /// whether it parsed.
 async fn reparse(
     store: &Store,
+    sites: &Sites,
     fetched: &FetchedDocument,
     caps: SizeCaps,
 ) -> Result<bool, StoreError> {
+    let custom = sites.selectors(&fetched.site, fetched.issue_date);
     let parsed = fetched
         .inflate(caps)
         .map_err(anyhow::Error::from)
         .and_then(|raw| {
-            Ok(epaper_parser::parse(
+            let content_type = fetched.content_type.as_deref();
+            Ok(epaper_parser::parse_with(
                 &fetched.url,
                 &raw,
-                fetched.content_type.as_deref(),
+                content_type,
+                custom,
             )?)
         });
     match parsed {

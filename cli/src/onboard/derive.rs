@@ -83,7 +83,10 @@ pub fn layout_of(url: &Url, html: Option<&str>) -> Result<Layout, String> {
             .map(|family| family.name)
             .collect();
         return Err(format!(
-            "{url}: no known layout; looked for the URL patterns and page markers of {}",
+            "{url}: no known layout; looked for the URL patterns and page markers of {}. \
+             A paper of another system is described by hand, with layout = \"selectors\" and \
+             a [selectors] table (README, \"Add your paper\"): `sites probe` cannot derive \
+             one yet",
             names.join(", ")
         ));
     };
@@ -125,6 +128,7 @@ pub fn derive(url: &Url, id: &str, layout: Layout) -> Result<Derived, String> {
         publication_days: None,
         sample_date: Some(date),
         eras: Vec::new(),
+        selectors: None,
     };
     Ok(Derived {
         profile,
@@ -250,6 +254,11 @@ mod tests {
         let error = layout_of(&unknown, Some("<html><body>新闻</body></html>")).unwrap_err();
         assert!(
             error.contains("no known layout; looked for") && error.contains("nbs"),
+            "{error}"
+        );
+        assert!(
+            error.contains("layout = \"selectors\"")
+                && error.contains("`sites probe` cannot derive one yet"),
             "{error}"
         );
     }

@@ -68,6 +68,8 @@ impl Report {
         let mut counts = [0usize; 8];
         let mut articles = 0;
         let mut failures: Vec<(String, String)> = Vec::new();
+        // The paper's own system, as the crawl read it.
+        let custom = profile.edition(date).selectors;
         store
             .raw_documents(&filter, async |doc| {
                 if doc.kind != DocKind::Article {
@@ -80,7 +82,8 @@ impl Report {
                         return Ok(());
                     }
                 };
-                match epaper_parser::parse(&doc.url, &bytes, doc.content_type.as_deref()) {
+                let content_type = doc.content_type.as_deref();
+                match epaper_parser::parse_with(&doc.url, &bytes, content_type, custom) {
                     Ok(Record::Article(article)) => {
                         articles += 1;
                         for (count, present) in counts.iter_mut().zip(has(&article)) {

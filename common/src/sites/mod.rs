@@ -8,12 +8,14 @@
 
 mod rate;
 mod registry;
+mod selectors;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Deserialize;
 
 pub use rate::Rate;
 pub use registry::{MAX_FILE_BYTES, MAX_FILES, Site, Sites, Source};
+pub use selectors::{MAX_PATTERN_BYTES, Selectors, css, regex};
 
 // Every `config/sites/*.toml`, as (file stem, text); written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/sites.rs"));
@@ -63,6 +65,10 @@ pub struct Profile {
     /// last `until` on (人民日报: nbs up to 2024-11-30, the new layout since).
     #[serde(default)]
     pub eras: Vec<Era>,
+    /// The system of a `layout = "selectors"` paper, described in its `[selectors]` table;
+    /// present exactly when the layout is `selectors`.
+    #[serde(default)]
+    pub selectors: Option<Selectors>,
 }
 
 /// One earlier layout era of a paper (see [`Profile::eras`]).
@@ -78,6 +84,9 @@ pub struct Era {
     /// As [`Profile::publication_days`], for this era.
     #[serde(default)]
     pub publication_days: Option<String>,
+    /// As [`Profile::selectors`], for this era (`[eras.selectors]`).
+    #[serde(default)]
+    pub selectors: Option<Selectors>,
 }
 
 /// Where the issue of one day is: the era's layout, root and entry template.
@@ -87,6 +96,8 @@ pub struct Edition<'a> {
     pub base_url: Option<&'a str>,
     pub entry: &'a str,
     pub publication_days: Option<&'a str>,
+    /// The era's own system, when its layout is `selectors`.
+    pub selectors: Option<&'a Selectors>,
 }
 
 fn default_rate() -> Rate {
@@ -122,11 +133,13 @@ pub enum Layout {
     Qpaper,
     /// `/epaper/read.do?m=i&iid=…&idate=N_YYYY-MM-DD`
     ReadDo,
+    /// Any other static system, described by the profile's `[selectors]` table.
+    Selectors,
 }
 
 impl Layout {
     /// Every layout, in the order of the enum.
-    pub const ALL: [Layout; 9] = [
+    pub const ALL: [Layout; 10] = [
         Layout::FounderClassic,
         Layout::FounderNew,
         Layout::Nbs,
@@ -136,6 +149,7 @@ impl Layout {
         Layout::Bjrbdzb,
         Layout::Qpaper,
         Layout::ReadDo,
+        Layout::Selectors,
     ];
 
     /// The layout a profile or the parser names `name`.
@@ -155,6 +169,7 @@ impl Layout {
             Layout::Bjrbdzb => "bjrbdzb",
             Layout::Qpaper => "qpaper",
             Layout::ReadDo => "read-do",
+            Layout::Selectors => "selectors",
         }
     }
 }
@@ -285,12 +300,14 @@ impl Profile {
                 base_url: era.base_url.as_deref().or(self.base_url.as_deref()),
                 entry: &era.entry,
                 publication_days: era.publication_days.as_deref(),
+                selectors: era.selectors.as_ref(),
             },
             None => Edition {
                 layout: self.layout,
                 base_url: self.base_url.as_deref(),
                 entry: &self.entry,
                 publication_days: self.publication_days.as_deref(),
+                selectors: self.selectors.as_ref(),
             },
         }
     }
@@ -348,7 +365,8 @@ fn match_date(mut pattern: &str, mut text: &str) -> Option<NaiveDate> {
 }
 
 /// A profile from its TOML text, checked: unknown keys, a rate that is no rate, an id the
-/// console could not name, and an entry template without the date are refused, with the reason.
+/// console could not name, an entry template without the date, and selectors missing, misplaced
+/// or not compiling are refused, with the reason.
 fn parse(text: &str) -> Result<Profile, String> {
     let profile: Profile = config::Config::builder()
         .add_source(config::File::from_str(text, config::FileFormat::Toml))
@@ -400,6 +418,7 @@ fn parse(text: &str) -> Result<Profile, String> {
             era.until
         ));
     }
+    selectors::check_profile(&profile)?;
     Ok(profile)
 }
 
@@ -581,7 +600,13 @@ mod tests {
     #[test]
     fn every_layout_reads_back_under_its_own_name() {
         for layout in Layout::ALL {
-            let text = TWO_ERAS.replacen("founder-new", layout.name(), 1);
+            let mut text = TWO_ERAS.replacen("founder-new", layout.name(), 1);
+            if layout == Layout::Selectors {
+                // Before `[[eras]]`, so the table is the current era's.
+                let table = "[selectors]\npage_url = 'p'\narticle_url = 'a'\npage_list = 'a'\n\
+                             article_list = 'a'\ntitle = 'h1'\nbody = 'div'\n";
+                text = text.replacen("[[eras]]", &format!("{table}[[eras]]"), 1);
+            }
             assert_eq!(parse(&text).unwrap().layout, layout, "{layout}");
             assert_eq!(Layout::from_name(layout.name()), Some(layout));
         }

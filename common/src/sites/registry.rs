@@ -9,7 +9,9 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{Profile, SiteError, all, parse};
+use chrono::NaiveDate;
+
+use super::{Profile, Selectors, SiteError, all, parse};
 use crate::config::SitesSettings;
 
 /// The largest profile file read; a real one is under 1 KiB.
@@ -130,6 +132,13 @@ impl Sites {
             .find(|site| site.profile.id == id)
             .map(|site| &site.profile)
             .ok_or_else(|| SiteError::Unknown(id.to_string()))
+    }
+
+    /// The `[selectors]` a document of `site`'s issue of `date` is parsed with: its era's, when
+    /// that era's layout is `selectors`. `None` for a site of another layout, and for a site
+    /// these profiles do not know, whose documents the parser reads by family detection.
+    pub fn selectors(&self, site: &str, date: NaiveDate) -> Option<&Selectors> {
+        self.get(site).ok()?.edition(date).selectors
     }
 
     /// Every profile with its source, by id.

@@ -15,6 +15,7 @@ pub mod nbs;
 pub mod paper_index;
 pub mod qpaper;
 pub mod read_do;
+pub mod selectors;
 pub mod shtml;
 
 use epaper_common::messages::{ArticleRecord, DocKind, PageRecord};

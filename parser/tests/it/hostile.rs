@@ -29,6 +29,9 @@ const SPELLINGS: [&str; 16] = [
     "file:///etc/",
 ];
 
+/// The spellings, for the families read by a profile's table (`selectors.rs`).
+pub(crate) const HOSTILE_SPELLINGS: [&str; 16] = SPELLINGS;
+
 fn fixture(file: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/hostile")

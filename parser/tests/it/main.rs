@@ -24,6 +24,7 @@ mod qpaper;
 mod read_do;
 mod real_pages;
 mod robustness;
+mod selectors;
 mod shtml;
 mod stage;
 mod support;

@@ -4,7 +4,8 @@
 //!
 //! A system is one [`Layout`] in [`LAYOUTS`], with a bundled test profile (`config/sites/`,
 //! `test_site = true`) whose entry template names its first page of an issue. What must stay
-//! true: every document a layout serves parses, with `epaper_parser::parse`, back to the
+//! true: every document a layout serves parses, with `epaper_parser::parse_with` and its
+//! profile's `[selectors]` (for the `selectors` layout; `None` for the families), back to the
 //! generator's data for the fields the layout says it prints ([`Fields`]); the test at the end
 //! of this module checks that for every layout, and the end-to-end tests crawl one issue of each.
 
@@ -15,6 +16,7 @@ mod classic_skins;
 mod founder_new;
 mod paper_index;
 mod qpaper;
+mod selectors;
 mod shtml;
 
 use super::generate::{Article, Issue, Page, Paper};
@@ -26,6 +28,7 @@ pub use classic_skins::{Bmdh, Catalogue, Ednav};
 pub use founder_new::FounderNew;
 pub use paper_index::PaperIndex;
 pub use qpaper::Qpaper;
+pub use selectors::OneOff;
 pub use shtml::Shtml;
 
 /// One e-paper system's URL scheme and markup.
@@ -116,6 +119,7 @@ pub static LAYOUTS: &[&dyn Layout] = &[
     &PaperIndex,
     &Bjrbdzb,
     &Plist,
+    &OneOff,
 ];
 
 /// The layout `--layout` names.

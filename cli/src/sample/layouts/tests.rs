@@ -8,9 +8,15 @@ use crate::sample::generate::{Article, paper};
 
 const BASE: &str = "http://sample.example.cn/";
 
+/// The document at `path` as the crawl reads it: by the layout's profile's `[selectors]` when
+/// it has them, else by family detection.
 fn parse(layout: &dyn Layout, path: &str, html: &str) -> Record {
     let url = format!("{BASE}{path}");
-    epaper_parser::parse(&url, html.as_bytes(), Some("text/html; charset=utf-8"))
+    let profile = epaper_common::sites::get(layout.profile())
+        .unwrap_or_else(|error| panic!("{}: {error}", layout.name()));
+    let content_type = Some("text/html; charset=utf-8");
+    let custom = profile.selectors.as_ref();
+    epaper_parser::parse_with(&url, html.as_bytes(), content_type, custom)
         .unwrap_or_else(|error| panic!("{}: {url}: {error}", layout.name()))
 }
 
