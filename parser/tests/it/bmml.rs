@@ -108,6 +108,7 @@ fn a_page_with_the_thumbnail_list_gives_every_contract_field() {
             ArticleRef {
                 title: None,
                 url: at("content_20420.htm"),
+                regions: Vec::new(),
             },
         ],
         image_url: some("http://epaper.example.cn/xawb/20250618/images/02.jpg"),

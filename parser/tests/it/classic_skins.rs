@@ -18,6 +18,7 @@ fn none_title(url: &str) -> epaper_common::messages::ArticleRef {
     epaper_common::messages::ArticleRef {
         title: None,
         url: url.into(),
+        regions: Vec::new(),
     }
 }
 

@@ -32,6 +32,7 @@ fn article_ref(title: Option<&str>, url: &str) -> ArticleRef {
     ArticleRef {
         title: title.map(str::to_string),
         url: url.to_string(),
+        regions: Vec::new(),
     }
 }
 

@@ -40,6 +40,7 @@ fn articles(listed: &[(Option<&str>, String)]) -> Vec<ArticleRef> {
         .map(|(title, url)| ArticleRef {
             title: title.map(str::to_string),
             url: url.clone(),
+            regions: Vec::new(),
         })
         .collect()
 }

@@ -36,6 +36,7 @@ fn article_ref(title: &str, file: &str) -> ArticleRef {
     ArticleRef {
         title: Some(title.into()),
         url: format!("{DIR}{file}"),
+        regions: Vec::new(),
     }
 }
 

@@ -19,6 +19,7 @@ fn untitled(url: &str) -> ArticleRef {
     ArticleRef {
         title: None,
         url: url.into(),
+        regions: Vec::new(),
     }
 }
 
@@ -151,6 +152,7 @@ fn bandao_expected(url: &str, titles: [Option<&str>; 3]) -> PageRecord {
             .map(|(id, title)| ArticleRef {
                 title: title.map(str::to_string),
                 url: format!("{base}{id}"),
+                regions: Vec::new(),
             })
             .collect(),
         image_url: Some("https://paper.example.cn/jpg/20240305/A01_b.jpg".into()),

@@ -65,6 +65,7 @@ fn a_page_gives_every_contract_field() {
             ArticleRef {
                 title: None,
                 url: at("3100204.html"),
+                regions: Vec::new(),
             },
         ],
         image_url: some("http://epaper.example.cn/Images/2025-06-18/02_b.jpg"),

@@ -69,6 +69,7 @@ fn a_page_keeps_the_naming_query_of_every_link_in_one_order() {
                 ArticleRef {
                     title: None,
                     url: article_url(512346),
+                    regions: Vec::new(),
                 },
             ],
             image_url: Some(format!("{upload}a7c1e0b2_b.jpg")),

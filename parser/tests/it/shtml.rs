@@ -87,10 +87,12 @@ fn an_xpublish_page_reads_its_script_links_and_gives_every_contract_field() {
             ArticleRef {
                 title: None,
                 url: at("712348.shtml"),
+                regions: Vec::new(),
             },
             ArticleRef {
                 title: None,
                 url: at("712349.shtml"),
+                regions: Vec::new(),
             },
         ],
         image_url: Some(format!("{images}20250618A2_b.jpg")),

@@ -52,6 +52,7 @@ pub fn article_ref(title: &str, url: &str) -> ArticleRef {
     ArticleRef {
         title: Some(title.into()),
         url: url.into(),
+        regions: Vec::new(),
     }
 }
 
