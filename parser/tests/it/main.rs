@@ -22,6 +22,7 @@ mod paper_index;
 mod profiles;
 mod qpaper;
 mod read_do;
+mod regions;
 mod real_pages;
 mod robustness;
 mod shtml;
