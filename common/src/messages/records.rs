@@ -86,8 +86,10 @@ pub enum Shape {
 }
 
 /// An area of the page scan, in the scan's pixel coordinates. Built through [`Region::new`],
-/// which keeps only finite, non-negative coordinates of a well-formed shape.
+/// which keeps only finite, non-negative coordinates of a well-formed shape; a message that
+/// carries any other does not read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "UncheckedRegion")]
 pub struct Region {
     pub shape: Shape,
     pub coords: Vec<f32>,
@@ -109,6 +111,22 @@ impl Region {
     }
 }
 
+/// A region as a message spells it, before [`Region::new`] checks it.
+#[derive(Deserialize)]
+struct UncheckedRegion {
+    shape: Shape,
+    coords: Vec<f32>,
+}
+
+impl TryFrom<UncheckedRegion> for Region {
+    type Error = &'static str;
+
+    fn try_from(region: UncheckedRegion) -> Result<Region, Self::Error> {
+        Region::new(region.shape, region.coords)
+            .ok_or("a region needs finite, non-negative coordinates that fit its shape")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArticleRecord {
     pub url: String,
@@ -127,4 +145,46 @@ pub struct ArticleRecord {
 pub struct Image {
     pub url: String,
     pub caption: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_are_left_out_when_empty_and_checked_when_read() {
+        let plain: ArticleRef =
+            serde_json::from_str(r#"{"title":null,"url":"http://a/b"}"#).unwrap();
+        assert_eq!(plain, ArticleRef::new(None, "http://a/b".into()));
+        assert_eq!(
+            serde_json::to_string(&plain).unwrap(),
+            r#"{"title":null,"url":"http://a/b"}"#
+        );
+        let json = r#"{"title":null,"url":"http://a/b","regions":[{"shape":"rect","coords":[1.0,2.0,3.5,4.0]}]}"#;
+        let mapped: ArticleRef = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            mapped.regions,
+            vec![Region::new(Shape::Rect, vec![1.0, 2.0, 3.5, 4.0]).unwrap()]
+        );
+        assert_eq!(serde_json::to_string(&mapped).unwrap(), json);
+        for bad in [
+            r#"{"shape":"rect","coords":[-1.0,2.0,3.0,4.0]}"#,
+            r#"{"shape":"rect","coords":[1.0,2.0,3.0]}"#,
+            r#"{"shape":"poly","coords":[1.0,2.0,3.0,4.0]}"#,
+            r#"{"shape":"circle","coords":[1.0,2.0,3.0]}"#,
+        ] {
+            assert!(serde_json::from_str::<Region>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_article_keeps_each_region_once_and_at_most_sixteen() {
+        let mut article = ArticleRef::new(None, "http://a/b".into());
+        for i in 0..40 {
+            let region = Region::new(Shape::Rect, vec![0.0, 0.0, (i % 20) as f32, 1.0]).unwrap();
+            article.add_region(region);
+        }
+        let widths: Vec<f32> = article.regions.iter().map(|r| r.coords[2]).collect();
+        assert_eq!(widths, (0..16).map(|i| i as f32).collect::<Vec<_>>());
+    }
 }
