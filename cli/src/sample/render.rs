@@ -268,7 +268,7 @@ pub fn map_regions(k: usize) -> Vec<Region> {
         .expect("a well-formed box")
     };
     let mut regions = vec![box_of(340.0, 100.0)];
-    if k % 2 == 0 {
+    if k.is_multiple_of(2) {
         regions.push(box_of(40.0, 20.0));
     }
     regions

@@ -103,7 +103,8 @@ impl Region {
         let fits = match shape {
             Shape::Rect => coords.len() == 4,
             Shape::Poly => {
-                coords.len() % 2 == 0 && (6..=2 * MAX_REGION_POINTS).contains(&coords.len())
+                coords.len().is_multiple_of(2)
+                    && (6..=2 * MAX_REGION_POINTS).contains(&coords.len())
             }
         };
         let valid = coords.iter().all(|c| c.is_finite() && *c >= 0.0);
