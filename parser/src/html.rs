@@ -400,7 +400,7 @@ pub fn push_article(articles: &mut Links<ArticleRef>, url: String, title: Option
                 existing.title = title;
             }
         }
-        None => articles.insert(url.clone(), ArticleRef { title, url }),
+        None => articles.insert(url.clone(), ArticleRef::new(title, url)),
     }
 }
 

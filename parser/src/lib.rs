@@ -16,6 +16,7 @@ pub mod families;
 pub mod html;
 pub mod label;
 pub mod properties;
+pub mod regions;
 pub mod service;
 pub mod text;
 

@@ -22,13 +22,14 @@ pub mod generate;
 pub mod layouts;
 pub mod render;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, Uri, header};
+use epaper_common::messages::Region;
 use serde::Serialize;
 
 pub use generate::{Paper, Shape, paper, paper_shaped};
@@ -105,6 +106,10 @@ struct ManifestPage {
     articles: Vec<String>,
     /// The images of this page's articles (issue 10: every medium is in the ground truth).
     images: Vec<String>,
+    /// Where each article with any sits on the scan (contract 1's `ArticleRef.regions`), by
+    /// article URL; absent in layouts whose sample prints no map coordinates.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    regions: BTreeMap<String, Vec<Region>>,
 }
 
 #[derive(Serialize)]
@@ -379,6 +384,13 @@ fn render_issue(
                 .iter()
                 .flat_map(|a| a.images.iter())
                 .map(|image| absolute(image.file.clone()))
+                .collect(),
+            regions: page
+                .articles
+                .iter()
+                .enumerate()
+                .map(|(k, a)| (absolute(at.article_path(a)), layout.article_regions(k)))
+                .filter(|(_, regions)| !regions.is_empty())
                 .collect(),
         });
     }

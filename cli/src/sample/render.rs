@@ -3,6 +3,7 @@
 //! `td.font02` title cells, `<!--enpcontent-->` bodies, `enpproperty` after `</html>`).
 
 use crate::html::escape;
+use epaper_common::messages::{Region, Shape as RegionShape};
 use std::fmt::Write;
 
 use super::generate::{Article, Issue, Page, Paper};
@@ -74,21 +75,13 @@ pub fn page_html(paper: &Paper, issue_idx: usize, page_idx: usize) -> String {
         issue.scan_url(page)
     );
     for (k, article) in page.articles.iter().enumerate() {
-        let top = 10 + k * 120;
-        // The map lists some articles twice, as real papers do (?div=0 and ?div=-1).
-        let _ = write!(
-            html,
-            "<Area coords=\"10,{top},340,{top},340,{},10,{}\" shape=\"polygon\" href=\"content_{}.htm?div=-1\">",
-            top + 100,
-            top + 100,
-            article.id
-        );
-        if k % 2 == 0 {
+        // The map lists some articles twice, as real papers do (?div=-1 and ?div=0).
+        for (region, div) in map_regions(k).iter().zip(["-1", "0"]) {
+            let coords: Vec<String> = region.coords.iter().map(f32::to_string).collect();
             let _ = write!(
                 html,
-                "<Area coords=\"10,{top},40,{top},40,{},10,{}\" shape=\"polygon\" href=\"content_{}.htm?div=0\">",
-                top + 20,
-                top + 20,
+                "<Area coords=\"{}\" shape=\"polygon\" href=\"content_{}.htm?div={div}\">",
+                coords.join(","),
                 article.id
             );
         }
@@ -259,4 +252,24 @@ pub fn pdf(label: &str) -> Vec<u8> {
         .as_bytes(),
     );
     out
+}
+
+/// The regions the page map draws for the `k`-th article of a page, in the scan's pixels: its
+/// box, and for every other article a small second box (`?div=0`), as real papers' maps do. The
+/// ground truth of `ArticleRef.regions` and of the export's `regions`.
+pub fn map_regions(k: usize) -> Vec<Region> {
+    let top = (10 + k * 120) as f32;
+    let box_of = |right: f32, height: f32| {
+        let bottom = top + height;
+        Region::new(
+            RegionShape::Poly,
+            vec![10.0, top, right, top, right, bottom, 10.0, bottom],
+        )
+        .expect("a well-formed box")
+    };
+    let mut regions = vec![box_of(340.0, 100.0)];
+    if k.is_multiple_of(2) {
+        regions.push(box_of(40.0, 20.0));
+    }
+    regions
 }

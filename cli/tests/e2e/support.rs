@@ -195,6 +195,14 @@ pub(crate) fn assert_matches_generator(rows: &[ExportedArticle], base_url: &str)
         assert_eq!(stored.url, format!("{base_url}{}", truth.file));
         assert_eq!(stored.caption.as_deref(), Some(truth.caption.as_str()));
     }
+    // Where the page's image map puts it on the scan (the classic map lists every other
+    // article twice: both boxes are its regions).
+    let k = page
+        .articles
+        .iter()
+        .position(|a| a.id == article.id)
+        .unwrap();
+    assert_eq!(row.regions, epaper::sample::render::map_regions(k));
 }
 
 pub(crate) fn assert_same_set(rows: &[ExportedArticle], want: &BTreeSet<String>) {

@@ -23,7 +23,10 @@ pub use documents::{CompressedBytes, DocKind, FetchedDocument, FetchedMedia, Par
 pub use issues::{
     CrawlIssue, Direction, FailureReport, FetchFailure, Follow, IssueManifest, IssueRef, Validator,
 };
-pub use records::{ArticleRecord, ArticleRef, Image, PageRecord, PageRef, Record};
+pub use records::{
+    ArticleRecord, ArticleRef, Image, MAX_REGION_POINTS, MAX_REGIONS, PageRecord, PageRef, Record,
+    Region, Shape,
+};
 
 /// The version this build writes and accepts.
 pub const WIRE_VERSION: u32 = 1;

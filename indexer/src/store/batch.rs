@@ -4,7 +4,7 @@
 //! The content hash of a row is what makes an unchanged document write nothing: change what goes
 //! into it only together with [`SEARCH_VERSION`] or knowingly.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use epaper_common::messages::{ArticleRecord, FetchedDocument, IssueManifest, PageRecord, Record};
@@ -54,6 +54,8 @@ pub(super) struct PageRow<'a> {
     pub date: NaiveDate,
     pub page_idx: Option<i64>,
     pub article_urls: String,
+    /// A JSON object from article URL to its regions on the scan, for articles that have any.
+    pub article_regions: String,
     pub content_hash: String,
 }
 
@@ -135,6 +137,15 @@ fn page_row<'a>(page: &'a PageRecord, site: &'a str, date: NaiveDate) -> PageRow
     let article_urls =
         serde_json::to_string(&page.articles.iter().map(|a| &a.url).collect::<Vec<_>>())
             .expect("strings serialize");
+    let article_regions = serde_json::to_string(
+        &page
+            .articles
+            .iter()
+            .filter(|a| !a.regions.is_empty())
+            .map(|a| (&a.url, &a.regions))
+            .collect::<BTreeMap<_, _>>(),
+    )
+    .expect("regions serialize");
     let page_idx = page
         .pages
         .iter()
@@ -146,6 +157,7 @@ fn page_row<'a>(page: &'a PageRecord, site: &'a str, date: NaiveDate) -> PageRow
         page.image_url.as_deref().unwrap_or(""),
         page.pdf_url.as_deref().unwrap_or(""),
         &article_urls,
+        &article_regions,
         &page_idx.map(|i| i.to_string()).unwrap_or_default(),
     ]);
     PageRow {
@@ -154,6 +166,7 @@ fn page_row<'a>(page: &'a PageRecord, site: &'a str, date: NaiveDate) -> PageRow
         date,
         page_idx,
         article_urls,
+        article_regions,
         content_hash,
     }
 }

@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use epaper_common::messages::FetchedDocument;
+use epaper_common::messages::{FetchedDocument, Region};
 use futures_util::TryStreamExt;
 use serde::Serialize;
 
@@ -37,6 +37,9 @@ pub struct ExportedArticle {
     /// The scan and the PDF of the article's 版, where the media store holds them.
     pub page_scan: Option<StoredMedium>,
     pub page_pdf: Option<StoredMedium>,
+    /// Where the article sits on its 版's scan (contract 1's `ArticleRef.regions`), from the
+    /// image maps of the pages that link it; `[]` where they have none.
+    pub regions: Vec<Region>,
 }
 
 /// An article image as exported: the parsed fields and, once fetched, where its bytes are.
@@ -135,16 +138,23 @@ pub struct SearchHit {
 
 const EXPORT: &str = include_str!("sql/export.sql");
 static PG_EXPORT: LazyLock<String> = LazyLock::new(|| {
-    EXPORT.replace(
-        "{agg}",
-        "string_agg(m.kind || ' ' || m.url || ' ' || m.sha256 || ' ' || m.size, E'\\n')",
-    )
+    EXPORT
+        .replace(
+            "{agg}",
+            "string_agg(m.kind || ' ' || m.url || ' ' || m.sha256 || ' ' || m.size, E'\\n')",
+        )
+        .replace(
+            "{regions_agg}",
+            "string_agg(p.article_regions, E'\\n' ORDER BY p.url)",
+        )
 });
 static SQLITE_EXPORT: LazyLock<String> = LazyLock::new(|| {
-    EXPORT.replace(
-        "{agg}",
-        "group_concat(m.kind || ' ' || m.url || ' ' || m.sha256 || ' ' || m.size, char(10))",
-    )
+    EXPORT
+        .replace(
+            "{agg}",
+            "group_concat(m.kind || ' ' || m.url || ' ' || m.sha256 || ' ' || m.size, char(10))",
+        )
+        .replace("{regions_agg}", "group_concat(p.article_regions, char(10))")
 });
 const RAW_DOCUMENTS: &str = include_str!("sql/raw_documents.sql");
 const PAGES_OF: &str = include_str!("sql/pages_of.sql");

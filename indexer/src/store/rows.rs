@@ -6,7 +6,11 @@
 //! `Failure`, `UnfinishedIssue`) derive `FromRow` where they are defined.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use epaper_common::messages::{CompressedBytes, DocKind, FetchedDocument, Image, Validator};
+use std::collections::HashMap;
+
+use epaper_common::messages::{
+    ArticleRef, CompressedBytes, DocKind, FetchedDocument, Image, Region, Validator,
+};
 
 use super::StoreError;
 use super::reads::{ExportedArticle, ExportedImage, SearchHit, StoredMedium};
@@ -66,6 +70,7 @@ pub(super) struct ExportRow {
     images: String,
     own_media: Option<String>,
     page_media: Option<String>,
+    page_regions: Option<String>,
 }
 
 impl TryFrom<ExportRow> for ExportedArticle {
@@ -74,6 +79,7 @@ impl TryFrom<ExportRow> for ExportedArticle {
     fn try_from(row: ExportRow) -> Result<Self, StoreError> {
         let paragraphs = json_column(&row.paragraphs, "paragraphs", &row.url)?;
         let images: Vec<Image> = json_column(&row.images, "images", &row.url)?;
+        let regions = article_regions(row.page_regions.as_deref(), &row.url)?;
         let own_media = StoredMedium::parse_lines(row.own_media.as_deref());
         let page_media = StoredMedium::parse_lines(row.page_media.as_deref());
         let page_medium = |kind: &str| {
@@ -107,8 +113,25 @@ impl TryFrom<ExportRow> for ExportedArticle {
             images,
             page_scan: page_medium("scan"),
             page_pdf: page_medium("pdf"),
+            regions,
         })
     }
+}
+
+/// The regions `url` has in the pages' `article_regions` objects (one a line), each once and at
+/// most [`MAX_REGIONS`](epaper_common::messages::MAX_REGIONS).
+fn article_regions(lines: Option<&str>, url: &str) -> Result<Vec<Region>, StoreError> {
+    let mut article = ArticleRef::new(None, url.to_string());
+    for line in lines.unwrap_or_default().lines() {
+        let mut by_url: HashMap<String, Vec<Region>> =
+            serde_json::from_str(line).map_err(|error| {
+                StoreError::corrupt("pages", url, format!("article_regions: {error}"))
+            })?;
+        for region in by_url.remove(url).unwrap_or_default() {
+            article.add_region(region);
+        }
+    }
+    Ok(article.regions)
 }
 
 /// A full-text hit before its snippet is cut (`sql/search_*.sql`).

@@ -295,6 +295,7 @@ async fn upsert_pages(
                     .push_bind(&row.page.image_url)
                     .push_bind(&row.page.pdf_url)
                     .push_bind(&row.article_urls)
+                    .push_bind(&row.article_regions)
                     .push_bind(&row.content_hash)
                     .push_bind(now);
             });

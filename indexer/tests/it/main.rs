@@ -4,12 +4,14 @@
 mod documents;
 mod issues;
 mod media;
+mod regions;
 mod support;
 
 use documents::*;
 use epaper_indexer::Store;
 use epaper_indexer::testing::{FreshDatabase, random_suffix};
 use issues::*;
+use regions::*;
 
 async fn postgres() -> (Store, FreshDatabase) {
     let db = FreshDatabase::create().await;
@@ -64,4 +66,5 @@ on_both_stores!(
     a_batch_commits_many_documents_at_once,
     search_follows_changed_articles,
     export_names_the_stored_media_of_each_article_and_its_page,
+    export_gives_each_article_the_regions_of_its_pages,
 );

@@ -44,6 +44,7 @@ pub(crate) fn page(n_articles: usize) -> PageRecord {
             .map(|k| epaper_common::messages::ArticleRef {
                 title: Some(format!("标题{k}")),
                 url: format!("{BASE}content_{k}.htm"),
+                regions: Vec::new(),
             })
             .collect(),
         image_url: Some("http://paper.test/images/2024-03/04/01/page_b.png".into()),

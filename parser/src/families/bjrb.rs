@@ -53,6 +53,7 @@ use crate::html::{
     first_src, issue_article, issue_link, own_url, push_article, target,
 };
 use crate::label::{self, Label, split_page_label};
+use crate::regions::push_mapped;
 use crate::text::{element_text, non_empty, text_with_breaks};
 
 pub const FAMILY: Family = Family {
@@ -341,7 +342,7 @@ fn map_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
             continue;
         };
         let title = area.value().attr("title").and_then(non_empty);
-        push_article(&mut articles, article, title);
+        push_mapped(&mut articles, article, title, area);
     }
     articles.into_vec()
 }

@@ -30,6 +30,7 @@ use crate::html::{
     page_refs, paragraphs_without_captions, push_article, target,
 };
 use crate::label::{self, Label};
+use crate::regions::push_mapped;
 use crate::text::{block_text, element_text, non_empty};
 
 pub const FAMILY: Family = Family {
@@ -171,7 +172,7 @@ fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
     for area in doc.select(&AREAS) {
         let href = area.value().attr("href").unwrap_or_default();
         if let Some(article) = article_of(url, href) {
-            push_article(&mut articles, article, None);
+            push_mapped(&mut articles, article, None, area);
         }
     }
     articles.into_vec()

@@ -27,6 +27,7 @@ use crate::html::{
 };
 use crate::label::{self, Label};
 use crate::properties::Properties;
+use crate::regions::push_mapped;
 use crate::text::{element_text, fold_spaces, non_empty, text_with_breaks};
 
 pub const FAMILY: Family = Family {
@@ -176,22 +177,26 @@ fn page_pdf(doc: &Html, url: &Url, own_url: &str) -> Option<String> {
 /// lacks.
 fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
     let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
-    let mut push = |href: &str, title: Option<String>| {
+    let mut push = |link: ElementRef<'_>, title: Option<String>, mapped: bool| {
+        let href = link.value().attr("href").unwrap_or_default();
         if CONTENT_HREF.is_match(href)
             && let Some(article_url) = issue_article(url, href, &URL_DATE)
         {
-            push_article(&mut articles, article_url, title);
+            if mapped {
+                push_mapped(&mut articles, article_url, title, link);
+            } else {
+                push_article(&mut articles, article_url, title);
+            }
         }
     };
     let is_own = own_links(doc, url);
     for anchor in doc.select(&ANCHORS) {
         if is_own(anchor) {
-            let href = anchor.value().attr("href").unwrap_or_default();
-            push(href, non_empty(&element_text(anchor)));
+            push(anchor, non_empty(&element_text(anchor)), false);
         }
     }
     for area in doc.select(&AREAS) {
-        push(area.value().attr("href").unwrap_or_default(), None);
+        push(area, None, true);
     }
     articles.into_vec()
 }

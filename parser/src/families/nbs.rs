@@ -29,6 +29,7 @@ use crate::html::{
     page_refs, paragraphs_without_captions, push_article, target,
 };
 use crate::label::{self, Label};
+use crate::regions::push_mapped;
 use crate::text::{element_text, non_empty, text_with_breaks};
 
 pub const FAMILY: Family = Family {
@@ -242,22 +243,22 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
 /// whatever the list lacks. A video item is two anchors with one href: an icon, then the title.
 fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
     let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
-    let mut push =
-        |article: String, title: Option<String>| push_article(&mut articles, article, title);
     let article_of = |el: ElementRef<'_>| el.value().attr("href").and_then(|h| article_url(url, h));
     for anchor in doc.select(&TITLE_LIST_LINKS) {
         let Some(article) = article_of(anchor) else {
             continue;
         };
         let title = scripted_title(anchor).or_else(|| non_empty(&element_text(anchor)));
-        push(article, title);
+        push_article(&mut articles, article, title);
     }
     let hidden = hidden_titles(doc, url);
     for (article, title) in &hidden {
-        push(article.clone(), Some(title.clone()));
+        push_article(&mut articles, article.clone(), Some(title.clone()));
     }
-    for article in doc.select(&MAP_AREAS).filter_map(article_of) {
-        push(article, None);
+    for area in doc.select(&MAP_AREAS) {
+        if let Some(article) = article_of(area) {
+            push_mapped(&mut articles, article, None, area);
+        }
     }
     let mut articles = articles.into_vec();
     prefer_longer_hidden_titles(&mut articles, &hidden);

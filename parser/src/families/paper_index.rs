@@ -23,6 +23,7 @@ use crate::html::{
     issue_link, own_url, push_article, target,
 };
 use crate::label::{self, Label, split_page_label};
+use crate::regions::push_mapped;
 use crate::text::{block_text, clean, element_text, non_empty};
 
 pub const FAMILY: Family = Family {
@@ -242,11 +243,17 @@ fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
             .flatten()
             .find_map(|href| issue_articel(url, href));
         if let Some(article_url) = href {
-            push_article(&mut articles, article_url, title);
+            push_mapped(&mut articles, article_url, title, hotspot);
         }
     }
     for area in doc.select(&AREAS) {
-        push_link(&mut articles, url, area, None);
+        if let Some(article_url) = area
+            .value()
+            .attr("href")
+            .and_then(|h| issue_articel(url, h))
+        {
+            push_mapped(&mut articles, article_url, None, area);
+        }
     }
     for anchor in doc.select(&ANCHORS) {
         push_link(&mut articles, url, anchor, non_empty(&element_text(anchor)));

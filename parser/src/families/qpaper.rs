@@ -26,6 +26,7 @@ use crate::html::{
     page_refs, paragraphs_without_captions, push_article,
 };
 use crate::label::{self, Label, split_page_label};
+use crate::regions::push_mapped;
 use crate::text::{block_text, element_text, non_empty};
 
 pub const FAMILY: Family = Family {
@@ -137,7 +138,7 @@ fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
     for area in doc.select(&AREAS) {
         let href = area.value().attr("href").unwrap_or_default();
         if let Some(article) = article_of(url, href) {
-            push_article(&mut articles, article, None);
+            push_mapped(&mut articles, article, None, area);
         }
     }
     articles.into_vec()

@@ -36,6 +36,7 @@ use crate::html::{
     paragraphs_of, push_article,
 };
 use crate::label::{self, Label, split_page_label};
+use crate::regions::push_mapped;
 use crate::text::{element_text, non_empty, text_with_breaks};
 
 pub const FAMILY: Family = Family {
@@ -202,8 +203,10 @@ fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
             .or_else(|| non_empty(&element_text(link)));
         push_article(&mut articles, article, title);
     }
-    for article in doc.select(&MAP_AREAS).filter_map(article_of) {
-        push_article(&mut articles, article, None);
+    for area in doc.select(&MAP_AREAS) {
+        if let Some(article) = article_of(area) {
+            push_mapped(&mut articles, article, None, area);
+        }
     }
     articles.into_vec()
 }

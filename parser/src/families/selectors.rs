@@ -29,7 +29,7 @@ use url::Url;
 use crate::article::{self, Body, Titles};
 use crate::html::{
     Links, MAX_ARTICLES_PER_PAGE, absolute, article_document, first_href, first_src, issue_link,
-    own_url, page_refs, paragraphs_without_captions, push_article,
+    own_url, page_refs, paragraphs_without_captions,
 };
 use crate::label::{self, Label};
 use crate::text::{block_text, element_text, fold_spaces, non_empty};
@@ -176,7 +176,7 @@ fn page_list(doc: &Html, url: &Url, system: &Compiled) -> Vec<PageRef> {
 }
 
 /// The page's articles from the `article_list` links, in order, each once, with the first
-/// title a link gives (an image-map area gives none).
+/// title a link gives (an image-map area gives none) and the regions areas and hotspots mark.
 fn page_articles(doc: &Html, url: &Url, system: &Compiled) -> Vec<ArticleRef> {
     let page_date = url_date(url);
     let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
@@ -185,7 +185,8 @@ fn page_articles(doc: &Html, url: &Url, system: &Compiled) -> Vec<ArticleRef> {
             continue;
         };
         if let Some(article_url) = of_this_issue(url, page_date, href, &system.article_url) {
-            push_article(&mut articles, article_url, block_text(link));
+            // An image-map area (or a positioned hotspot) also marks where the story is.
+            crate::regions::push_mapped(&mut articles, article_url, block_text(link), link);
         }
     }
     articles.into_vec()

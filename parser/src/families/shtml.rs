@@ -35,6 +35,7 @@ use crate::html::{
     paragraphs_without_captions, push_article,
 };
 use crate::label::{self, Label, split_page_label};
+use crate::regions::push_mapped;
 use crate::text::{block_text, element_text, non_empty};
 
 pub const FAMILY: Family = Family {
@@ -215,6 +216,10 @@ fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
         let Some(article) = link_target(element, url).and_then(|to| article_of(url, &to)) else {
             continue;
         };
+        if element.value().name().eq_ignore_ascii_case("area") {
+            push_mapped(&mut articles, article, None, element);
+            continue;
+        }
         // The text is read once per article, not again for each later link to it.
         if articles
             .get_mut(&article)

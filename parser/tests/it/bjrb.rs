@@ -8,7 +8,7 @@ use epaper_common::messages::{ArticleRecord, DocKind, Image, PageRecord};
 use epaper_parser::families::bjrb::matches_url;
 use url::Url;
 
-use crate::support::{article, article_ref, date, gbk_with_crlf, page, page_ref};
+use crate::support::{article, article_ref, date, gbk_with_crlf, mapped, page, page_ref};
 
 const ISSUE_URL: &str = "http://paper.example.cn/bjrb/mobile/2025/20250618/20250618_m.html";
 const ISSUE_HTML: &str = include_str!("../fixtures/bjrb/20250618_m.html");
@@ -240,11 +240,18 @@ fn a_plist_page_gives_its_map_articles_and_scan_and_its_number_from_its_director
         pages: vec![],
         // Each once, titled by its first area that has a title; the notice of another day left
         // out.
-        articles: vec![
-            article_ref("闽江两岸夜景提升工程完工", &article(1)),
-            article_ref("古厝修缮留住乡愁", &article(2)),
-            article_ref("社区书屋成了孩子们的暑期乐园", &article(3)),
-        ],
+        articles: mapped(
+            vec![
+                article_ref("闽江两岸夜景提升工程完工", &article(1)),
+                article_ref("古厝修缮留住乡愁", &article(2)),
+                article_ref("社区书屋成了孩子们的暑期乐园", &article(3)),
+            ],
+            &[
+                &[&[10., 12., 350., 160.]],
+                &[&[10., 170., 180., 380.]],
+                &[&[185., 170., 350., 380.], &[185., 385., 350., 420.]],
+            ],
+        ),
         image_url: Some("http://paper.example.cn/fzrb/pic/2025-06/18/fzrb20250618002.jpg".into()),
         pdf_url: None,
         prev_issue_url: None,

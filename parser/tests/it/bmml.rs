@@ -7,7 +7,7 @@ use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRec
 use epaper_parser::families::bmml::{detect, matches_url, parse_article, parse_page};
 use url::Url;
 
-use crate::support::{article_ref, date, page_ref};
+use crate::support::{article_ref, date, mapped, page_ref};
 
 const DIR: &str = "http://epaper.example.cn/xawb/20250618/html/";
 const PAGE: &str = include_str!("../fixtures/bmml/page_2.htm");
@@ -101,15 +101,24 @@ fn a_page_with_the_thumbnail_list_gives_every_contract_field() {
         ],
         // The title list, then the map's own article without a title; the other paper's
         // article in the footer is not this page's.
-        articles: vec![
-            article_ref("江边绿道全线贯通", &at("content_20417.htm")),
-            article_ref("高温天 户外工作者有了“歇脚站”", &at("content_20418.htm")),
-            article_ref("短讯", &at("content_20419.htm")),
-            ArticleRef {
-                title: None,
-                url: at("content_20420.htm"),
-            },
-        ],
+        articles: mapped(
+            vec![
+                article_ref("江边绿道全线贯通", &at("content_20417.htm")),
+                article_ref("高温天 户外工作者有了“歇脚站”", &at("content_20418.htm")),
+                article_ref("短讯", &at("content_20419.htm")),
+                ArticleRef {
+                    title: None,
+                    url: at("content_20420.htm"),
+                    regions: Vec::new(),
+                },
+            ],
+            &[
+                &[&[5., 5., 400., 180.]],
+                &[&[5., 190., 400., 380.]],
+                &[],
+                &[&[5., 390., 400., 520.]],
+            ],
+        ),
         image_url: some("http://epaper.example.cn/xawb/20250618/images/02.jpg"),
         pdf_url: some("http://epaper.example.cn/xawb/20250618/pdf/02.pdf"),
         prev_issue_url: some("http://epaper.example.cn/xawb/20250617/html/index.htm"),

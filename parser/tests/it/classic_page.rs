@@ -1,7 +1,7 @@
 //! The classic Founder layout's page nodes (版): the page list, the title list and image map,
 //! scan, PDF and the previous issue, in the 科技日报 and 中国纪检监察报 templates.
 
-use crate::support::{article_ref, date, page, page_ref, utf8_with_bom_and_crlf};
+use crate::support::{article_ref, date, mapped, page, page_ref, utf8_with_bom_and_crlf};
 
 const KJB_PAGE_URL: &str = "http://paper.example.cn/kjb/html/2023-03/22/node_2.htm";
 
@@ -115,24 +115,38 @@ fn classic_page_yields_its_pages_articles_scan_pdf_and_previous_issue() {
     // `content_N.htm` links are the paper's "about" pages, not articles of this 版.
     assert_eq!(
         record.articles,
-        vec![
-            article_ref(
-                "春耕时节 智能农机下田忙",
-                &format!("{base}content_7101.htm")
-            ),
-            article_ref(
-                "开放实验平台 让科研设备“转”起来",
-                &format!("{base}content_7104.htm")
-            ),
-            article_ref(
-                "深海探测装备完成首次综合试验",
-                &format!("{base}content_7109.htm")
-            ),
-            article_ref(
-                "城市绿道串起市民“后花园”",
-                &format!("{base}content_7112.htm")
-            ),
-        ]
+        mapped(
+            vec![
+                article_ref(
+                    "春耕时节 智能农机下田忙",
+                    &format!("{base}content_7101.htm")
+                ),
+                article_ref(
+                    "开放实验平台 让科研设备“转”起来",
+                    &format!("{base}content_7104.htm")
+                ),
+                article_ref(
+                    "深海探测装备完成首次综合试验",
+                    &format!("{base}content_7109.htm")
+                ),
+                article_ref(
+                    "城市绿道串起市民“后花园”",
+                    &format!("{base}content_7112.htm")
+                ),
+            ],
+            &[
+                &[&[348., 2., 178., 2., 178., 140., 348., 140.]],
+                &[
+                    &[61., 85., 171., 85., 171., 155., 61., 155.],
+                    &[171., 85., 2., 85., 2., 548., 171., 548.]
+                ],
+                &[&[348., 144., 178., 144., 178., 286., 348., 286.]],
+                &[
+                    &[178., 291., 313., 291., 313., 393., 178., 393.],
+                    &[178., 291., 348., 291., 348., 393., 178., 393.]
+                ]
+            ],
+        )
     );
     assert_eq!(
         record.image_url.as_deref(),
@@ -226,17 +240,27 @@ fn classic_page_reads_a_lowercase_pagepicmap_with_uppercase_areas_the_same_way()
     assert_eq!(record.page_name.as_deref(), Some("要闻"));
     assert_eq!(
         record.articles,
-        vec![
-            article_ref("山区小学用上了新课桌", &format!("{base}content_52101.htm")),
-            article_ref(
-                "夜市重开 老街又热闹起来",
-                &format!("{base}content_52103.htm")
-            ),
-            article_ref(
-                "一份清单管住“三公”开支",
-                &format!("{base}content_52102.htm")
-            ),
-        ]
+        mapped(
+            vec![
+                article_ref("山区小学用上了新课桌", &format!("{base}content_52101.htm")),
+                article_ref(
+                    "夜市重开 老街又热闹起来",
+                    &format!("{base}content_52103.htm")
+                ),
+                article_ref(
+                    "一份清单管住“三公”开支",
+                    &format!("{base}content_52102.htm")
+                ),
+            ],
+            &[
+                &[&[2., 98., 225., 98., 225., 366., 2., 366.]],
+                &[&[235., 96., 347., 96., 347., 196., 235., 196.]],
+                &[
+                    &[176., 7., 347., 7., 347., 84., 176., 84.],
+                    &[176., 7., 347., 7., 347., 90., 176., 90.]
+                ]
+            ],
+        )
     );
     assert_eq!(
         record.image_url.as_deref(),

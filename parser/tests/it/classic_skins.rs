@@ -7,7 +7,7 @@ use epaper_common::messages::{ArticleRecord, DocKind, Image, PageRecord};
 use epaper_parser::families::classic::matches_url;
 use url::Url;
 
-use crate::support::{article, article_ref, date, page, page_ref, utf8_with_bom_and_crlf};
+use crate::support::{article, article_ref, date, mapped, page, page_ref, utf8_with_bom_and_crlf};
 
 const BMDH_PAGE: &str = include_str!("../fixtures/classic/bmdh_node_2.htm");
 const WZ_ARTICLE: &str = include_str!("../fixtures/classic/wz_content_20321.htm");
@@ -18,6 +18,7 @@ fn none_title(url: &str) -> epaper_common::messages::ArticleRef {
     epaper_common::messages::ArticleRef {
         title: None,
         url: url.into(),
+        regions: Vec::new(),
     }
 }
 
@@ -71,18 +72,29 @@ fn bmdh_page_gives_its_list_current_page_own_pdf_map_and_issue_links() {
         ],
         // The title list's order, trimmed, then the area the list leaves out, each once
         // without its `?div=`; the footer's "about us" of 2010 is no article of this issue.
-        articles: vec![
-            article_ref("小巷里的“共享菜园”", &format!("{base}content_20321.htm")),
-            article_ref(
-                "渔港码头迎来开海第一船",
-                &format!("{base}content_20322.htm"),
-            ),
-            article_ref(
-                "社区食堂 把饭菜做到老人心坎上",
-                &format!("{base}content_20323.htm"),
-            ),
-            none_title(&format!("{base}content_20324.htm")),
-        ],
+        articles: mapped(
+            vec![
+                article_ref("小巷里的“共享菜园”", &format!("{base}content_20321.htm")),
+                article_ref(
+                    "渔港码头迎来开海第一船",
+                    &format!("{base}content_20322.htm"),
+                ),
+                article_ref(
+                    "社区食堂 把饭菜做到老人心坎上",
+                    &format!("{base}content_20323.htm"),
+                ),
+                none_title(&format!("{base}content_20324.htm")),
+            ],
+            &[
+                &[
+                    &[10., 10., 240., 10., 240., 200., 10., 200.],
+                    &[10., 10., 240., 10., 240., 120., 10., 120.],
+                ],
+                &[&[250., 10., 490., 10., 490., 300., 250., 300.]],
+                &[&[10., 210., 240., 210., 240., 500., 10., 500.]],
+                &[&[250., 310., 490., 310., 490., 500., 250., 500.]],
+            ],
+        ),
         image_url: Some(
             "http://epaper.example.cn/bhrb/page/2024-03/05/02/bhrb20240305002_b.jpg".into(),
         ),
@@ -199,20 +211,27 @@ fn catalogue_page_gives_its_list_pdfs_lowercase_map_and_issue_links() {
             page_ref("A02", "要闻", &format!("{base}node_2.htm")),
             page_ref("A03", "城事", &format!("{base}node_5.htm")),
         ],
-        articles: vec![
-            article_ref(
-                "早春农事忙 田间备耕正当时",
-                &format!("{base}content_88101.htm"),
-            ),
-            article_ref(
-                "老街区“微改造”留住烟火气",
-                &format!("{base}content_88102.htm"),
-            ),
-            article_ref(
-                "地铁新线开通首日客流平稳",
-                &format!("{base}content_88103.htm"),
-            ),
-        ],
+        articles: mapped(
+            vec![
+                article_ref(
+                    "早春农事忙 田间备耕正当时",
+                    &format!("{base}content_88101.htm"),
+                ),
+                article_ref(
+                    "老街区“微改造”留住烟火气",
+                    &format!("{base}content_88102.htm"),
+                ),
+                article_ref(
+                    "地铁新线开通首日客流平稳",
+                    &format!("{base}content_88103.htm"),
+                ),
+            ],
+            &[
+                &[&[5., 5., 300., 5., 300., 180., 5., 180.]],
+                &[&[5., 190., 300., 190., 300., 420., 5., 420.]],
+                &[&[310., 5., 600., 5., 600., 420., 310., 420.]],
+            ],
+        ),
         image_url: Some("https://newpaper.example.cn/dhb/images/2024-03/05/A01/A01_b.jpg".into()),
         pdf_url: Some("https://newpaper.example.cn/dhb/images/2024-03/05/A01/A01.pdf".into()),
         prev_issue_url: Some("https://newpaper.example.cn/dhb/html/2024-03/04/node_1.htm".into()),
@@ -254,13 +273,19 @@ fn ednav_page_gives_its_list_articles_and_the_pdf_beside_its_own_link() {
             page_ref("A0002", "城市", &url),
             page_ref("A0003", "体育", &format!("{base}node_80.htm")),
         ],
-        articles: vec![
-            article_ref(
-                "湖畔步道 周末迎来赏花人",
-                &format!("{base}content_5401.htm"),
-            ),
-            article_ref("老字号点心铺的新口味", &format!("{base}content_5402.htm")),
-        ],
+        articles: mapped(
+            vec![
+                article_ref(
+                    "湖畔步道 周末迎来赏花人",
+                    &format!("{base}content_5401.htm"),
+                ),
+                article_ref("老字号点心铺的新口味", &format!("{base}content_5402.htm")),
+            ],
+            &[
+                &[&[1., 1., 300., 1., 300., 250., 1., 250.]],
+                &[&[1., 260., 300., 260., 300., 520., 1., 520.]],
+            ],
+        ),
         image_url: Some("http://paper.example.cn/qjwb/page/2024-03/05/A0002/A0002_b.jpg".into()),
         // Its own `dl`'s PDF, not the first 版's, which comes first in the document.
         pdf_url: Some("http://paper.example.cn/qjwb/page/2024-03/05/A0002/A0002.pdf".into()),

@@ -7,6 +7,8 @@ use epaper_parser::families::founder_new::{matches_url, parse_article, parse_pag
 use epaper_parser::label::split_page_label;
 use url::Url;
 
+use crate::support::mapped;
+
 const RMRB_PAGE: &str = include_str!("../fixtures/founder_new/rmrb_page.html");
 const RMRB_ARTICLE: &str = include_str!("../fixtures/founder_new/rmrb_article.html");
 const GMRB_PAGE: &str = include_str!("../fixtures/founder_new/gmrb_page.html");
@@ -32,6 +34,7 @@ fn article_ref(title: Option<&str>, url: &str) -> ArticleRef {
     ArticleRef {
         title: title.map(str::to_string),
         url: url.to_string(),
+        regions: Vec::new(),
     }
 }
 
@@ -164,15 +167,33 @@ fn rmrb_page_gives_every_contract_field() {
         ],
         // Titles trimmed, the inner double space folded; the map-only article once, without
         // its `?div=-1` twin; the footer's notice of another date left out.
-        articles: vec![
-            article_ref(Some("全国夏粮收购进度过半"), &content(40000101)),
-            article_ref(Some("科技小院  让田间地头更有“科技范”"), &content(40000102)),
-            article_ref(
-                Some("黄河沿岸生态修复取得新进展（美丽中国）"),
-                &content(40000103),
-            ),
-            article_ref(None, &content(40000104)),
-        ],
+        articles: mapped(
+            vec![
+                article_ref(Some("全国夏粮收购进度过半"), &content(40000101)),
+                article_ref(Some("科技小院  让田间地头更有“科技范”"), &content(40000102)),
+                article_ref(
+                    Some("黄河沿岸生态修复取得新进展（美丽中国）"),
+                    &content(40000103),
+                ),
+                article_ref(None, &content(40000104)),
+            ],
+            // Read as f32: the fixture's 396.64952 and 571.83718375 are these.
+            &[
+                &[&[10.5, 20.25, 190.125, 20.25, 190.125, 180.5, 10.5, 180.5]],
+                &[&[
+                    200.75, 20.25, 396.5, 20.25, 396.5, 250.0625, 200.75, 250.0625,
+                ]],
+                &[&[
+                    3.771628, 260.5, 396.6495, 260.5, 396.6495, 420.125, 3.771628, 420.125,
+                ]],
+                &[
+                    &[
+                        3.771628, 430.0, 396.6495, 430.0, 396.6495, 571.83716, 3.771628, 571.83716,
+                    ],
+                    &[3.5, 540.0, 60.25, 540.0, 60.25, 571.5, 3.5, 571.5],
+                ],
+            ],
+        ),
         image_url: Some(format!(
             "{base}pic/202506/18/0f3c2a1e-5b7d-4c11-9e0a-6d2b8f41c7aa.jpg.2"
         )),
@@ -257,10 +278,16 @@ fn gmrb_page_gives_every_contract_field() {
                 &format!("{base}layout/202506/18/node_03.html"),
             ),
         ],
-        articles: vec![
-            article_ref(Some("古籍修复师的“慢功夫”"), &content(51234)),
-            article_ref(Some("高校毕业生就业服务持续加力"), &content(51235)),
-        ],
+        articles: mapped(
+            vec![
+                article_ref(Some("古籍修复师的“慢功夫”"), &content(51234)),
+                article_ref(Some("高校毕业生就业服务持续加力"), &content(51235)),
+            ],
+            &[
+                &[&[5., 5., 300., 5., 300., 200., 5., 200.]],
+                &[&[5., 210., 300., 210., 300., 400., 5., 400.]],
+            ],
+        ),
         image_url: Some(format!("{base}pic/202506/18/gmrb20250618_01.jpg")),
         pdf_url: Some(format!("{base}attachement/202506/18/gmrb20250618_01.pdf")),
         // `a#goPrePeriod href="#"` is JS only.

@@ -7,6 +7,8 @@ use epaper_common::messages::{ArticleRef, PageRecord, PageRef};
 use epaper_parser::families::founder_new::parse_page;
 use url::Url;
 
+use crate::support::mapped;
+
 const NAV_LIST: &str = include_str!("../fixtures/founder_new/navlist_page.html");
 const LAYOUTLIST: &str = include_str!("../fixtures/founder_new/layoutlist_page.html");
 const CHUNKICON: &str = include_str!("../fixtures/founder_new/chunkicon_page.html");
@@ -40,6 +42,7 @@ fn articles(listed: &[(Option<&str>, String)]) -> Vec<ArticleRef> {
         .map(|(title, url)| ArticleRef {
             title: title.map(str::to_string),
             url: url.clone(),
+            regions: Vec::new(),
         })
         .collect()
 }
@@ -61,12 +64,23 @@ fn a_nav_list_page_gives_every_field_and_its_own_pdf() {
         ]),
         // The `h4` titles in order; the map-only article once, without its `?div=-1` twin; the
         // footer's article of another date left out.
-        articles: articles(&[
-            (Some("河谷新区首批企业投产"), con(412345)),
-            (Some("牧区小学用上“空中课堂”"), con(412346)),
-            (Some("夏收机具调度有序"), con(412347)),
-            (None, con(412348)),
-        ]),
+        articles: mapped(
+            articles(&[
+                (Some("河谷新区首批企业投产"), con(412345)),
+                (Some("牧区小学用上“空中课堂”"), con(412346)),
+                (Some("夏收机具调度有序"), con(412347)),
+                (None, con(412348)),
+            ]),
+            &[
+                &[&[12.5, 20.0, 400.25, 20.0, 400.25, 210.5, 12.5, 210.5]],
+                &[&[12.5, 220.0, 200.75, 220.0, 200.75, 430.0, 12.5, 430.0]],
+                &[&[210.0, 220.0, 400.25, 220.0, 400.25, 430.0, 210.0, 430.0]],
+                &[
+                    &[12.5, 440.0, 400.25, 440.0, 400.25, 580.0, 12.5, 580.0],
+                    &[12.5, 560.0, 60.0, 560.0, 60.0, 580.0, 12.5, 580.0],
+                ],
+            ],
+        ),
         image_url: Some(format!(
             "{base}pic/202506/18/5d1e7a20-8c3b-4f1a-9e62-0b7c4d2a9f11.jpg"
         )),
@@ -94,10 +108,16 @@ fn a_layoutlist_page_gives_every_field_and_the_pdf_written_as_text() {
             ("03", "高原经济", layout("03")),
             ("04", "文化", layout("04")),
         ]),
-        articles: articles(&[
-            (Some("高原牧场迎来转场季"), article(20001)),
-            (Some("古城修缮工程全面完工"), article(20002)),
-        ]),
+        articles: mapped(
+            articles(&[
+                (Some("高原牧场迎来转场季"), article(20001)),
+                (Some("古城修缮工程全面完工"), article(20002)),
+            ]),
+            &[
+                &[&[5., 5., 395., 5., 395., 260., 5., 260.]],
+                &[&[5., 270., 395., 270., 395., 560., 5., 560.]],
+            ],
+        ),
         image_url: Some(format!("{base}pic/202506/18/xzrb20250618_02.jpg.2")),
         // `div.pull-right a` is a JS button; `p#pdfUrl` holds the address.
         pdf_url: Some(format!("{base}attachement/202506/18/xzrb20250618_02.pdf")),
@@ -122,10 +142,16 @@ fn a_chunkicon_page_gives_every_field_and_the_pdf_of_its_own_item() {
             ("A02", "鹏城新闻", layout("A02")),
             ("A03", "湾区", layout("A03")),
         ]),
-        articles: articles(&[
-            (Some("河畔绿道再延长十公里"), content(1201)),
-            (Some("社区食堂开到家门口"), content(1202)),
-        ]),
+        articles: mapped(
+            articles(&[
+                (Some("河畔绿道再延长十公里"), content(1201)),
+                (Some("社区食堂开到家门口"), content(1202)),
+            ]),
+            &[
+                &[&[8., 10., 392., 10., 392., 300., 8., 300.]],
+                &[&[8., 310., 392., 310., 392., 575., 8., 575.]],
+            ],
+        ),
         image_url: Some(format!(
             "{base}pic/202506/18/6b0f2d9e-41c7-4e25-9a3d-8e1c7f5b2a04.jpg"
         )),
@@ -155,11 +181,18 @@ fn a_therestlist_page_gives_every_field_with_its_issue_links() {
             ("02", "沂蒙新闻", node("002")),
             ("03", "城事", node("003")),
         ]),
-        articles: articles(&[
-            (Some("老城区雨污分流改造启动"), content(7001)),
-            (Some("夜市烟火气回来了"), content(7002)),
-            (None, content(7003)),
-        ]),
+        articles: mapped(
+            articles(&[
+                (Some("老城区雨污分流改造启动"), content(7001)),
+                (Some("夜市烟火气回来了"), content(7002)),
+                (None, content(7003)),
+            ]),
+            &[
+                &[&[0., 0., 400., 280.]],
+                &[&[0., 290., 400., 580.]],
+                &[&[0., 590., 400., 620.]],
+            ],
+        ),
         image_url: Some(format!("{site}pic/202506/18/lnsb_003.jpg")),
         pdf_url: Some(format!("{site}attachement/202506/18/lnsb_003.pdf")),
         prev_issue_url: Some(html_dir("17", "node_001.html")),
@@ -202,10 +235,16 @@ fn a_webtree_page_gives_every_field_and_only_its_own_branch_of_the_issue() {
             ("A003", "评论", node("A003")),
         ]),
         // A001's `dd`, not the whole tree.
-        articles: articles(&[
-            (Some("上半年新增上市公司六十家"), content(9001)),
-            (Some("债券市场交投活跃"), content(9002)),
-        ]),
+        articles: mapped(
+            articles(&[
+                (Some("上半年新增上市公司六十家"), content(9001)),
+                (Some("债券市场交投活跃"), content(9002)),
+            ]),
+            &[
+                &[&[5., 5., 395., 5., 395., 300., 5., 300.]],
+                &[&[5., 310., 395., 310., 395., 560., 5., 560.]],
+            ],
+        ),
         image_url: Some(format!("{base}pic/202506/18/zqsb_A001.jpg")),
         pdf_url: Some(format!("{base}attachement/202506/18/zqsb_A001.pdf")),
         prev_issue_url: None,

@@ -23,6 +23,7 @@ mod profiles;
 mod qpaper;
 mod read_do;
 mod real_pages;
+mod regions;
 mod robustness;
 mod selectors;
 mod shtml;

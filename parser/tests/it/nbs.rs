@@ -11,6 +11,8 @@ use epaper_parser::families::nbs::{matches_url, parse_article, parse_page};
 use epaper_parser::label::split_page_label;
 use url::Url;
 
+use crate::support::mapped;
+
 const PAGE_URL_STR: &str = "http://paper.example.cn/rmrb/html/2018-03/06/nbs.D110000renmrb_02.htm";
 const PAGE_HTML: &str = include_str!("../fixtures/nbs/nbs.D110000renmrb_02.htm");
 const ARTICLE_URL_STR: &str =
@@ -36,6 +38,7 @@ fn article_ref(title: &str, file: &str) -> ArticleRef {
     ArticleRef {
         title: Some(title.into()),
         url: format!("{DIR}{file}"),
+        regions: Vec::new(),
     }
 }
 
@@ -90,20 +93,28 @@ fn a_page_gives_its_issue_its_articles_with_full_titles_and_its_scans() {
                 page_ref("03", "乡村振兴·走基层", "nbs.D110000renmrb_03.htm"),
                 page_ref("04", "国际", "nbs.D110000renmrb_04.htm"),
             ],
-            articles: vec![
-                article_ref("春耕时节田间忙", "nw.D110000renmrb_20180306_1-02.htm"),
-                article_ref(
-                    "山区小学开设科学课 孩子们在实验中认识世界",
-                    "nw.D110000renmrb_20180306_2-02.htm"
-                ),
-                // A video item: an icon anchor and a title anchor, one href.
-                article_ref("古镇老街焕新颜", "nw.D110000renmrb_20180306_3-02.htm"),
-                // Longer than the 20 characters view() shows.
-                article_ref(
-                    "“数字乡村”建设让农产品卖出好价钱，农民增收有了新路子",
-                    "nw.D110000renmrb_20180306_4-02.htm"
-                ),
-            ],
+            articles: mapped(
+                vec![
+                    article_ref("春耕时节田间忙", "nw.D110000renmrb_20180306_1-02.htm"),
+                    article_ref(
+                        "山区小学开设科学课 孩子们在实验中认识世界",
+                        "nw.D110000renmrb_20180306_2-02.htm"
+                    ),
+                    // A video item: an icon anchor and a title anchor, one href.
+                    article_ref("古镇老街焕新颜", "nw.D110000renmrb_20180306_3-02.htm"),
+                    // Longer than the 20 characters view() shows.
+                    article_ref(
+                        "“数字乡村”建设让农产品卖出好价钱，农民增收有了新路子",
+                        "nw.D110000renmrb_20180306_4-02.htm"
+                    ),
+                ],
+                &[
+                    &[&[2., 2., 397., 2., 397., 120., 2., 120.]],
+                    &[&[2., 130., 195., 130., 195., 380., 2., 380.]],
+                    &[&[204., 130., 397., 130., 397., 380., 204., 380.]],
+                    &[&[2., 390., 397., 390., 397., 567., 2., 567.]]
+                ],
+            ),
             image_url: Some(format!("{SCANS}02/rmrb2018030602_b.jpg")),
             pdf_url: Some(format!("{SCANS}02/rmrb2018030602.pdf")),
             prev_issue_url: None,

@@ -7,7 +7,7 @@ use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRec
 use epaper_parser::families::paper_index::matches_url;
 use url::Url;
 
-use crate::support::{article, article_ref, date, gbk_with_crlf, page, page_ref};
+use crate::support::{article, article_ref, date, gbk_with_crlf, mapped, page, page_ref};
 
 const LIST_PAGE: &str = include_str!("../fixtures/paper_index/Page01TB.htm");
 const BANDAO_PAGE: &str = include_str!("../fixtures/paper_index/PageA01BC.htm");
@@ -19,6 +19,7 @@ fn untitled(url: &str) -> ArticleRef {
     ArticleRef {
         title: None,
         url: url.into(),
+        regions: Vec::new(),
     }
 }
 
@@ -97,15 +98,23 @@ fn list_page_served_as_gbk_gives_every_field() {
         ],
         // The title list's order, trimmed, then the map's area the list lacks; the footer's
         // article of another date is no article of this issue.
-        articles: vec![
-            article_ref("春灌时节 水渠边上忙", &format!("{base}Articel01001TB.htm")),
-            article_ref("小镇图书馆夜读灯常亮", &format!("{base}Articel01002TB.htm")),
-            article_ref(
-                "一张“明白纸”讲清惠农政策",
-                &format!("{base}Articel01003TB.htm"),
-            ),
-            untitled(&format!("{base}Articel01004TB.htm")),
-        ],
+        articles: mapped(
+            vec![
+                article_ref("春灌时节 水渠边上忙", &format!("{base}Articel01001TB.htm")),
+                article_ref("小镇图书馆夜读灯常亮", &format!("{base}Articel01002TB.htm")),
+                article_ref(
+                    "一张“明白纸”讲清惠农政策",
+                    &format!("{base}Articel01003TB.htm"),
+                ),
+                untitled(&format!("{base}Articel01004TB.htm")),
+            ],
+            &[
+                &[&[10., 10., 470., 160.]],
+                &[&[10., 170., 230., 400.]],
+                &[],
+                &[&[240., 170., 470., 400.]],
+            ],
+        ),
         image_url: Some("http://paper.example.cn/dzrb/images/20240305/01/01_b.jpg".into()),
         pdf_url: Some("http://paper.example.cn/dzrb/images/20240305/01/01.pdf".into()),
         prev_issue_url: Some("http://paper.example.cn/dzrb/content/20240304/Page01TB.htm".into()),
@@ -145,14 +154,21 @@ fn bandao_expected(url: &str, titles: [Option<&str>; 3]) -> PageRecord {
             page_ref("A02", "要闻", &format!("{base}PageA02BC.htm")),
             page_ref("A03", "城市", &format!("{base}PageA03BC.htm")),
         ],
-        articles: ids
-            .iter()
-            .zip(titles)
-            .map(|(id, title)| ArticleRef {
-                title: title.map(str::to_string),
-                url: format!("{base}{id}"),
-            })
-            .collect(),
+        articles: mapped(
+            ids.iter()
+                .zip(titles)
+                .map(|(id, title)| ArticleRef {
+                    title: title.map(str::to_string),
+                    url: format!("{base}{id}"),
+                    regions: Vec::new(),
+                })
+                .collect(),
+            &[
+                &[&[10., 10., 490., 160.]],
+                &[&[10., 170., 240., 370.]],
+                &[&[250., 170., 490., 370.]],
+            ],
+        ),
         image_url: Some("https://paper.example.cn/jpg/20240305/A01_b.jpg".into()),
         pdf_url: Some("https://paper.example.cn/pdf/20240305/A01.pdf".into()),
         // 上一期 and 下一期 are scripts here: nothing to follow.

@@ -6,7 +6,7 @@ use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRec
 use epaper_parser::families::qpaper::{matches_url, parse_article, parse_page};
 use url::Url;
 
-use crate::support::{article_ref, date, page_ref};
+use crate::support::{article_ref, date, mapped, page_ref};
 
 const DIR: &str = "http://epaper.example.cn/Html/2025-06-18/";
 const PAGE: &str = include_str!("../fixtures/qpaper/Qpaper_2.html");
@@ -58,15 +58,24 @@ fn a_page_gives_every_contract_field() {
             page_ref("02", "综合", &page_url),
             page_ref("03", "民生", &at("Qpaper_3.html")),
         ],
-        articles: vec![
-            article_ref("边境小镇开出首班直通车", &at("3100201.html")),
-            article_ref("咖啡豆丰收 种植户算起增收账", &at("3100202.html")),
-            article_ref("读者来信", &at("3100203.html")),
-            ArticleRef {
-                title: None,
-                url: at("3100204.html"),
-            },
-        ],
+        articles: mapped(
+            vec![
+                article_ref("边境小镇开出首班直通车", &at("3100201.html")),
+                article_ref("咖啡豆丰收 种植户算起增收账", &at("3100202.html")),
+                article_ref("读者来信", &at("3100203.html")),
+                ArticleRef {
+                    title: None,
+                    url: at("3100204.html"),
+                    regions: Vec::new(),
+                },
+            ],
+            &[
+                &[&[3., 3., 300., 3., 300., 160., 3., 160.]],
+                &[&[3., 170., 300., 170., 300., 330., 3., 330.]],
+                &[],
+                &[&[3., 340., 300., 340., 300., 420., 3., 420.]],
+            ],
+        ),
         image_url: some("http://epaper.example.cn/Images/2025-06-18/02_b.jpg"),
         // The PDF button, not the 上一版 button before it.
         pdf_url: some("http://epaper.example.cn/Pdf/2025-06-18/02.pdf"),

@@ -7,7 +7,7 @@ use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRec
 use epaper_parser::families::read_do::matches_url;
 use url::Url;
 
-use crate::support::{article, article_ref, date, page, page_ref};
+use crate::support::{article, article_ref, date, mapped, page, page_ref};
 
 const ROOT: &str = "http://paper.example.cn/epaper/";
 const PAGE_HTML: &str = include_str!("../fixtures/read_do/page.html");
@@ -63,14 +63,22 @@ fn a_page_keeps_the_naming_query_of_every_link_in_one_order() {
             ],
             // `@title`, not the cut text; the article linked twice once; another issue's left
             // out; the one only the map links last, untitled.
-            articles: vec![
-                article_ref("长江岸线生态修复又添新绿", &article_url(512344)),
-                article_ref("黄梅戏进校园 唱响新时代", &article_url(512345)),
-                ArticleRef {
-                    title: None,
-                    url: article_url(512346),
-                },
-            ],
+            articles: mapped(
+                vec![
+                    article_ref("长江岸线生态修复又添新绿", &article_url(512344)),
+                    article_ref("黄梅戏进校园 唱响新时代", &article_url(512345)),
+                    ArticleRef {
+                        title: None,
+                        url: article_url(512346),
+                        regions: Vec::new(),
+                    },
+                ],
+                &[
+                    &[&[5., 5., 395., 150.]],
+                    &[&[5., 160., 395., 300.]],
+                    &[&[5., 310., 395., 560.]]
+                ],
+            ),
             image_url: Some(format!("{upload}a7c1e0b2_b.jpg")),
             pdf_url: Some(format!("{upload}a7c1e0b2.pdf")),
             prev_issue_url: Some(format!("{ROOT}read.do?m=i&iid=6119&idate=2_2025-06-17")),

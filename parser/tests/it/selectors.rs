@@ -98,14 +98,19 @@ fn a_page_reads_whole_by_its_selectors() {
             ],
             // The list's order and titles, each story once, the query dropped, the other
             // host's and the other day's left out, then the story only the image map reaches.
-            articles: vec![
-                article_ref("老街巷里的 新书房", &format!("{base}04/art-2001.html")),
-                article_ref("夜间公交线路再添三条", &format!("{base}04/art-2002.html")),
-                epaper_common::messages::ArticleRef {
-                    title: None,
-                    url: format!("{base}04/art-2003.html"),
-                },
-            ],
+            // The image map's areas mark where two of them are on the scan.
+            articles: crate::support::mapped(
+                vec![
+                    article_ref("老街巷里的 新书房", &format!("{base}04/art-2001.html")),
+                    article_ref("夜间公交线路再添三条", &format!("{base}04/art-2002.html")),
+                    epaper_common::messages::ArticleRef {
+                        title: None,
+                        url: format!("{base}04/art-2003.html"),
+                        regions: Vec::new(),
+                    },
+                ],
+                &[&[&[0., 0., 300., 200.]], &[], &[&[0., 200., 300., 420.]]],
+            ),
             image_url: Some(format!("{base}04/page-02.jpg")),
             pdf_url: Some(format!("{base}04/page-02.pdf")),
             prev_issue_url: Some(format!("{base}03/page-01.html")),

@@ -7,7 +7,7 @@ use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRec
 use epaper_parser::families::shtml::{matches_url, parse_article, parse_page};
 use url::Url;
 
-use crate::support::{article_ref, date, page_ref};
+use crate::support::{article_ref, date, mapped, page_ref};
 
 const XPUBLISH_DIR: &str = "http://epaper.example.cn/shtml/ycwb/20250618/";
 const XPUBLISH_PAGE: &str = include_str!("../fixtures/shtml/xpublish_vA2.shtml");
@@ -80,19 +80,30 @@ fn an_xpublish_page_reads_its_script_links_and_gives_every_contract_field() {
         // The title list in its order (script, plain href, script with a query); the link
         // whose script builds its URL is unreadable, so that article comes from the map without
         // a title, as does the map's own; the footer's article of another day is left out.
-        articles: vec![
-            article_ref("老城区改造首批居民搬回新家", &at("712345.shtml")),
-            article_ref("夜市经济带火 沿河步行街", &at("712346.shtml")),
-            article_ref("暑期托管班报名开始", &at("712347.shtml")),
-            ArticleRef {
-                title: None,
-                url: at("712348.shtml"),
-            },
-            ArticleRef {
-                title: None,
-                url: at("712349.shtml"),
-            },
-        ],
+        articles: mapped(
+            vec![
+                article_ref("老城区改造首批居民搬回新家", &at("712345.shtml")),
+                article_ref("夜市经济带火 沿河步行街", &at("712346.shtml")),
+                article_ref("暑期托管班报名开始", &at("712347.shtml")),
+                ArticleRef {
+                    title: None,
+                    url: at("712348.shtml"),
+                    regions: Vec::new(),
+                },
+                ArticleRef {
+                    title: None,
+                    url: at("712349.shtml"),
+                    regions: Vec::new(),
+                },
+            ],
+            &[
+                &[&[10., 10., 380., 200.]],
+                &[&[10., 210., 380., 400.]],
+                &[],
+                &[&[10., 410., 380., 600.]],
+                &[&[10., 610., 380., 700.]],
+            ],
+        ),
         image_url: Some(format!("{images}20250618A2_b.jpg")),
         pdf_url: Some(format!("{images}20250618A2.pdf")),
         prev_issue_url: Some("http://epaper.example.cn/shtml/ycwb/20250617/vA1.shtml".into()),
@@ -163,11 +174,18 @@ fn an_sxrb_page_gives_every_contract_field() {
             page_ref("02", "综合", &page_url),
             page_ref("03", "经济", &at("v03.shtml")),
         ],
-        articles: vec![
-            article_ref("山区小学用上“空中课堂”", &at("1830012.shtml")),
-            article_ref("果农直播卖桃 一天发货三千单", &at("1830013.shtml")),
-            article_ref("图片新闻", &at("1830014.shtml")),
-        ],
+        articles: mapped(
+            vec![
+                article_ref("山区小学用上“空中课堂”", &at("1830012.shtml")),
+                article_ref("果农直播卖桃 一天发货三千单", &at("1830013.shtml")),
+                article_ref("图片新闻", &at("1830014.shtml")),
+            ],
+            &[
+                &[&[1., 1., 200., 1., 200., 150., 1., 150.]],
+                &[&[1., 160., 200., 160., 200., 300., 1., 300.]],
+                &[],
+            ],
+        ),
         image_url: Some("https://epaper.example.cn/images/sxrb/20250618/02/page.jpg".into()),
         pdf_url: Some("https://epaper.example.cn/pdf/sxrb/20250618/02.pdf".into()),
         prev_issue_url: Some("https://epaper.example.cn/shtml/ysrb/20250617/v01.shtml".into()),

@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use encoding_rs::GB18030;
-use epaper_common::messages::{ArticleRecord, ArticleRef, PageRecord, PageRef, Record};
+use epaper_common::messages::{
+    ArticleRecord, ArticleRef, PageRecord, PageRef, Record, Region, Shape,
+};
 
 /// What the classic papers serve: UTF-8 with a byte-order mark and CRLF line ends.
 pub fn utf8_with_bom_and_crlf(html: &str) -> Vec<u8> {
@@ -52,9 +54,34 @@ pub fn article_ref(title: &str, url: &str) -> ArticleRef {
     ArticleRef {
         title: Some(title.into()),
         url: url.into(),
+        regions: Vec::new(),
     }
 }
 
 pub fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// `articles` with the regions the page's image map or hotspots give each, in order: four
+/// numbers are a rect, more a polygon.
+pub fn mapped(articles: Vec<ArticleRef>, regions: &[&[&[f32]]]) -> Vec<ArticleRef> {
+    assert_eq!(articles.len(), regions.len(), "one region list an article");
+    articles
+        .into_iter()
+        .zip(regions)
+        .map(|(mut article, coords)| {
+            article.regions = coords.iter().map(|c| region(c)).collect();
+            article
+        })
+        .collect()
+}
+
+/// The region of `coords`: four numbers are a rect, more a polygon.
+pub fn region(coords: &[f32]) -> Region {
+    let shape = if coords.len() == 4 {
+        Shape::Rect
+    } else {
+        Shape::Poly
+    };
+    Region::new(shape, coords.to_vec()).expect("a well-formed region")
 }

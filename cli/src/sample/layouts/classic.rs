@@ -1,6 +1,8 @@
 //! The classic Founder layout (`html/YYYY-MM/DD/node_N.htm`, `content_N.htm`): the sample
 //! site's first and default system, rendered by [`crate::sample::render`].
 
+use epaper_common::messages::Region;
+
 use super::{At, Layout};
 use crate::sample::generate::{Article, Issue, Page};
 use crate::sample::render;
@@ -30,6 +32,10 @@ impl Layout for Classic {
 
     fn pdf_path(&self, issue: &Issue, page: &Page) -> String {
         issue.pdf_url(page)
+    }
+
+    fn article_regions(&self, k: usize) -> Vec<Region> {
+        render::map_regions(k)
     }
 
     fn page_html(&self, at: &At<'_>) -> String {

@@ -19,6 +19,8 @@ mod qpaper;
 mod selectors;
 mod shtml;
 
+use epaper_common::messages::Region;
+
 use super::generate::{Article, Issue, Page, Paper};
 
 pub use bjrbdzb::{Bjrbdzb, Plist};
@@ -56,6 +58,12 @@ pub trait Layout: Send + Sync {
             issue.date.format("%Y-%m/%d"),
             page.page_no
         )
+    }
+    /// The regions the page's image map gives its `k`-th article, in the scan's pixels; none
+    /// where the system's sample prints no map with coordinates.
+    fn article_regions(&self, k: usize) -> Vec<Region> {
+        let _ = k;
+        Vec::new()
     }
     /// The page `at` names, as this system prints it.
     fn page_html(&self, at: &At<'_>) -> String;

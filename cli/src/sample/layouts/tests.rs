@@ -59,9 +59,13 @@ fn check_page(at: &At<'_>, record: &PageRecord) {
         "{layout}: articles of page {}",
         page.page_no
     );
-    for (listed, article) in record.articles.iter().zip(&page.articles) {
+    for (k, (listed, article)) in record.articles.iter().zip(&page.articles).enumerate() {
         if let Some(title) = &listed.title {
             assert_eq!(title, &article.title, "{layout}: listed title");
+        }
+        let regions = at.layout.article_regions(k);
+        if !regions.is_empty() {
+            assert_eq!(listed.regions, regions, "{layout}: regions of article {k}");
         }
     }
     let scan = url(at.layout.scan_path(issue, page));

@@ -18,6 +18,7 @@ use crate::html::{
 };
 use crate::label::{self, Label, split_page_label};
 use crate::properties::Properties;
+use crate::regions::push_mapped;
 use crate::text::{clean, element_text, non_empty};
 
 selector!(ANCHORS, "a[href]");
@@ -257,12 +258,16 @@ fn page_articles(
     own_item: Option<ElementRef<'_>>,
 ) -> Vec<ArticleRef> {
     let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
-    let mut push = |anchor: ElementRef<'_>, title: Option<String>| {
+    let mut push = |anchor: ElementRef<'_>, title: Option<String>, mapped: bool| {
         let href = anchor.value().attr("href").unwrap_or_default().trim();
         if CONTENT_HREF.is_match(without_query(href))
             && let Some(article_url) = issue_article(url, href, &URL_DATE)
         {
-            push_article(&mut articles, article_url, title);
+            if mapped {
+                push_mapped(&mut articles, article_url, title, anchor);
+            } else {
+                push_article(&mut articles, article_url, title);
+            }
         }
     };
     let titled = |anchor: ElementRef<'_>| non_empty(&element_text(anchor));
@@ -270,15 +275,15 @@ fn page_articles(
         // The item is a `dt`, its branch the `dl` that holds it.
         let branch = own_item.and_then(|dt| dt.parent().and_then(ElementRef::wrap));
         for anchor in branch.iter().flat_map(|dl| dl.select(&DD_ANCHORS)) {
-            push(anchor, titled(anchor));
+            push(anchor, titled(anchor), false);
         }
     } else {
         for anchor in doc.select(&TITLE_LIST_ANCHORS).chain(doc.select(&ANCHORS)) {
-            push(anchor, titled(anchor));
+            push(anchor, titled(anchor), false);
         }
     }
     for area in doc.select(&AREAS) {
-        push(area, None);
+        push(area, None, true);
     }
     articles.into_vec()
 }

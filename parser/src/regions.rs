@@ -1,0 +1,170 @@
+//! Where an article sits on the page scan: the image map's `area` (`shape`, `coords`) or a
+//! positioned hotspot (`style="left:…px; top:…px; width:…px; height:…px"`) that links it, read
+//! into a [`Region`] in the scan's pixel coordinates. Whatever does not read as a well-formed
+//! shape of finite, non-negative numbers is no region; nothing here panics or reads more than a
+//! polygon's cap of numbers, whatever the markup.
+
+use epaper_common::messages::{ArticleRef, MAX_REGION_POINTS, Region, Shape};
+use scraper::ElementRef;
+
+use crate::html::{Links, push_article};
+
+/// The region an element marks: an `area`'s shape and coordinates, or any other element's
+/// positioned box.
+pub fn region_of(el: ElementRef<'_>) -> Option<Region> {
+    if el.value().name().eq_ignore_ascii_case("area") {
+        area_region(
+            el.value().attr("shape").unwrap_or("rect"),
+            el.value().attr("coords")?,
+        )
+    } else {
+        hotspot_region(el.value().attr("style")?)
+    }
+}
+
+/// Pushes an article as [`push_article`] does and gives it the region `el` marks, if any. An
+/// article the map links twice gets both regions.
+pub fn push_mapped(
+    articles: &mut Links<ArticleRef>,
+    url: String,
+    title: Option<String>,
+    el: ElementRef<'_>,
+) {
+    let region = region_of(el);
+    push_article(articles, url.clone(), title);
+    if let (Some(region), Some(article)) = (region, articles.get_mut(&url)) {
+        article.add_region(region);
+    }
+}
+
+/// An `area`'s region: `rect`/`rectangle` (two corners, put in order), `poly`/`polygon`, or
+/// `circle`/`circ` (its bounding rect, clipped at the scan's edge). Coordinates are separated by
+/// commas and/or spaces. `default` (the whole image) and unknown shapes are no region.
+pub fn area_region(shape: &str, coords: &str) -> Option<Region> {
+    let numbers = numbers(coords)?;
+    match shape.trim().to_ascii_lowercase().as_str() {
+        "rect" | "rectangle" | "" => match numbers[..] {
+            [x1, y1, x2, y2] => rect(x1, y1, x2, y2),
+            _ => None,
+        },
+        "circle" | "circ" => match numbers[..] {
+            [x, y, r] if r >= 0.0 => rect((x - r).max(0.0), (y - r).max(0.0), x + r, y + r),
+            _ => None,
+        },
+        "poly" | "polygon" => Region::new(Shape::Poly, numbers),
+        _ => None,
+    }
+}
+
+/// A hotspot's region from its inline style: `left`, `top`, `width` and `height`, in pixels.
+pub fn hotspot_region(style: &str) -> Option<Region> {
+    let (mut left, mut top, mut width, mut height) = (None, None, None, None);
+    for declaration in style.split(';').take(32) {
+        let Some((name, value)) = declaration.split_once(':') else {
+            continue;
+        };
+        let value = value.trim().trim_end_matches("px").trim();
+        let slot = match name.trim().to_ascii_lowercase().as_str() {
+            "left" => &mut left,
+            "top" => &mut top,
+            "width" => &mut width,
+            "height" => &mut height,
+            _ => continue,
+        };
+        *slot = value.parse::<f32>().ok();
+    }
+    let (left, top) = (left?, top?);
+    rect(left, top, left + width?, top + height?)
+}
+
+/// The numbers of a `coords` value, or `None` when one is not a number or there are more than
+/// a polygon may have.
+fn numbers(coords: &str) -> Option<Vec<f32>> {
+    let mut numbers = Vec::new();
+    for token in coords
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+    {
+        if numbers.len() == 2 * MAX_REGION_POINTS {
+            return None;
+        }
+        numbers.push(token.parse::<f32>().ok()?);
+    }
+    Some(numbers)
+}
+
+/// A rect with its corners put in order (top left first); `min` and `max` would hide a NaN, so
+/// finiteness is checked first.
+fn rect(x1: f32, y1: f32, x2: f32, y2: f32) -> Option<Region> {
+    if ![x1, y1, x2, y2].iter().all(|c| c.is_finite()) {
+        return None;
+    }
+    Region::new(
+        Shape::Rect,
+        vec![x1.min(x2), y1.min(y2), x1.max(x2), y1.max(y2)],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rect_of(coords: [f32; 4]) -> Option<Region> {
+        Some(Region {
+            shape: Shape::Rect,
+            coords: coords.to_vec(),
+        })
+    }
+
+    #[test]
+    fn shapes_read_with_commas_spaces_and_floats() {
+        assert_eq!(
+            area_region("RECT", "10,20, 30 40"),
+            rect_of([10., 20., 30., 40.])
+        );
+        assert_eq!(
+            area_region("rectangle", "30,40,10,20"),
+            rect_of([10., 20., 30., 40.])
+        );
+        assert_eq!(
+            area_region("circle", "10,10,15"),
+            rect_of([0., 0., 25., 25.])
+        );
+        assert_eq!(
+            area_region("polygon", "1.5 2 3,4 5,6"),
+            Some(Region {
+                shape: Shape::Poly,
+                coords: vec![1.5, 2., 3., 4., 5., 6.]
+            })
+        );
+        assert_eq!(
+            hotspot_region("position:absolute; LEFT: 12.5px;top:3px;width:10px;height:7px"),
+            rect_of([12.5, 3., 22.5, 10.])
+        );
+    }
+
+    #[test]
+    fn malformed_shapes_are_no_region() {
+        for (shape, coords) in [
+            ("rect", "1,2,3"),
+            ("rect", "NaN,1,2,3"),
+            ("rect", "-1,1,2,3"),
+            ("rect", "inf,1,2,3"),
+            ("rect", "1,2,3,4x"),
+            ("poly", "1,2,3,4"),
+            ("poly", "1,2,3,4,5"),
+            ("default", ""),
+            ("star", "1,2,3,4"),
+            ("circle", "1,2,-3"),
+        ] {
+            assert_eq!(area_region(shape, coords), None, "{shape} {coords}");
+        }
+        let many = vec!["1"; 10_000].join(",");
+        assert_eq!(area_region("poly", &many), None);
+        assert_eq!(hotspot_region("left:1px;top:2px;width:3px"), None);
+        assert_eq!(
+            hotspot_region("left:-5px;top:2px;width:3px;height:1px"),
+            None
+        );
+    }
+}
