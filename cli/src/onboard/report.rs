@@ -28,7 +28,7 @@ pub struct Report {
 }
 
 /// The fields counted, by contract 1's names (pretitle is the 引题, subtitle the 副题).
-pub const FIELDS: [&str; 8] = [
+pub const FIELDS: [&str; 9] = [
     "title",
     "pretitle",
     "subtitle",
@@ -37,9 +37,57 @@ pub const FIELDS: [&str; 8] = [
     "page",
     "paragraphs",
     "images",
+    // Regions on the page scan, from the pages' image maps or hotspots.
+    "regions",
 ];
 
-fn has(article: &ArticleRecord) -> [bool; 8] {
+/// What the parser read of an issue's documents, counted as they come.
+#[derive(Default)]
+struct Tally {
+    counts: [usize; 9],
+    articles: Vec<String>,
+    /// Articles a page's map or hotspots mark on the scan.
+    mapped: std::collections::HashSet<String>,
+    failures: Vec<(String, String)>,
+}
+
+impl Tally {
+    fn add(
+        &mut self,
+        url: String,
+        parsed: Result<Record, epaper_parser::ParseError>,
+        kind: DocKind,
+    ) {
+        match (parsed, kind) {
+            (Ok(Record::Article(article)), DocKind::Article) => {
+                for (count, present) in self.counts.iter_mut().zip(has(&article)) {
+                    *count += usize::from(present);
+                }
+                self.articles.push(url);
+            }
+            (Ok(Record::Page(page)), DocKind::Page) => {
+                let marked = page.articles.into_iter().filter(|a| !a.regions.is_empty());
+                self.mapped.extend(marked.map(|a| a.url));
+            }
+            (Ok(_), _) => self
+                .failures
+                .push((url, format!("not read as a {}", kind.as_str()))),
+            (Err(error), _) => self.failures.push((url, error.to_string())),
+        }
+    }
+
+    /// The counts per field, regions last.
+    fn fields(mut self) -> (usize, [usize; 9], Vec<(String, String)>) {
+        self.counts[8] = self
+            .articles
+            .iter()
+            .filter(|url| self.mapped.contains(*url))
+            .count();
+        (self.articles.len(), self.counts, self.failures)
+    }
+}
+
+fn has(article: &ArticleRecord) -> [bool; 9] {
     [
         article.title.is_some(),
         article.pretitle.is_some(),
@@ -49,6 +97,8 @@ fn has(article: &ArticleRecord) -> [bool; 8] {
         article.page_no.is_some(),
         !article.paragraphs.is_empty(),
         !article.images.is_empty(),
+        // Counted from the pages, in `Tally::fields`.
+        false,
     ]
 }
 
@@ -65,37 +115,27 @@ impl Report {
             from: Some(date),
             to: Some(date),
         };
-        let mut counts = [0usize; 8];
-        let mut articles = 0;
-        let mut failures: Vec<(String, String)> = Vec::new();
+        let mut tally = Tally::default();
         // The paper's own system, as the crawl read it.
         let custom = profile.edition(date).selectors;
         store
             .raw_documents(&filter, async |doc| {
-                if doc.kind != DocKind::Article {
+                if !matches!(doc.kind, DocKind::Article | DocKind::Page) {
                     return Ok(());
                 }
-                let bytes = match doc.inflate(caps) {
-                    Ok(bytes) => bytes,
-                    Err(error) => {
-                        failures.push((doc.url, error.to_string()));
-                        return Ok(());
+                match doc.inflate(caps) {
+                    Ok(bytes) => {
+                        let content_type = doc.content_type.as_deref();
+                        let parsed =
+                            epaper_parser::parse_with(&doc.url, &bytes, content_type, custom);
+                        tally.add(doc.url, parsed, doc.kind);
                     }
-                };
-                let content_type = doc.content_type.as_deref();
-                match epaper_parser::parse_with(&doc.url, &bytes, content_type, custom) {
-                    Ok(Record::Article(article)) => {
-                        articles += 1;
-                        for (count, present) in counts.iter_mut().zip(has(&article)) {
-                            *count += usize::from(present);
-                        }
-                    }
-                    Ok(Record::Page(_)) => failures.push((doc.url, "read as a page".into())),
-                    Err(error) => failures.push((doc.url, error.to_string())),
+                    Err(error) => tally.failures.push((doc.url, error.to_string())),
                 }
                 Ok(())
             })
             .await?;
+        let (articles, counts, mut failures) = tally.fields();
         let pages = store.pages_of(&profile.id, date).await?.len();
         let state = store.issue_state(&profile.id, date).await?;
         let stored = store.failures(&filter).await?;
