@@ -37,6 +37,31 @@ pub fn push_mapped(
     }
 }
 
+/// A page's articles from its title list (the paper's order, with titles), then its image
+/// map's areas (no titles; their regions on the scan), each article once and capped: the
+/// reading of every family whose pages have both. `article_of` says which `href`s are articles
+/// of the page's issue, as absolute URLs.
+pub fn listed_then_mapped(
+    doc: &scraper::Html,
+    title_list: &scraper::Selector,
+    areas: &scraper::Selector,
+    article_of: impl Fn(&str) -> Option<String>,
+) -> Vec<ArticleRef> {
+    let mut articles: Links<ArticleRef> = Links::new(crate::html::MAX_ARTICLES_PER_PAGE);
+    for link in doc.select(title_list) {
+        if let Some(article) = article_of(link.value().attr("href").unwrap_or_default()) {
+            let title = crate::text::non_empty(&crate::text::element_text(link));
+            push_article(&mut articles, article, title);
+        }
+    }
+    for area in doc.select(areas) {
+        if let Some(article) = article_of(area.value().attr("href").unwrap_or_default()) {
+            push_mapped(&mut articles, article, None, area);
+        }
+    }
+    articles.into_vec()
+}
+
 /// An `area`'s region: `rect`/`rectangle` (two corners, put in order), `poly`/`polygon`, or
 /// `circle`/`circ` (its bounding rect, clipped at the scan's edge). Coordinates are separated by
 /// commas and/or spaces. `default` (the whole image) and unknown shapes are no region.

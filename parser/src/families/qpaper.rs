@@ -22,12 +22,12 @@ use url::Url;
 use super::{Family, kind_by_markers, kind_by_path};
 use crate::article::{self, Body, Titles};
 use crate::html::{
-    Links, MAX_ARTICLES_PER_PAGE, first_href, first_src, issue_article, issue_link, own_url,
-    page_refs, paragraphs_without_captions, push_article,
+    first_href, first_src, issue_article, issue_link, own_url, page_refs,
+    paragraphs_without_captions,
 };
 use crate::label::{self, Label, split_page_label};
-use crate::regions::push_mapped;
-use crate::text::{block_text, element_text, non_empty};
+use crate::regions::listed_then_mapped;
+use crate::text::{block_text, element_text};
 
 pub const FAMILY: Family = Family {
     name: "qpaper",
@@ -128,20 +128,7 @@ fn article_of(page: &Url, href: &str) -> Option<String> {
 /// The title list first (its order is the paper's and it has the titles), then the image map's
 /// areas, which have none.
 fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
-    let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
-    for link in doc.select(&TITLE_LIST) {
-        let href = link.value().attr("href").unwrap_or_default();
-        if let Some(article) = article_of(url, href) {
-            push_article(&mut articles, article, non_empty(&element_text(link)));
-        }
-    }
-    for area in doc.select(&AREAS) {
-        let href = area.value().attr("href").unwrap_or_default();
-        if let Some(article) = article_of(url, href) {
-            push_mapped(&mut articles, article, None, area);
-        }
-    }
-    articles.into_vec()
+    listed_then_mapped(doc, &TITLE_LIST, &AREAS, |href| article_of(url, href))
 }
 
 fn heading(doc: &Html, selector: &Selector) -> Option<String> {

@@ -183,6 +183,15 @@ impl<'a> At<'a> {
         self.layout.page_path(issue, &issue.pages[0])
     }
 
+    /// The 上一期 / 下一期 links of a document at `here`: (relative link to the first 版 of that
+    /// issue, its label), for the issues that exist.
+    pub fn issue_links(&self, here: &str) -> Vec<(String, &'static str)> {
+        [(self.prev_issue(), "上一期"), (self.next_issue(), "下一期")]
+            .into_iter()
+            .filter_map(|(issue, label)| Some((href(here, &self.first_page_path(issue?)), label)))
+            .collect()
+    }
+
     /// The same position in another page of the issue.
     pub fn at_page(&self, page_idx: usize) -> At<'a> {
         At { page_idx, ..*self }

@@ -54,11 +54,8 @@ fn issue_links(at: &At<'_>, here: &str) -> String {
         "<div class=\"head\"><span class=\"today\">{}</span>\n",
         at.issue().date.format("%Y年%-m月%-d日")
     );
-    for (issue, label) in [(at.prev_issue(), "上一期"), (at.next_issue(), "下一期")] {
-        if let Some(issue) = issue {
-            let to = href(here, &at.first_page_path(issue));
-            let _ = writeln!(out, "<a href=\"{to}\">{label}</a>");
-        }
+    for (to, label) in at.issue_links(here) {
+        let _ = writeln!(out, "<a href=\"{to}\">{label}</a>");
     }
     out.push_str("</div>\n");
     out
