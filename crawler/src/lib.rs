@@ -23,6 +23,7 @@ pub mod fetch;
 mod issue;
 mod media;
 pub mod politeness;
+mod reach;
 
 use std::sync::Arc;
 
