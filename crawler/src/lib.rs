@@ -37,6 +37,8 @@ use crate::address::{AddressPolicy, Lookup, SystemLookup};
 use crate::fetch::{Fetcher, Origins, Reach};
 use crate::issue::IssueCrawl;
 
+pub use media::image_size;
+
 pub struct CrawlStage {
     settings: CrawlerSettings,
     hosts: Arc<politeness::Hosts>,

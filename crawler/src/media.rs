@@ -54,6 +54,13 @@ fn declared_size(body: &[u8]) -> Option<(String, u64, u64)> {
     Some((format!("{format:?}").to_uppercase(), width, height))
 }
 
+/// The width and height in pixels an image's header declares (PNG, JPEG, GIF, WebP, TIFF, BMP),
+/// read as the crawler's pixel-bomb check reads it; `None` when the header cannot be read. The
+/// console draws a page's article regions in this pixel space.
+pub fn image_size(head: &[u8]) -> Option<(u64, u64)> {
+    declared_size(head).map(|(_, width, height)| (width, height))
+}
+
 /// Checks that the bytes are what the URL promised: an HTML error page served as `.pdf` is a
 /// failure, not a PDF.
 pub(crate) fn verify_media(kind: DocKind, body: &[u8]) -> Result<(), String> {

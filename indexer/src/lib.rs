@@ -13,6 +13,7 @@ use epaper_common::error::StageError;
 use epaper_common::messages::{Message, Stage};
 use epaper_common::transport::{Handler, Outbox};
 
+pub use store::PageRegions;
 pub use store::{
     ExportFilter, ExportedArticle, IssueRow, IssueState, Item, SearchHit, SearchQuery, Store,
     StoreError, StoredPage,

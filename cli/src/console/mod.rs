@@ -2,8 +2,10 @@
 //!
 //! - `/` — per site an issue calendar coloured by state, the queue backlogs over time (when a
 //!   broker is configured), and the search box;
-//! - `/issue/{site}/{date}` — the reader: the issue page by page, each 版 with its scan, its PDF
-//!   and its articles; and a replay button;
+//! - `/issue/{site}/{date}` — the reader: the issue page by page, each 版 with its scan (the
+//!   articles' regions over it as links), its PDF and its articles; and a replay button;
+//! - `/issue/{site}/{date}/page/{n}` — one page large, the articles' text beside the scan, the
+//!   previous and next page and issue (`?article=URL` highlights one article);
 //! - `/article?url=…` — one article as archived;
 //! - `/search?q=…` — full-text search;
 //! - `/failures` — what failed, per issue, with a replay button;
@@ -27,10 +29,12 @@ mod backlog;
 mod calendar;
 mod checks;
 mod guard;
+mod issue;
 mod media;
 mod page;
 mod reader;
 mod replay;
+mod scan;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -100,7 +104,8 @@ pub async fn serve(settings: &Settings, options: ConsoleOptions) -> anyhow::Resu
     }
     let app = Router::new()
         .route("/", get(calendar::index))
-        .route("/issue/{site}/{date}", get(reader::issue))
+        .route("/issue/{site}/{date}", get(issue::issue))
+        .route("/issue/{site}/{date}/page/{n}", get(issue::page_view))
         .route("/article", get(reader::article))
         .route("/search", get(reader::search))
         .route("/failures", get(reader::failures))

@@ -1,9 +1,10 @@
-//! The archive as a reader sees it: an issue page by page (`/issue/{site}/{date}`), one article
-//! (`/article?url=…`), search results (`/search?q=…`) and what failed (`/failures`).
+//! The archive as a reader sees it besides the printed issue (`issue.rs`): one article
+//! (`/article?url=…`), with a link to its page's scan, search results (`/search?q=…`) and what
+//! failed (`/failures`).
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -11,91 +12,10 @@ use epaper_indexer::{ExportFilter, ExportedArticle, SearchQuery};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::checks::{
-    is_sha256, link_or_text, media_link, query_value, site_shaped, valid_date, valid_site,
-};
-use super::page::{Failed, Page, page, refusal};
+use super::checks::{link_or_text, media_link, query_value};
+use super::page::{Failed, Page, page};
 use super::replay::replay_form;
 use super::{Console, Shared};
-
-pub(super) async fn issue(
-    State(console): State<Shared>,
-    Path((site, date)): Path<(String, String)>,
-    Query(flash): Query<Flash>,
-) -> Result<Response, Failed> {
-    let (true, Some(date)) = (site_shaped(&site), valid_date(&date)) else {
-        return Ok(refusal(StatusCode::NOT_FOUND, "No such site or date."));
-    };
-    let issues = console.store.issue_list(Some(&site)).await?;
-    if !valid_site(&console, &site, !issues.is_empty()) {
-        return Ok(refusal(StatusCode::NOT_FOUND, "No such site or date."));
-    }
-    let state = issues
-        .iter()
-        .find(|i| i.date == date)
-        .map_or("unknown", |i| i.state.as_str());
-    let pages = console.store.pages_of(&site, date).await?;
-    let mut articles: Vec<ExportedArticle> = Vec::new();
-    let filter = ExportFilter {
-        site: Some(site.clone()),
-        from: Some(date),
-        to: Some(date),
-    };
-    console
-        .store
-        .export(&filter, |a| {
-            articles.push(a);
-            Ok(())
-        })
-        .await?;
-    let body = html! {
-        @if flash.replayed.is_some() {
-            p.flash #flash { (site) " " (date) " sent back to the crawler" }
-        }
-        p {
-            "State: " b #issue-state { (state) } "; " (pages.len()) " pages, "
-            (articles.len()) " articles stored."
-        }
-        (replay_form(&console, &site, date))
-        @for page in &pages {
-            div.page {
-                @if let Some(scan) = media_link(&console, page.scan_sha256.as_deref(),
-                    page.image_url.as_deref()) {
-                    img.scan src=(scan) alt="scan";
-                }
-                h2 {
-                    (page.page_no.as_deref().unwrap_or("?")) " "
-                    (page.page_name.as_deref().unwrap_or(""))
-                }
-                @match (&page.pdf_sha256, &page.pdf_url) {
-                    (Some(sha), _) if console.media.is_some() && is_sha256(sha) => {
-                        p { a.pdf href=(format!("/media/{}/{sha}", &sha[..2])) { "PDF" } }
-                    }
-                    (_, Some(url)) => { p { (link_or_text(url, "pdf", "PDF")) } }
-                    _ => {}
-                }
-                ul {
-                    @for article in articles.iter().filter(|a| a.page_no == page.page_no) {
-                        li {
-                            a.article href=(format!("/article?url={}", query_value(&article.url))) {
-                                (article.title.as_deref().unwrap_or("(untitled)"))
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    };
-    Ok(page(&format!("{site} {date}"), body).into_response())
-}
-
-/// `?replayed=1` on the reader after a replay: the page says so. The message is the console's
-/// own, about the issue of the path; no text of the query string is shown.
-#[derive(Deserialize, Default)]
-pub(super) struct Flash {
-    #[serde(default)]
-    replayed: Option<String>,
-}
 
 #[derive(Deserialize)]
 pub(super) struct ArticleQuery {
@@ -107,11 +27,14 @@ pub(super) async fn article(
     Query(query): Query<ArticleQuery>,
 ) -> Response {
     match find_article(&console, &query.url).await {
-        Ok(Some(article)) => page(
-            article.title.as_deref().unwrap_or("(untitled)"),
-            article_body(&console, &article),
-        )
-        .into_response(),
+        Ok(Some(article)) => match page_number(&console, &article).await {
+            Ok(number) => page(
+                article.title.as_deref().unwrap_or("(untitled)"),
+                article_body(&console, &article, number),
+            )
+            .into_response(),
+            Err(error) => error.into_response(),
+        },
         Ok(None) => (
             StatusCode::NOT_FOUND,
             page(
@@ -146,14 +69,39 @@ async fn find_article(console: &Console, url: &str) -> Result<Option<ExportedArt
     Ok(found)
 }
 
-fn article_body(console: &Console, article: &ExportedArticle) -> Markup {
+/// The number (from 1, in issue order) of the stored page the article is on, for the page
+/// view's URL.
+async fn page_number(
+    console: &Console,
+    article: &ExportedArticle,
+) -> Result<Option<usize>, Failed> {
+    let pages = console.store.pages_of(&article.site, article.date).await?;
+    Ok(pages
+        .iter()
+        .position(|p| article.page_no.is_some() && p.page_no == article.page_no)
+        .map(|index| index + 1))
+}
+
+fn article_body(
+    console: &Console,
+    article: &ExportedArticle,
+    page_number: Option<usize>,
+) -> Markup {
+    let site = query_value(&article.site);
     html! {
         p {
-            a href=(format!("/issue/{}/{}", query_value(&article.site), article.date)) {
+            a href=(format!("/issue/{site}/{}", article.date)) {
                 (article.site) " " (article.date)
             }
             " · " (article.page_no.as_deref().unwrap_or(""))
             " " (article.page_name.as_deref().unwrap_or(""))
+            @if let Some(number) = page_number {
+                " · "
+                a #on-the-page href=(format!("/issue/{site}/{}/page/{number}?article={}#scan",
+                    article.date, query_value(&article.url))) {
+                    @if article.regions.is_empty() { "its page" } @else { "where it is on the page" }
+                }
+            }
         }
         @if let Some(pretitle) = &article.pretitle { p.pretitle { (pretitle) } }
         @if let Some(subtitle) = &article.subtitle { p.subtitle { (subtitle) } }

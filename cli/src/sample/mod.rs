@@ -350,10 +350,11 @@ fn render_issue(
         let at = at.at_page(page_idx);
         add(at.page_path(page), HTML, layout.page_html(&at).into_bytes());
         let seed = (at.issue_idx * 100 + page_idx + 1) as u64;
+        let (width, height) = layout.scan_size(page);
         add(
             layout.scan_path(issue, page),
             "image/png",
-            render::png(seed),
+            render::scan_png(seed, width, height),
         );
         let label = format!("{} {}", issue.date, page.page_no);
         add(

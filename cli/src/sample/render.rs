@@ -4,6 +4,7 @@
 
 use crate::html::escape;
 use epaper_common::messages::{Region, Shape as RegionShape};
+use flate2::Compression;
 use std::fmt::Write;
 
 use super::generate::{Article, Issue, Page, Paper};
@@ -191,22 +192,50 @@ pub fn article_html(issue: &Issue, page: &Page, article: &Article) -> String {
     html
 }
 
-/// A small grey-scale PNG whose pixels depend on `seed`: a stand-in page scan or photo.
+/// A small grey-scale PNG whose pixels depend on `seed`: a stand-in photo.
 pub fn png(seed: u64) -> Vec<u8> {
     const SIZE: u32 = 24;
-    let mut raw = Vec::new();
-    for y in 0..SIZE {
+    grey_png(SIZE, SIZE, Compression::default(), |x, y| {
+        ((seed as u32).wrapping_mul(31).wrapping_add(x * 7 + y * 13) % 256) as u8
+    })
+}
+
+/// A page scan `width` × `height` pixels: light paper with grey lines of "text" in two
+/// columns, a shade per `seed`. Its size is the pixel space of the page's image map
+/// ([`super::layouts::Layout::scan_size`]), as on a real e-paper page.
+pub fn scan_png(seed: u64, width: u32, height: u32) -> Vec<u8> {
+    let ink = 120 + (seed % 60) as u8;
+    let column = width / 2;
+    grey_png(width, height, Compression::fast(), |x, y| {
+        let margin = x % column < 12 || x % column > column - 12 || y < 12;
+        if !margin && (y / 7) % 2 == 0 {
+            ink
+        } else {
+            245
+        }
+    })
+}
+
+/// An 8-bit grey-scale PNG of `pixel(x, y)`.
+fn grey_png(
+    width: u32,
+    height: u32,
+    level: Compression,
+    pixel: impl Fn(u32, u32) -> u8,
+) -> Vec<u8> {
+    let mut raw = Vec::with_capacity(((width + 1) * height) as usize);
+    for y in 0..height {
         raw.push(0u8); // filter: none
-        for x in 0..SIZE {
-            raw.push(((seed as u32).wrapping_mul(31).wrapping_add(x * 7 + y * 13) % 256) as u8);
+        for x in 0..width {
+            raw.push(pixel(x, y));
         }
     }
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), level);
     std::io::Write::write_all(&mut encoder, &raw).expect("writing to a Vec cannot fail");
     let idat = encoder.finish().expect("writing to a Vec cannot fail");
     let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&SIZE.to_be_bytes());
-    ihdr.extend_from_slice(&SIZE.to_be_bytes());
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
     ihdr.extend_from_slice(&[8, 0, 0, 0, 0]); // 8-bit grey, no interlace
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
     for (kind, data) in [(&b"IHDR"[..], &ihdr[..]), (b"IDAT", &idat), (b"IEND", &[])] {

@@ -92,7 +92,13 @@ async fn console_in_a_browser_shows_the_archive_and_replays_an_issue() {
         .screenshot(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/console-reader.png"))
         .await;
 
+    // The page view: regions over the scan where the map puts them, links to the articles.
+    crate::reader::check_the_printed_page(&browser, &url, &site.base_url, &dates, &articles).await;
+
     // Replay: the issue goes back to the crawl queue and shows as queued.
+    browser
+        .open(&format!("{url}issue/sample/{}", dates[0]))
+        .await;
     browser.click(&browser.find("button.replay").await).await;
     // The page after the POST is the one with the flash; wait for it, not the old page's state.
     let flash = browser.find("#flash").await;
@@ -328,6 +334,24 @@ async fn console_holds_against_hostile_requests_and_records() {
         "{reader}"
     );
     assert!(reader.contains("not a web link"), "{reader}");
+    // Without a media store: a placeholder for every scan, the article lists still there.
+    assert_eq!(
+        reader.matches("class=\"scan-missing\"").count(),
+        4,
+        "{reader}"
+    );
+    assert!(!reader.contains("<svg"), "{reader}");
+    let (status, _, one) = get(&format!("/issue/sample/{day}/page/1")).await;
+    assert_eq!(status, 200, "{one}");
+    assert!(
+        one.contains("scan-missing") && one.contains("class=\"article\""),
+        "{one}"
+    );
+    for bad in ["0", "5", "x", "1%20onfocus=alert(1)"] {
+        let (status, _, body) = get(&format!("/issue/sample/{day}/page/{bad}")).await;
+        assert_eq!(status, 404, "page {bad}");
+        assert!(!body.contains("onfocus"), "{body}");
+    }
     assert!(
         reader.contains("href=\"http"),
         "the other pages' PDFs are still links"

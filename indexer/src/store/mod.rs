@@ -63,6 +63,7 @@ mod writes;
 
 pub use batch::Item;
 pub use issues::{IssueRow, UnfinishedIssue};
+pub use reads::PageRegions;
 pub use reads::{
     ExportError, ExportFilter, ExportedArticle, ExportedImage, Failure, SearchHit, SearchQuery,
     StoredMedium, StoredPage,

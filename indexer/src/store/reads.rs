@@ -8,7 +8,7 @@ use epaper_common::messages::{FetchedDocument, Region};
 use futures_util::TryStreamExt;
 use serde::Serialize;
 
-use super::rows::{ExportRow, RawDocumentRow, SearchRow};
+use super::rows::{ExportRow, PageRegionsRow, RawDocumentRow, SearchRow};
 use super::{Store, StoreError};
 
 /// Which articles to export.
@@ -115,6 +115,16 @@ pub struct StoredPage {
     /// The SHA-256 of the stored scan and PDF, where the media store holds them.
     pub scan_sha256: Option<String>,
     pub pdf_sha256: Option<String>,
+}
+
+/// Where the articles a page's image map links sit on its scan (`pages.article_regions`), in
+/// the scan's pixel coordinates as the parser read them; articles without regions are absent.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PageRegions {
+    /// The page's URL (`StoredPage::url`).
+    pub url: String,
+    /// By article URL, each article's regions, at most `MAX_REGIONS`.
+    pub articles: std::collections::BTreeMap<String, Vec<Region>>,
 }
 
 /// A search request: `epaper search QUERY [--site --from --to --limit]`.
@@ -231,6 +241,25 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         }))
+    }
+
+    /// The article regions of every stored page of an issue, by page URL order.
+    pub async fn page_regions(
+        &self,
+        site: &str,
+        date: NaiveDate,
+    ) -> Result<Vec<PageRegions>, StoreError> {
+        let rows: Vec<PageRegionsRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT url, article_regions FROM pages
+                 WHERE site = $1 AND issue_date = $2 ORDER BY url",
+            )
+            .bind(site)
+            .bind(date)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(PageRegions::try_from).collect()
     }
 
     /// The issue an article belongs to, by its URL.

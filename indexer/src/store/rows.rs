@@ -13,7 +13,7 @@ use epaper_common::messages::{
 };
 
 use super::StoreError;
-use super::reads::{ExportedArticle, ExportedImage, SearchHit, StoredMedium};
+use super::reads::{ExportedArticle, ExportedImage, PageRegions, SearchHit, StoredMedium};
 
 /// A row of `raw_documents` (`sql/raw_documents.sql`).
 #[derive(sqlx::FromRow)]
@@ -132,6 +132,40 @@ fn article_regions(lines: Option<&str>, url: &str) -> Result<Vec<Region>, StoreE
         }
     }
     Ok(article.regions)
+}
+
+/// A page's `article_regions` column (`Store::page_regions`).
+#[derive(sqlx::FromRow)]
+pub(super) struct PageRegionsRow {
+    url: String,
+    article_regions: String,
+}
+
+impl TryFrom<PageRegionsRow> for PageRegions {
+    type Error = StoreError;
+
+    /// The JSON object read back, every region checked again by `Region`'s deserialiser and
+    /// each article's list capped as `ArticleRef::add_region` caps it.
+    fn try_from(row: PageRegionsRow) -> Result<PageRegions, StoreError> {
+        let by_url: HashMap<String, Vec<Region>> = serde_json::from_str(&row.article_regions)
+            .map_err(|error| {
+                StoreError::corrupt("pages", &row.url, format!("article_regions: {error}"))
+            })?;
+        let articles = by_url
+            .into_iter()
+            .map(|(url, regions)| {
+                let mut article = ArticleRef::new(None, url);
+                for region in regions {
+                    article.add_region(region);
+                }
+                (article.url, article.regions)
+            })
+            .collect();
+        Ok(PageRegions {
+            url: row.url,
+            articles,
+        })
+    }
 }
 
 /// A full-text hit before its snippet is cut (`sql/search_*.sql`).

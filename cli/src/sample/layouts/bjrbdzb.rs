@@ -314,10 +314,12 @@ impl Layout for Plist {
     fn page_html(&self, at: &At<'_>) -> String {
         let (issue, page) = (at.issue(), at.page());
         let from = self.page_path(issue, page);
+        // The scan's own size: the map's coordinates are in its pixels.
+        let (width, height) = self.scan_size(page);
         let mut html = format!(
             "<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\" />\n\
              <title>样报</title>\n</head>\n<body>\n{}<div id=\"pagepic\">\n\
-             <img src=\"{}\" width=\"360\" height=\"520\" border=\"0\" usemap=\"#Map\" />\n\
+             <img src=\"{}\" width=\"{width}\" height=\"{height}\" border=\"0\" usemap=\"#Map\" />\n\
              <map name=\"Map\" id=\"Map\">\n",
             self.table(issue, &from),
             href(&from, &self.scan_path(issue, page)),

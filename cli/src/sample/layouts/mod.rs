@@ -59,6 +59,13 @@ pub trait Layout: Send + Sync {
             page.page_no
         )
     }
+    /// The pixel size of a page's scan: the space its image map's coordinates are in (every
+    /// layout prints the scan at its natural size, so the map's coordinates are the scan's
+    /// pixels). Room for each article's box at the largest spacing a layout uses.
+    fn scan_size(&self, page: &Page) -> (u32, u32) {
+        let rows = u32::try_from(page.articles.len()).unwrap_or(u32::MAX);
+        (400, rows.saturating_mul(200).saturating_add(20).max(600))
+    }
     /// The regions the page's image map gives its `k`-th article, in the scan's pixels; none
     /// where the system's sample prints no map with coordinates.
     fn article_regions(&self, k: usize) -> Vec<Region> {
