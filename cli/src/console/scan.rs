@@ -44,7 +44,7 @@ impl ScanSize {
     /// The size an image header declares, when it is one a scan can have.
     pub(super) fn new(width: u64, height: u64) -> Option<ScanSize> {
         let side = 1..=MAX_SIDE;
-        (side.contains(&width) && side.contains(&height)).then(|| ScanSize {
+        (side.contains(&width) && side.contains(&height)).then_some(ScanSize {
             width: width as u32,
             height: height as u32,
         })

@@ -67,4 +67,5 @@ on_both_stores!(
     search_follows_changed_articles,
     export_names_the_stored_media_of_each_article_and_its_page,
     export_gives_each_article_the_regions_of_its_pages,
+    page_regions_are_read_back_per_page_and_checked,
 );

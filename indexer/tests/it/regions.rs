@@ -66,3 +66,52 @@ pub(crate) async fn export_gives_each_article_the_regions_of_its_pages(store_: S
     );
     store_.close().await;
 }
+
+/// The reader's view of a page's map: per stored page, the regions of each article it links,
+/// read back as stored; a stored object that does not read (a region `Region::new` refuses) is
+/// an error naming the page, not a page drawn without regions.
+pub(crate) async fn page_regions_are_read_back_per_page_and_checked(store_: Store) {
+    let mut first = page(2);
+    first.articles[1].regions = vec![rect([1.0, 2.0, 30.0, 40.0]), rect([0.0, 0.0, 5.0, 5.0])];
+    let mut second = page(1);
+    second.url = format!("{BASE}node_2.htm");
+    second.page_no = Some("02".into());
+    store(&store_, first.clone()).await;
+    store(&store_, second.clone()).await;
+
+    let pages = store_.page_regions("sample", date()).await.unwrap();
+    let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
+    assert_eq!(urls, vec![first.url.as_str(), second.url.as_str()]);
+    let linked: Vec<(&String, &Vec<Region>)> = pages[0].articles.iter().collect();
+    assert_eq!(
+        linked,
+        vec![(&first.articles[1].url, &first.articles[1].regions)],
+        "only the articles with regions"
+    );
+    assert!(pages[1].articles.is_empty(), "{:?}", pages[1]);
+    let other_day = date().succ_opt().unwrap();
+    assert!(
+        store_
+            .page_regions("sample", other_day)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    execute(
+        &store_,
+        r#"UPDATE pages SET article_regions = '{"http://paper.test/x":[{"shape":"rect","coords":[-1,0,1,1]}]}'
+           WHERE url LIKE '%node_2.htm'"#,
+    )
+    .await;
+    let error = store_
+        .page_regions("sample", date())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(&second.url) && error.contains("article_regions"),
+        "{error}"
+    );
+    store_.close().await;
+}
