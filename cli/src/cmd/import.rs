@@ -45,6 +45,8 @@ pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
         None => MediaStore::from_settings(&settings.media)?,
     };
     let store = open_store(&args.db.url(settings), 1).await?;
+    // Like `epaper run`, an import may create the archive it loads into.
+    store.migrate().await.context("migrating the archive")?;
     let deadline = Duration::from_millis(settings.parser.parse_timeout_ms);
     let mut importer = Importer::new(&store, &sites, settings.crawler.size_caps(), deadline);
     importer.forced = forced;

@@ -112,7 +112,7 @@ impl<'a> Importer<'a> {
         }
         let (sender, mut receiver) = tokio::sync::mpsc::channel::<Item>(2);
         let max_block = self.max_block();
-        let file = open(path)?;
+        let file = open(path).map_err(|error| anyhow::anyhow!("{shown}: {error:#}"))?;
         let reading = tokio::task::spawn_blocking(move || {
             read_records(file, max_block, |item| {
                 sender
@@ -251,7 +251,7 @@ impl<'a> Importer<'a> {
 }
 
 fn open(path: &Path) -> anyhow::Result<std::fs::File> {
-    std::fs::File::open(path).map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))
+    std::fs::File::open(path).map_err(|error| anyhow::anyhow!("cannot open: {error}"))
 }
 
 /// Refuses a record whose SHA-1 block digest does not match its block (other algorithms are

@@ -12,3 +12,4 @@ mod media;
 mod pipeline;
 mod services;
 mod support;
+mod warc;
