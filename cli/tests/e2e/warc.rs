@@ -165,9 +165,23 @@ async fn a_warc_export_reads_in_warcio_and_imports_to_an_identical_archive() {
             })
             .collect()
     };
-    assert_eq!(strip(read_with_warcio(&again)), strip(records));
+    assert_eq!(strip(read_with_warcio(&again)), strip(records.clone()));
 
-    for file in [&db_a, &db_b, &warc, &again] {
+    // Documents archived before headers were kept: rebuilt headers, and the record says so.
+    let old = temp.join(format!("epaper-{suffix}-old.warc.gz"));
+    forget_heads(&url_a).await;
+    let export = epaper(&["export", "--format", "warc", "--db", &url_a, "--out", path(&old)]);
+    assert!(export.status.success(), "{}", text(&export.stderr));
+    let rebuilt = read_with_warcio(&old);
+    assert_eq!(rebuilt.len(), 1 + n_responses, "no media without --media-dir");
+    for (record, original) in rebuilt[1..].iter().zip(&records[1..]) {
+        assert!(record["epaper-Synthesized-Headers"].is_string(), "{record}");
+        for same in ["WARC-Target-URI", "WARC-Date", "status", "http-content-type", "sha256"] {
+            assert_eq!(record[same], original[same], "{same}: {record} {original}");
+        }
+    }
+
+    for file in [&db_a, &db_b, &warc, &again, &old] {
         let _ = std::fs::remove_file(file);
     }
     let _ = std::fs::remove_dir_all(&media_a);
@@ -297,4 +311,16 @@ fn lying_record(base_url: &str) -> Vec<u8> {
     member.write_all(block).unwrap();
     member.write_all(b"\r\n\r\n").unwrap();
     member.finish().unwrap()
+}
+
+/// Makes the archive at `db_url` look as if it was crawled before headers were kept.
+async fn forget_heads(db_url: &str) {
+    use sqlx::ConnectOptions;
+    let options: sqlx::sqlite::SqliteConnectOptions = db_url.parse().unwrap();
+    let mut conn = options.connect().await.unwrap();
+    let done = sqlx::query("UPDATE raw_documents SET http_head = NULL")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert!(done.rows_affected() > 5);
 }
