@@ -147,6 +147,27 @@ async fn a_warc_export_reads_in_warcio_and_imports_to_an_identical_archive() {
     assert!(first.lines().count() > 5, "{first}");
     assert_eq!(first, second, "the imported archive exports as the crawled one");
 
+    // The same documents as another crawler writes them (warcio's own writer: no epaper
+    // fields, media as HTTP responses, a request record between): placed by `--site`, dated by
+    // the URL, media owned by the pages and articles that name them.
+    let (db_e, url_e) = temp_sqlite(&format!("epaper-warc-e-{suffix}"));
+    let media_e = temp.join(format!("epaper-warc-media-e-{suffix}"));
+    let foreign = temp.join(format!("epaper-{suffix}-foreign.warc.gz"));
+    rewrite_with_warcio(&warc, &foreign);
+    let import = epaper(&[
+        "import", "--warc", path(&foreign), "--site", "sample", "--db", &url_e, "--media-dir",
+        path(&media_e), "--json",
+    ]);
+    let stdout = text(&import.stdout);
+    assert!(import.status.success(), "{stdout} {}", text(&import.stderr));
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["media"], n_resources, "{summary}");
+    assert_eq!(summary["skipped"], 2, "the warcinfo and the request: {summary}");
+    assert_eq!(jsonl(&url_e), first, "another crawler's WARC gives the same archive");
+    let _ = std::fs::remove_file(&db_e);
+    let _ = std::fs::remove_file(&foreign);
+    let _ = std::fs::remove_dir_all(&media_e);
+
     // Export → import → export: the same records (ids apart), the same headers.
     let again = temp.join(format!("epaper-{suffix}-again.warc.gz"));
     let export = epaper(&[
@@ -323,4 +344,46 @@ async fn forget_heads(db_url: &str) {
         .await
         .unwrap();
     assert!(done.rows_affected() > 5);
+}
+
+/// Writes the records of `src` to `dst` with warcio's `WARCWriter`, as a crawler other than
+/// ours would: responses with their HTTP head and payload but none of epaper's fields, media
+/// as `response` records with a minimal HTTP head, and a `request` record before the first
+/// response.
+fn rewrite_with_warcio(src: &Path, dst: &Path) {
+    const REWRITER: &str = r#"
+import io, sys
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+with open(sys.argv[1], "rb") as f, open(sys.argv[2], "wb") as out:
+    writer = WARCWriter(out, gzip=True)
+    writer.write_record(writer.create_warcinfo_record("other.warc.gz", {"software": "another"}))
+    first = True
+    for record in ArchiveIterator(f):
+        if record.rec_type == "warcinfo":
+            continue
+        uri = record.rec_headers.get_header("WARC-Target-URI")
+        date = {"WARC-Date": record.rec_headers.get_header("WARC-Date")}
+        if first:
+            head = StatusAndHeaders("GET / HTTP/1.1", [("Host", "paper")], is_http_request=True)
+            writer.write_record(writer.create_warc_record(uri, "request", http_headers=head,
+                                                          warc_headers_dict=date))
+            first = False
+        if record.rec_type == "response":
+            head = record.http_headers
+        else:
+            content_type = record.rec_headers.get_header("Content-Type")
+            head = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+        payload = record.raw_stream.read()
+        writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(payload),
+                                                      http_headers=head, warc_headers_dict=date))
+"#;
+    let out = Command::new(warcio_python())
+        .args(["-c", REWRITER])
+        .arg(src)
+        .arg(dst)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "warcio could not rewrite: {}", text(&out.stderr));
 }
