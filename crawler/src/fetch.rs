@@ -43,8 +43,9 @@ pub struct Fetched {
     pub last_modified: Option<String>,
     pub fetched_at: chrono::DateTime<Utc>,
     pub body: Vec<u8>,
-    /// The status line and the response's headers, as [`HttpHead::keep`] keeps them.
-    pub http: HttpHead,
+    /// The status line and the response's headers, as [`HttpHead::keep`] keeps them (boxed: a
+    /// `Conditional` is mostly `NotModified`-sized).
+    pub http: Box<HttpHead>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -428,7 +429,7 @@ async fn read_body(url: &str, mut response: reqwest::Response, limit: u64) -> At
         last_modified,
         fetched_at: Utc::now(),
         body,
-        http,
+        http: Box::new(http),
     })
 }
 

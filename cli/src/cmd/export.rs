@@ -77,16 +77,15 @@ pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
         ExportFormat::Jsonl => write_jsonl(&store, &filter, &bar, out).await?,
         ExportFormat::Csv => write_csv(&store, &filter, &bar, out).await?,
         ExportFormat::Warc => {
-            let media = match &args.media_dir {
-                Some(dir) => Some(
-                    MediaStore::new(dir)
-                        .with_context(|| format!("opening the media directory {}", dir.display()))?,
-                ),
-                None => MediaStore::from_settings(&settings.media)?,
-            };
+            let media =
+                match &args.media_dir {
+                    Some(dir) => Some(MediaStore::new(dir).with_context(|| {
+                        format!("opening the media directory {}", dir.display())
+                    })?),
+                    None => MediaStore::from_settings(&settings.media)?,
+                };
             let caps = settings.crawler.size_caps();
-            let (done, out) =
-                write_warc(&store, &filter, media.as_ref(), caps, out, &bar).await?;
+            let (done, out) = write_warc(&store, &filter, media.as_ref(), caps, out, &bar).await?;
             tracing::info!(
                 n_documents = done.n_documents,
                 n_synthesized = done.n_synthesized,
@@ -117,7 +116,9 @@ enum Output {
 impl Output {
     fn open(path: &Path) -> anyhow::Result<Output> {
         if path == Path::new("-") {
-            return Ok(Output::Stdout(std::io::BufWriter::new(std::io::stdout().lock())));
+            return Ok(Output::Stdout(std::io::BufWriter::new(
+                std::io::stdout().lock(),
+            )));
         }
         let mut partial = path.as_os_str().to_owned();
         partial.push(".partial");
@@ -142,8 +143,9 @@ impl Output {
             } => {
                 let file = file.into_inner().map_err(|e| e.into_error())?;
                 file.sync_all()?;
-                std::fs::rename(&partial, &path)
-                    .with_context(|| format!("renaming {} to {}", partial.display(), path.display()))
+                std::fs::rename(&partial, &path).with_context(|| {
+                    format!("renaming {} to {}", partial.display(), path.display())
+                })
             }
         }
     }

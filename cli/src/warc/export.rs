@@ -66,7 +66,10 @@ pub async fn write_warc<W: Write>(
                 (fields::KIND, doc.kind.as_str().to_string()),
             ];
             if synthesized {
-                extra.push((fields::SYNTHESIZED, "status line and headers rebuilt".into()));
+                extra.push((
+                    fields::SYNTHESIZED,
+                    "status line and headers rebuilt".into(),
+                ));
                 exported.n_synthesized += 1;
             }
             let head = RecordHead {
@@ -106,7 +109,11 @@ async fn write_media<W: Write>(
         // The row's size is checked before the bytes are read: a medium over the crawl cap of
         // its kind was not written by this archive's crawler.
         if u64::try_from(row.size).map_or(true, |size| size > caps.of(kind)) {
-            anyhow::bail!("medium {} of {} bytes is over the crawl cap of its kind", row.url, row.size);
+            anyhow::bail!(
+                "medium {} of {} bytes is over the crawl cap of its kind",
+                row.url,
+                row.size
+            );
         }
         let Some(bytes) = media.get(&row.sha256).await? else {
             tracing::warn!(url = %row.url, sha256 = %row.sha256, "medium missing from the media store");

@@ -203,7 +203,8 @@ mod tests {
 
     #[test]
     fn a_response_is_read_with_its_head_and_body() {
-        let block = b"HTTP/1.1 200 Fine\r\nContent-Type: text/html\r\nSet-Cookie: a=b\r\n\r\n<p>x</p>";
+        let block =
+            b"HTTP/1.1 200 Fine\r\nContent-Type: text/html\r\nSet-Cookie: a=b\r\n\r\n<p>x</p>";
         let response = parse_response(block, 1000).unwrap();
         assert_eq!(response.status, 200);
         assert_eq!(response.head.reason, "Fine");
@@ -228,10 +229,16 @@ mod tests {
     #[test]
     fn hostile_heads_are_refused_with_a_reason() {
         let cases: [(&[u8], &str); 4] = [
-            (b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "malformed HTTP header"),
+            (
+                b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+                "malformed HTTP header",
+            ),
             (b"GET / HTTP/1.1\r\n\r\n", "no HTTP status line"),
             (b"HTTP/1.1 999 Odd\r\n\r\n", "no HTTP status code"),
-            (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n", "no end of the HTTP headers"),
+            (
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n",
+                "no end of the HTTP headers",
+            ),
         ];
         for (block, expected) in cases {
             let error = parse_response(block, 1000).unwrap_err();
@@ -242,10 +249,18 @@ mod tests {
             many.extend(format!("x-{i}: v\r\n").as_bytes());
         }
         many.extend(b"\r\n");
-        assert!(parse_response(&many, 1000).unwrap_err().contains("more than 256"));
+        assert!(
+            parse_response(&many, 1000)
+                .unwrap_err()
+                .contains("more than 256")
+        );
         let mut huge = b"HTTP/1.1 200 OK\r\nx: ".to_vec();
         huge.extend(vec![b'v'; MAX_HEAD_BYTES]);
         huge.extend(b"\r\n\r\n");
-        assert!(parse_response(&huge, 1000).unwrap_err().contains("over 65536"));
+        assert!(
+            parse_response(&huge, 1000)
+                .unwrap_err()
+                .contains("over 65536")
+        );
     }
 }

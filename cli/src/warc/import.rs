@@ -226,13 +226,21 @@ impl<'a> Importer<'a> {
         // Headers this tool rebuilt are not the site's: the document goes back without any.
         let head = head.filter(|_| record.field(fields::SYNTHESIZED).is_none());
         let Some(kind) = self.kind_of(record, url, content_type.as_deref())? else {
-            return Ok(Err(format!("content type {content_type:?} is no e-paper document")));
+            return Ok(Err(format!(
+                "content type {content_type:?} is no e-paper document"
+            )));
         };
         let Some((site, issue_date)) = self.place(record, url)? else {
-            return Ok(Err("no site profile claims the URL (--site to say which)".into()));
+            return Ok(Err(
+                "no site profile claims the URL (--site to say which)".into()
+            ));
         };
         if body.len() as u64 > self.caps.of(kind) {
-            return Err(format!("{} bytes, over the crawl cap for a {}", body.len(), kind.as_str()));
+            return Err(format!(
+                "{} bytes, over the crawl cap for a {}",
+                body.len(),
+                kind.as_str()
+            ));
         }
         Ok(Ok(FetchedDocument {
             site,
@@ -269,10 +277,14 @@ fn check_digest(record: &Record) -> Result<(), String> {
     let hex: String = sha1.iter().map(|b| format!("{b:02x}")).collect();
     // warcio writes base32; some crawlers write it without padding, or in hex.
     let expected = expected.trim_end_matches('=');
-    if expected.eq_ignore_ascii_case(base32.trim_end_matches('=')) || expected.eq_ignore_ascii_case(&hex) {
+    if expected.eq_ignore_ascii_case(base32.trim_end_matches('='))
+        || expected.eq_ignore_ascii_case(&hex)
+    {
         return Ok(());
     }
-    Err(format!("block digest {digest} does not match the block (sha1:{base32})"))
+    Err(format!(
+        "block digest {digest} does not match the block (sha1:{base32})"
+    ))
 }
 
 trait HeadExt {
@@ -348,7 +360,10 @@ impl Importer<'_> {
                 .or_else(|| owner.map(|(.., date)| *date)),
         };
         let date = date.ok_or_else(|| {
-            format!("no issue date in the URL for site {:?} (by its entry template)", profile.id)
+            format!(
+                "no issue date in the URL for site {:?} (by its entry template)",
+                profile.id
+            )
         })?;
         Ok(Some((profile.id.clone(), date)))
     }
@@ -410,7 +425,12 @@ impl Importer<'_> {
     fn note_media(&mut self, fetched: &FetchedDocument, record: &Parsed) {
         let mut note = |url: &Option<String>, kind: DocKind| {
             if let Some(url) = url {
-                let owner = (fetched.url.clone(), kind, fetched.site.clone(), fetched.issue_date);
+                let owner = (
+                    fetched.url.clone(),
+                    kind,
+                    fetched.site.clone(),
+                    fetched.issue_date,
+                );
                 self.owners.entry(url.clone()).or_insert(owner);
             }
         };
@@ -435,7 +455,9 @@ impl Importer<'_> {
         owner: Option<String>,
     ) -> anyhow::Result<Outcome> {
         let Some(media) = self.media else {
-            return Ok(Outcome::Skipped("a medium, and no media store (--media-dir)".into()));
+            return Ok(Outcome::Skipped(
+                "a medium, and no media store (--media-dir)".into(),
+            ));
         };
         let Some(owner) = owner else {
             return Ok(Outcome::Skipped(format!(
@@ -474,11 +496,15 @@ fn claiming<'s>(sites: &'s Sites, url: &str) -> Option<&'s Profile> {
         }
     }
     best.map(|(_, profile)| profile).or_else(|| {
-        sites.all().iter().map(|site| &site.profile).find(|profile| {
-            profile
-                .extra_hosts
-                .iter()
-                .any(|extra| extra.eq_ignore_ascii_case(&host))
-        })
+        sites
+            .all()
+            .iter()
+            .map(|site| &site.profile)
+            .find(|profile| {
+                profile
+                    .extra_hosts
+                    .iter()
+                    .any(|extra| extra.eq_ignore_ascii_case(&host))
+            })
     })
 }

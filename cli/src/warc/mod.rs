@@ -32,7 +32,9 @@ pub fn base32(bytes: &[u8]) -> String {
     for chunk in bytes.chunks(5) {
         let mut buffer = [0u8; 5];
         buffer[..chunk.len()].copy_from_slice(chunk);
-        let bits = buffer.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        let bits = buffer
+            .iter()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
         // Characters that carry input bits: ceil(8 * len / 5); the rest of the 8 are padding.
         let n_chars = (chunk.len() * 8).div_ceil(5);
         for at in 0..8 {

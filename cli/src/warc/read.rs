@@ -106,7 +106,9 @@ fn records_of(
             let skipped = io::copy(&mut (&mut stream).take(length), &mut io::sink())
                 .map_err(|e| broken(describe(&e, member_at)))?;
             if skipped < length {
-                return Err(broken(format!("truncated: {skipped} of {length} bytes of block")).into());
+                return Err(
+                    broken(format!("truncated: {skipped} of {length} bytes of block")).into(),
+                );
             }
             Item::TooLarge {
                 offset,
@@ -134,9 +136,12 @@ fn records_of(
             })
         };
         let mut end = [0u8; 4];
-        stream
-            .read_exact(&mut end)
-            .map_err(|e| broken(format!("no CRLF CRLF after the block: {}", describe(&e, member_at))))?;
+        stream.read_exact(&mut end).map_err(|e| {
+            broken(format!(
+                "no CRLF CRLF after the block: {}",
+                describe(&e, member_at)
+            ))
+        })?;
         if &end != b"\r\n\r\n" {
             return Err(broken("the block is not followed by CRLF CRLF".into()).into());
         }
@@ -301,29 +306,51 @@ mod tests {
         let per_record = written(&[b"one", b"two"]);
         let items = read_all(&per_record, 100).unwrap();
         assert_eq!(blocks(&items), [b"one".as_slice(), b"two"]);
-        let Item::Record(second) = &items[1] else { unreachable!() };
-        assert!(second.offset > 0, "the second member starts after the first");
+        let Item::Record(second) = &items[1] else {
+            unreachable!()
+        };
+        assert!(
+            second.offset > 0,
+            "the second member starts after the first"
+        );
         assert_eq!(second.field("warc-type"), Some("resource"));
 
         let mut plain = Vec::new();
         flate2::read::MultiGzDecoder::new(&per_record[..])
             .read_to_end(&mut plain)
             .unwrap();
-        assert_eq!(blocks(&read_all(&plain, 100).unwrap()), [b"one".as_slice(), b"two"]);
+        assert_eq!(
+            blocks(&read_all(&plain, 100).unwrap()),
+            [b"one".as_slice(), b"two"]
+        );
 
         let mut whole = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         whole.write_all(&plain).unwrap();
         let whole = whole.finish().unwrap();
-        assert_eq!(blocks(&read_all(&whole, 100).unwrap()), [b"one".as_slice(), b"two"]);
+        assert_eq!(
+            blocks(&read_all(&whole, 100).unwrap()),
+            [b"one".as_slice(), b"two"]
+        );
     }
 
     #[test]
     fn a_block_over_the_cap_is_read_past_not_held() {
         let bytes = written(&[b"small", &[b'x'; 5000], b"after"]);
         let items = read_all(&bytes, 4999).unwrap();
-        assert_eq!(blocks(&items), [b"small".as_slice(), b"<too large>", b"after"]);
-        let Item::TooLarge { length, target_uri, .. } = &items[1] else { unreachable!() };
-        assert_eq!((*length, target_uri.as_deref()), (5000, Some("http://paper.test/x")));
+        assert_eq!(
+            blocks(&items),
+            [b"small".as_slice(), b"<too large>", b"after"]
+        );
+        let Item::TooLarge {
+            length, target_uri, ..
+        } = &items[1]
+        else {
+            unreachable!()
+        };
+        assert_eq!(
+            (*length, target_uri.as_deref()),
+            (5000, Some("http://paper.test/x"))
+        );
     }
 
     #[test]
@@ -358,9 +385,18 @@ mod tests {
     fn hostile_plain_records_are_errors_with_reasons() {
         let cases: [(&[u8], &str); 5] = [
             (b"HTTP/1.1 200 OK\r\n\r\n", "not a WARC record"),
-            (b"WARC/1.1\r\nWARC-Type: resource\r\n\r\nabc\r\n\r\n", "without a valid Content-Length"),
-            (b"WARC/1.1\r\nContent-Length: 10\r\n\r\nabc", "truncated: 3 of 10"),
-            (b"WARC/1.1\r\nContent-Length: 3\r\n\r\nabcXXXX", "not followed by CRLF CRLF"),
+            (
+                b"WARC/1.1\r\nWARC-Type: resource\r\n\r\nabc\r\n\r\n",
+                "without a valid Content-Length",
+            ),
+            (
+                b"WARC/1.1\r\nContent-Length: 10\r\n\r\nabc",
+                "truncated: 3 of 10",
+            ),
+            (
+                b"WARC/1.1\r\nContent-Length: 3\r\n\r\nabcXXXX",
+                "not followed by CRLF CRLF",
+            ),
             (b"WARC/1.1\r\nno colon\r\n\r\n", "malformed WARC field"),
         ];
         for (bytes, expected) in cases {

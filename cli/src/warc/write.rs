@@ -141,15 +141,30 @@ mod tests {
         let mut first = flate2::bufread::GzDecoder::new(&bytes[..]);
         let mut text = String::new();
         first.read_to_string(&mut text).unwrap();
-        assert!(text.starts_with("WARC/1.1\r\nWARC-Type: response\r\n"), "{text}");
+        assert!(
+            text.starts_with("WARC/1.1\r\nWARC-Type: response\r\n"),
+            "{text}"
+        );
         assert!(text.ends_with("<p>a</p>\r\n\r\n"), "{text}");
-        assert!(text.contains("WARC-Date: 2024-01-02T03:04:05.123456Z\r\n"), "{text}");
-        assert!(text.contains(&format!("Content-Length: {}\r\n", http.len() + 8)), "{text}");
+        assert!(
+            text.contains("WARC-Date: 2024-01-02T03:04:05.123456Z\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("Content-Length: {}\r\n", http.len() + 8)),
+            "{text}"
+        );
         let payload_digest = sha1_digest(b"<p>a</p>");
-        assert!(text.contains(&format!("WARC-Payload-Digest: {payload_digest}\r\n")), "{text}");
+        assert!(
+            text.contains(&format!("WARC-Payload-Digest: {payload_digest}\r\n")),
+            "{text}"
+        );
         let block = [&http[..], b"<p>a</p>"].concat();
         let block_digest = sha1_digest(&block);
-        assert!(text.contains(&format!("WARC-Block-Digest: {block_digest}\r\n")), "{text}");
+        assert!(
+            text.contains(&format!("WARC-Block-Digest: {block_digest}\r\n")),
+            "{text}"
+        );
         // And the rest is the second member.
         let rest = first.into_inner();
         let mut second = String::new();
@@ -171,6 +186,9 @@ mod tests {
         let bad_name = head(vec![("bad name", "v".into())]);
         assert!(writer.write(&bad_name, b"", b"").is_err());
         assert_eq!(writer.n_records(), 0);
-        assert!(writer.finish().unwrap().is_empty(), "nothing of a refused record is written");
+        assert!(
+            writer.finish().unwrap().is_empty(),
+            "nothing of a refused record is written"
+        );
     }
 }

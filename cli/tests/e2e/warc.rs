@@ -64,7 +64,12 @@ fn warcio_python() -> PathBuf {
         .arg(&venv)
         .output()
         .expect("python3 runs");
-    assert!(made.status.success(), "python3 -m venv {}: {}", venv.display(), text(&made.stderr));
+    assert!(
+        made.status.success(),
+        "python3 -m venv {}: {}",
+        venv.display(),
+        text(&made.stderr)
+    );
     let pip = Command::new(venv.join("bin/pip"))
         .args(["install", "-q", WARCIO])
         .output()
@@ -75,7 +80,10 @@ fn warcio_python() -> PathBuf {
         venv.display(),
         text(&pip.stderr)
     );
-    assert!(works(&python), "warcio does not import after pip installed it");
+    assert!(
+        works(&python),
+        "warcio does not import after pip installed it"
+    );
     python
 }
 
@@ -96,8 +104,15 @@ fn read_with_warcio(warc: &Path) -> Vec<serde_json::Value> {
         .output()
         .unwrap();
     let stderr = text(&out.stderr);
-    assert!(out.status.success(), "warcio could not read {}: {stderr}", warc.display());
-    assert!(!stderr.contains("non-chunked"), "warcio: not a gzip member per record: {stderr}");
+    assert!(
+        out.status.success(),
+        "warcio could not read {}: {stderr}",
+        warc.display()
+    );
+    assert!(
+        !stderr.contains("non-chunked"),
+        "warcio: not a gzip member per record: {stderr}"
+    );
     text(&out.stdout)
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
@@ -123,29 +138,55 @@ async fn a_warc_export_reads_in_warcio_and_imports_to_an_identical_archive() {
     assert!(out.contains("sample: 1 complete"), "{out}");
 
     let export = epaper(&[
-        "export", "--format", "warc", "--db", &url_a, "--media-dir", path(&media_a),
-        "--out", path(&warc),
+        "export",
+        "--format",
+        "warc",
+        "--db",
+        &url_a,
+        "--media-dir",
+        path(&media_a),
+        "--out",
+        path(&warc),
     ]);
     assert!(export.status.success(), "{}", text(&export.stderr));
     let records = read_with_warcio(&warc);
     assert_records_match_the_archive(&records, &url_a).await;
 
     let import = epaper(&[
-        "import", "--warc", path(&warc), "--db", &url_b, "--media-dir", path(&media_b), "--json",
+        "import",
+        "--warc",
+        path(&warc),
+        "--db",
+        &url_b,
+        "--media-dir",
+        path(&media_b),
+        "--json",
     ]);
     let stdout = text(&import.stdout);
     assert!(import.status.success(), "{stdout} {}", text(&import.stderr));
     let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
-    let n_responses = records.iter().filter(|r| r["WARC-Type"] == "response").count();
-    let n_resources = records.iter().filter(|r| r["WARC-Type"] == "resource").count();
+    let n_responses = records
+        .iter()
+        .filter(|r| r["WARC-Type"] == "response")
+        .count();
+    let n_resources = records
+        .iter()
+        .filter(|r| r["WARC-Type"] == "resource")
+        .count();
     assert_eq!(summary["documents"], n_responses, "{summary}");
     assert_eq!(summary["media"], n_resources, "{summary}");
-    assert_eq!((summary["rejected"].as_u64(), summary["exit"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(
+        (summary["rejected"].as_u64(), summary["exit"].as_u64()),
+        (Some(0), Some(0))
+    );
 
     let jsonl = |url: &str| run_ok(Command::new(bin("epaper")).args(["export", "--db", url]));
     let (first, second) = (jsonl(&url_a), jsonl(&url_b));
     assert!(first.lines().count() > 5, "{first}");
-    assert_eq!(first, second, "the imported archive exports as the crawled one");
+    assert_eq!(
+        first, second,
+        "the imported archive exports as the crawled one"
+    );
 
     // The same documents as another crawler writes them (warcio's own writer: no epaper
     // fields, media as HTTP responses, a request record between): placed by `--site`, dated by
@@ -155,15 +196,30 @@ async fn a_warc_export_reads_in_warcio_and_imports_to_an_identical_archive() {
     let foreign = temp.join(format!("epaper-{suffix}-foreign.warc.gz"));
     rewrite_with_warcio(&warc, &foreign);
     let import = epaper(&[
-        "import", "--warc", path(&foreign), "--site", "sample", "--db", &url_e, "--media-dir",
-        path(&media_e), "--json",
+        "import",
+        "--warc",
+        path(&foreign),
+        "--site",
+        "sample",
+        "--db",
+        &url_e,
+        "--media-dir",
+        path(&media_e),
+        "--json",
     ]);
     let stdout = text(&import.stdout);
     assert!(import.status.success(), "{stdout} {}", text(&import.stderr));
     let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     assert_eq!(summary["media"], n_resources, "{summary}");
-    assert_eq!(summary["skipped"], 2, "the warcinfo and the request: {summary}");
-    assert_eq!(jsonl(&url_e), first, "another crawler's WARC gives the same archive");
+    assert_eq!(
+        summary["skipped"], 2,
+        "the warcinfo and the request: {summary}"
+    );
+    assert_eq!(
+        jsonl(&url_e),
+        first,
+        "another crawler's WARC gives the same archive"
+    );
     let _ = std::fs::remove_file(&db_e);
     let _ = std::fs::remove_file(&foreign);
     let _ = std::fs::remove_dir_all(&media_e);
@@ -171,8 +227,15 @@ async fn a_warc_export_reads_in_warcio_and_imports_to_an_identical_archive() {
     // Export → import → export: the same records (ids apart), the same headers.
     let again = temp.join(format!("epaper-{suffix}-again.warc.gz"));
     let export = epaper(&[
-        "export", "--format", "warc", "--db", &url_b, "--media-dir", path(&media_b),
-        "--out", path(&again),
+        "export",
+        "--format",
+        "warc",
+        "--db",
+        &url_b,
+        "--media-dir",
+        path(&media_b),
+        "--out",
+        path(&again),
     ]);
     assert!(export.status.success(), "{}", text(&export.stderr));
     let strip = |records: Vec<serde_json::Value>| -> Vec<serde_json::Value> {
@@ -191,13 +254,31 @@ async fn a_warc_export_reads_in_warcio_and_imports_to_an_identical_archive() {
     // Documents archived before headers were kept: rebuilt headers, and the record says so.
     let old = temp.join(format!("epaper-{suffix}-old.warc.gz"));
     forget_heads(&url_a).await;
-    let export = epaper(&["export", "--format", "warc", "--db", &url_a, "--out", path(&old)]);
+    let export = epaper(&[
+        "export",
+        "--format",
+        "warc",
+        "--db",
+        &url_a,
+        "--out",
+        path(&old),
+    ]);
     assert!(export.status.success(), "{}", text(&export.stderr));
     let rebuilt = read_with_warcio(&old);
-    assert_eq!(rebuilt.len(), 1 + n_responses, "no media without --media-dir");
+    assert_eq!(
+        rebuilt.len(),
+        1 + n_responses,
+        "no media without --media-dir"
+    );
     for (record, original) in rebuilt[1..].iter().zip(&records[1..]) {
         assert!(record["epaper-Synthesized-Headers"].is_string(), "{record}");
-        for same in ["WARC-Target-URI", "WARC-Date", "status", "http-content-type", "sha256"] {
+        for same in [
+            "WARC-Target-URI",
+            "WARC-Date",
+            "status",
+            "http-content-type",
+            "sha256",
+        ] {
             assert_eq!(record[same], original[same], "{same}: {record} {original}");
         }
     }
@@ -217,10 +298,20 @@ fn path(p: &Path) -> &str {
 /// record, with its URL, fetch time, status, headers and exact bytes; a `warcinfo` first.
 async fn assert_records_match_the_archive(records: &[serde_json::Value], db_url: &str) {
     assert_eq!(records[0]["WARC-Type"], "warcinfo", "{}", records[0]);
-    let ids: HashSet<&str> = records.iter().map(|r| r["WARC-Record-ID"].as_str().unwrap()).collect();
+    let ids: HashSet<&str> = records
+        .iter()
+        .map(|r| r["WARC-Record-ID"].as_str().unwrap())
+        .collect();
     assert_eq!(ids.len(), records.len(), "record ids are unique");
-    let offsets: HashSet<u64> = records.iter().map(|r| r["offset"].as_u64().unwrap()).collect();
-    assert_eq!(offsets.len(), records.len(), "each record a gzip member of its own");
+    let offsets: HashSet<u64> = records
+        .iter()
+        .map(|r| r["offset"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        offsets.len(),
+        records.len(),
+        "each record a gzip member of its own"
+    );
     let by_uri: HashMap<&str, &serde_json::Value> = records[1..]
         .iter()
         .map(|r| (r["WARC-Target-URI"].as_str().unwrap(), r))
@@ -238,16 +329,29 @@ async fn assert_records_match_the_archive(records: &[serde_json::Value], db_url:
     store
         .raw_documents(&ExportFilter::default(), async |doc| {
             n_documents += 1;
-            let record = by_uri.get(doc.url.as_str()).unwrap_or_else(|| panic!("{} missing", doc.url));
+            let record = by_uri
+                .get(doc.url.as_str())
+                .unwrap_or_else(|| panic!("{} missing", doc.url));
             let bytes = doc.inflate(caps).unwrap();
             assert_eq!(record["WARC-Type"], "response", "{record}");
             assert_eq!(record["Content-Type"], "application/http;msgtype=response");
             assert_eq!(record["WARC-Date"], warc_date(doc.fetched_at), "{record}");
             assert_eq!(record["status"], doc.status.to_string(), "{record}");
-            assert_eq!(record["http-content-type"].as_str(), doc.content_type.as_deref());
-            assert_eq!(record["sha256"], format!("{:x}", sha2::Sha256::digest(&bytes)));
-            assert_eq!((record["epaper-Site"].as_str(), record["epaper-Kind"].as_str()),
-                (Some(doc.site.as_str()), Some(doc.kind.as_str())));
+            assert_eq!(
+                record["http-content-type"].as_str(),
+                doc.content_type.as_deref()
+            );
+            assert_eq!(
+                record["sha256"],
+                format!("{:x}", sha2::Sha256::digest(&bytes))
+            );
+            assert_eq!(
+                (
+                    record["epaper-Site"].as_str(),
+                    record["epaper-Kind"].as_str()
+                ),
+                (Some(doc.site.as_str()), Some(doc.kind.as_str()))
+            );
             assert!(doc.http.is_some(), "the crawl kept the head of {}", doc.url);
             assert!(record["epaper-Synthesized-Headers"].is_null(), "{record}");
             Ok(())
@@ -256,14 +360,22 @@ async fn assert_records_match_the_archive(records: &[serde_json::Value], db_url:
         .unwrap();
     let media = store.media_rows(&ExportFilter::default()).await.unwrap();
     store.close().await;
-    assert!(n_documents > 5 && !media.is_empty(), "{n_documents} documents, {} media", media.len());
+    assert!(
+        n_documents > 5 && !media.is_empty(),
+        "{n_documents} documents, {} media",
+        media.len()
+    );
     for row in &media {
         let record = by_uri[row.url.as_str()];
         assert_eq!(record["WARC-Type"], "resource", "{record}");
         assert_eq!(record["sha256"], row.sha256, "{record}");
         assert_eq!(record["WARC-Date"], warc_date(row.fetched_at), "{record}");
     }
-    assert_eq!(records.len(), 1 + n_documents + media.len(), "nothing else is written");
+    assert_eq!(
+        records.len(),
+        1 + n_documents + media.len(),
+        "nothing else is written"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -277,7 +389,15 @@ async fn a_damaged_warc_changes_nothing_and_a_bad_record_is_refused_with_exit_3(
     let (db_d, url_d) = temp_sqlite(&format!("epaper-warc-mixed-{suffix}"));
     run_ok(&mut site.run_command(&dates[0], &dates[0], &url_a));
     let warc = temp.join(format!("epaper-{suffix}-ok.warc.gz"));
-    let export = epaper(&["export", "--format", "warc", "--db", &url_a, "--out", path(&warc)]);
+    let export = epaper(&[
+        "export",
+        "--format",
+        "warc",
+        "--db",
+        &url_a,
+        "--out",
+        path(&warc),
+    ]);
     assert!(export.status.success(), "{}", text(&export.stderr));
     let bytes = std::fs::read(&warc).unwrap();
 
@@ -286,8 +406,16 @@ async fn a_damaged_warc_changes_nothing_and_a_bad_record_is_refused_with_exit_3(
     std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap();
     let import = epaper(&["import", "--warc", path(&cut), "--db", &url_c]);
     let stdout = text(&import.stdout);
-    assert_eq!(import.status.code(), Some(3), "{stdout} {}", text(&import.stderr));
-    assert!(stdout.contains(path(&cut)) && stdout.contains("at offset"), "{stdout}");
+    assert_eq!(
+        import.status.code(),
+        Some(3),
+        "{stdout} {}",
+        text(&import.stderr)
+    );
+    assert!(
+        stdout.contains(path(&cut)) && stdout.contains("at offset"),
+        "{stdout}"
+    );
     assert!(stdout.contains("truncated gzip member"), "{stdout}");
     let empty = run_ok(Command::new(bin("epaper")).args(["export", "--db", &url_c]));
     assert_eq!(empty, "", "nothing of a damaged file is stored");
@@ -299,15 +427,30 @@ async fn a_damaged_warc_changes_nothing_and_a_bad_record_is_refused_with_exit_3(
     with_liar.extend(lying_record(&site.base_url));
     std::fs::write(&lying, &with_liar).unwrap();
     let import = epaper(&[
-        "import", "--warc", path(&lying), path(&cut), "--db", &url_d, "--json",
+        "import",
+        "--warc",
+        path(&lying),
+        path(&cut),
+        "--db",
+        &url_d,
+        "--json",
     ]);
     let stdout = text(&import.stdout);
-    assert_eq!(import.status.code(), Some(3), "{stdout} {}", text(&import.stderr));
+    assert_eq!(
+        import.status.code(),
+        Some(3),
+        "{stdout} {}",
+        text(&import.stderr)
+    );
     let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     assert_eq!(summary["rejected"], 1, "{summary}");
     assert_eq!(summary["exit"], 3, "{summary}");
     assert_eq!(summary["unreadable"][0]["file"], path(&cut), "{summary}");
-    assert!(text(&import.stderr).contains("does not match the block"), "{}", text(&import.stderr));
+    assert!(
+        text(&import.stderr).contains("does not match the block"),
+        "{}",
+        text(&import.stderr)
+    );
     let jsonl = |url: &str| run_ok(Command::new(bin("epaper")).args(["export", "--db", url]));
     assert_eq!(jsonl(&url_d), jsonl(&url_a), "every good record was stored");
 
@@ -385,5 +528,9 @@ with open(sys.argv[1], "rb") as f, open(sys.argv[2], "wb") as out:
         .arg(dst)
         .output()
         .unwrap();
-    assert!(out.status.success(), "warcio could not rewrite: {}", text(&out.stderr));
+    assert!(
+        out.status.success(),
+        "warcio could not rewrite: {}",
+        text(&out.stderr)
+    );
 }

@@ -136,7 +136,8 @@ mod tests {
 
     #[test]
     fn headers_are_capped_by_count_and_bytes() {
-        let many: Vec<(String, String)> = (0..100).map(|i| (format!("x-{i}"), "v".into())).collect();
+        let many: Vec<(String, String)> =
+            (0..100).map(|i| (format!("x-{i}"), "v".into())).collect();
         let many: Vec<(&str, &str)> = many.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         assert_eq!(head(&many).headers.len(), HttpHead::MAX_HEADERS);
         let big = "v".repeat(6_000);
