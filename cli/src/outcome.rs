@@ -1,7 +1,8 @@
 //! How a command that processes issues ends, for scripts and schedulers: exit status 0 when
 //! every issue of its range was archived or had none that day, [`INCOMPLETE`] when it ran but
-//! some issue ended `partial` or `failed`, 1 when it could not run, 2 for a command line or
-//! configuration it could not take. README, "Exit status", lists them.
+//! some issue ended `partial` or `failed` (or, for `epaper import`, some records or files were
+//! refused), 1 when it could not run, 2 for a command line or configuration it could not take.
+//! README, "Exit status", lists them.
 
 use std::fmt;
 
@@ -31,3 +32,36 @@ impl fmt::Display for Incomplete {
 }
 
 impl std::error::Error for Incomplete {}
+
+/// What an import refused: returned as the command's error so that the binary exits with
+/// [`INCOMPLETE`].
+#[derive(Debug)]
+pub struct Rejected {
+    pub n_records: u64,
+    pub n_files: usize,
+}
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} record{} refused and {} file{} unreadable (the log names each, with its offset)",
+            self.n_records,
+            if self.n_records == 1 { "" } else { "s" },
+            self.n_files,
+            if self.n_files == 1 { "" } else { "s" },
+        )
+    }
+}
+
+impl std::error::Error for Rejected {}
+
+/// The exit status an error of a command stands for: [`INCOMPLETE`] for work that ran but is
+/// not all done, 1 otherwise.
+pub fn exit_status(error: &anyhow::Error) -> u8 {
+    if error.is::<Incomplete>() || error.is::<Rejected>() {
+        INCOMPLETE
+    } else {
+        1
+    }
+}

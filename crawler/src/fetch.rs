@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use epaper_common::config::CrawlerSettings;
-use epaper_common::messages::{DocKind, Validator};
+use epaper_common::messages::{DocKind, HttpHead, Validator};
 use epaper_common::sites::Profile;
 use reqwest::StatusCode;
 use reqwest::header::{
@@ -43,6 +43,9 @@ pub struct Fetched {
     pub last_modified: Option<String>,
     pub fetched_at: chrono::DateTime<Utc>,
     pub body: Vec<u8>,
+    /// The status line and the response's headers, as [`HttpHead::keep`] keeps them (boxed: a
+    /// `Conditional` is mostly `NotModified`-sized).
+    pub http: Box<HttpHead>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -387,6 +390,7 @@ async fn read_body(url: &str, mut response: reqwest::Response, limit: u64) -> At
     let etag = header(ETAG);
     let last_modified = header(LAST_MODIFIED);
     let final_url = response.url().to_string();
+    let http = head_of(&response);
     let status = response.status().as_u16();
     let expected_len = response.content_length();
     let mut body = Vec::new();
@@ -425,7 +429,32 @@ async fn read_body(url: &str, mut response: reqwest::Response, limit: u64) -> At
         last_modified,
         fetched_at: Utc::now(),
         body,
+        http: Box::new(http),
     })
+}
+
+/// The status line and headers of a response to archive: the reason phrase as served (hyper
+/// keeps one that differs from the standard wording), the headers as [`HttpHead::keep`] allows.
+fn head_of(response: &reqwest::Response) -> HttpHead {
+    let status = response.status();
+    let reason = response
+        .extensions()
+        .get::<hyper::ext::ReasonPhrase>()
+        .and_then(|reason| std::str::from_utf8(reason.as_bytes()).ok())
+        .or(status.canonical_reason())
+        .unwrap_or("");
+    let version = match response.version() {
+        reqwest::Version::HTTP_09 => "HTTP/0.9",
+        reqwest::Version::HTTP_10 => "HTTP/1.0",
+        reqwest::Version::HTTP_2 => "HTTP/2.0",
+        reqwest::Version::HTTP_3 => "HTTP/3.0",
+        _ => "HTTP/1.1",
+    };
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_bytes()));
+    HttpHead::keep(version, reason, headers)
 }
 
 fn too_large(url: &str, limit: u64) -> FetchError {

@@ -429,6 +429,7 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
             last_modified: fetched.last_modified.clone(),
             fetched_at: fetched.fetched_at,
             body: CompressedBytes::compress(&fetched.body),
+            http: Some(fetched.http.as_ref().clone()),
         }
     }
 }

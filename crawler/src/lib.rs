@@ -22,6 +22,7 @@ mod calendar;
 pub mod fetch;
 mod issue;
 mod media;
+pub use media::verify_media;
 pub mod politeness;
 mod reach;
 

@@ -63,7 +63,7 @@ pub fn image_size(head: &[u8]) -> Option<(u64, u64)> {
 
 /// Checks that the bytes are what the URL promised: an HTML error page served as `.pdf` is a
 /// failure, not a PDF.
-pub(crate) fn verify_media(kind: DocKind, body: &[u8]) -> Result<(), String> {
+pub fn verify_media(kind: DocKind, body: &[u8]) -> Result<(), String> {
     let is_image = body.starts_with(b"\x89PNG\r\n\x1a\n")
         || body.starts_with(&[0xFF, 0xD8, 0xFF])
         || body.starts_with(b"GIF87a")

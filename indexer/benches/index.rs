@@ -229,6 +229,7 @@ fn article(k: u64) -> Article {
             last_modified: None,
             fetched_at: Utc::now(),
             body: CompressedBytes::compress(html.as_bytes()),
+            http: None,
         },
         article,
     }

@@ -1,7 +1,14 @@
-//! `epaper export`: stored articles to stdout, as JSON lines or CSV, each with the stored media
-//! of the article and its page.
+//! `epaper export`: stored articles as JSON lines or CSV, each with the stored media of the
+//! article and its page; or the raw archive as WARC (`crate::warc::export`).
+//!
+//! Output goes to stdout, or with `--out FILE` to `FILE.partial`, renamed to FILE once the
+//! export is complete: a failed export leaves no file that looks whole.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use epaper_indexer::media::MediaStore;
 
 use epaper_common::config::Settings;
 use epaper_indexer::store::StoredMedium;
@@ -11,6 +18,7 @@ use indicatif::ProgressBar;
 use super::args::{Db, Filter};
 use crate::connect::open_store;
 use crate::progress;
+use crate::warc::export::write_warc;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,6 +28,12 @@ pub struct Args {
     format: ExportFormat,
     #[command(flatten)]
     filter: Filter,
+    /// Write to FILE instead of stdout (`-`).
+    #[arg(long, default_value = "-")]
+    out: PathBuf,
+    /// warc: the media store to read media from (default: media.dir; none: media left out).
+    #[arg(long)]
+    media_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -29,6 +43,9 @@ pub enum ExportFormat {
     /// One row an article; paragraphs joined by newlines, images as JSON, the stored scan and
     /// PDF of its page as paths under the media directory.
     Csv,
+    /// WARC/1.1, a gzip member per record: a warcinfo record, a response record per archived
+    /// page and article (status line, headers, exact bytes), a resource record per medium.
+    Warc,
 }
 
 const CSV_HEADER: [&str; 13] = [
@@ -50,27 +67,112 @@ const CSV_HEADER: [&str; 13] = [
 pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
     let store = open_store(&args.db.url(settings), 2).await?;
     let filter = ExportFilter::from(args.filter);
-    let bar = progress::spinner("articles exported");
-    let n = match args.format {
-        ExportFormat::Jsonl => write_jsonl(&store, &filter, &bar).await?,
-        ExportFormat::Csv => write_csv(&store, &filter, &bar).await?,
+    let out = Output::open(&args.out)?;
+    let what = match args.format {
+        ExportFormat::Warc => "WARC records written",
+        _ => "articles exported",
     };
+    let bar = progress::spinner(what);
+    let (n, out) = match args.format {
+        ExportFormat::Jsonl => write_jsonl(&store, &filter, &bar, out).await?,
+        ExportFormat::Csv => write_csv(&store, &filter, &bar, out).await?,
+        ExportFormat::Warc => {
+            let media =
+                match &args.media_dir {
+                    Some(dir) => Some(MediaStore::new(dir).with_context(|| {
+                        format!("opening the media directory {}", dir.display())
+                    })?),
+                    None => MediaStore::from_settings(&settings.media)?,
+                };
+            let caps = settings.crawler.size_caps();
+            let (done, out) = write_warc(&store, &filter, media.as_ref(), caps, out, &bar).await?;
+            tracing::info!(
+                n_documents = done.n_documents,
+                n_synthesized = done.n_synthesized,
+                n_media = done.n_media,
+                n_media_missing = done.n_media_missing,
+                "WARC written"
+            );
+            (done.n_documents + done.n_media, out)
+        }
+    };
+    out.commit()?;
     bar.finish_and_clear();
-    tracing::info!(n_articles = n, "exported");
+    tracing::info!(n, "exported");
     store.close().await;
     Ok(())
 }
 
-fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
-    std::io::BufWriter::new(std::io::stdout().lock())
+/// Where an export goes: stdout, or a `.partial` file renamed into place by [`Output::commit`].
+enum Output {
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    File {
+        file: std::io::BufWriter<std::fs::File>,
+        partial: PathBuf,
+        path: PathBuf,
+    },
+}
+
+impl Output {
+    fn open(path: &Path) -> anyhow::Result<Output> {
+        if path == Path::new("-") {
+            return Ok(Output::Stdout(std::io::BufWriter::new(
+                std::io::stdout().lock(),
+            )));
+        }
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        let file = std::fs::File::create(&partial)
+            .with_context(|| format!("creating {}", partial.display()))?;
+        Ok(Output::File {
+            file: std::io::BufWriter::new(file),
+            partial,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Flushes, and puts a file in its place.
+    fn commit(self) -> anyhow::Result<()> {
+        match self {
+            Output::Stdout(mut out) => Ok(out.flush()?),
+            Output::File {
+                file,
+                partial,
+                path,
+            } => {
+                let file = file.into_inner().map_err(|e| e.into_error())?;
+                file.sync_all()?;
+                std::fs::rename(&partial, &path).with_context(|| {
+                    format!("renaming {} to {}", partial.display(), path.display())
+                })
+            }
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Output::Stdout(out) => out.write(buf),
+            Output::File { file, .. } => file.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Output::Stdout(out) => out.flush(),
+            Output::File { file, .. } => file.flush(),
+        }
+    }
 }
 
 async fn write_jsonl(
     store: &Store,
     filter: &ExportFilter,
     bar: &ProgressBar,
-) -> anyhow::Result<u64> {
-    let mut out = stdout();
+    mut out: Output,
+) -> anyhow::Result<(u64, Output)> {
     let n = store
         .export(filter, |article| {
             bar.inc(1);
@@ -78,12 +180,16 @@ async fn write_jsonl(
             out.write_all(b"\n")
         })
         .await?;
-    out.flush()?;
-    Ok(n)
+    Ok((n, out))
 }
 
-async fn write_csv(store: &Store, filter: &ExportFilter, bar: &ProgressBar) -> anyhow::Result<u64> {
-    let mut out = csv::Writer::from_writer(stdout());
+async fn write_csv(
+    store: &Store,
+    filter: &ExportFilter,
+    bar: &ProgressBar,
+    out: Output,
+) -> anyhow::Result<(u64, Output)> {
+    let mut out = csv::Writer::from_writer(out);
     out.write_record(CSV_HEADER)?;
     let n = store
         .export(filter, |article| {
@@ -92,8 +198,8 @@ async fn write_csv(store: &Store, filter: &ExportFilter, bar: &ProgressBar) -> a
                 .map_err(std::io::Error::other)
         })
         .await?;
-    out.flush()?;
-    Ok(n)
+    let out = out.into_inner().map_err(|e| e.into_error())?;
+    Ok((n, out))
 }
 
 /// The fields of [`CSV_HEADER`] for one article.

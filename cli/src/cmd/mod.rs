@@ -10,6 +10,7 @@ pub mod console;
 pub mod demo;
 pub mod enqueue;
 pub mod export;
+pub mod import;
 pub mod migrate;
 pub mod onboard;
 pub mod parse;
@@ -34,8 +35,10 @@ pub enum Command {
     SampleSite(sample_site::Args),
     /// Parse one saved document and print it as JSON.
     Parse(parse::Args),
-    /// Print stored articles, one JSON object a line.
+    /// Print stored articles, one JSON object a line (or CSV), or write the raw archive as WARC.
     Export(export::Args),
+    /// Load WARC files of e-paper pages into the archive, through the parser.
+    Import(import::Args),
     /// Full-text search of the archive (Chinese words segmented with jieba).
     Search(search::Args),
     /// Parse the archived raw documents again and store the results (no network).
@@ -69,6 +72,7 @@ impl Command {
             Command::SampleSite(args) => sample_site::run(args).await,
             Command::Parse(args) => parse::run(settings, args),
             Command::Export(args) => export::run(settings, args).await,
+            Command::Import(args) => import::run(settings, args).await,
             Command::Search(args) => search::run(settings, args).await,
             Command::Reparse(args) => reparse::run(settings, args).await,
             Command::Replay(args) => replay::run(settings, args).await,

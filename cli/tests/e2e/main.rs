@@ -13,3 +13,4 @@ mod pipeline;
 mod reader;
 mod services;
 mod support;
+mod warc;

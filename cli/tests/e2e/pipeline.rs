@@ -271,6 +271,7 @@ pub(crate) async fn services_store_every_manifest_article_exactly_once_in_postgr
             body: epaper_common::messages::CompressedBytes::compress(
                 b"<html><body>about us</body></html>",
             ),
+            http: None,
         });
     publisher.publish(&junk).await.unwrap();
     let mut failures = Vec::new();

@@ -8,7 +8,7 @@ use base64::Engine;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::Record;
+use super::{HttpHead, Record};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -65,6 +65,10 @@ pub struct FetchedDocument {
     pub last_modified: Option<String>,
     pub fetched_at: DateTime<Utc>,
     pub body: CompressedBytes,
+    /// The status line and the response headers as served, as far as they are kept
+    /// ([`HttpHead::keep`]); `None` in messages and rows from before they were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<HttpHead>,
 }
 
 impl FetchedDocument {
@@ -166,6 +170,7 @@ pub(super) mod tests {
             last_modified: None,
             fetched_at: Utc::now(),
             body: CompressedBytes::compress("<p>正文</p>".as_bytes()),
+            http: None,
         }
     }
 

@@ -13,6 +13,7 @@
 //! their compressed bytes) and `records` (contract 1), all re-exported here.
 
 mod documents;
+mod http;
 mod issues;
 mod records;
 
@@ -20,6 +21,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use documents::{CompressedBytes, DocKind, FetchedDocument, FetchedMedia, ParsedDocument};
+pub use http::{HttpHead, is_field_value, is_token};
 pub use issues::{
     CrawlIssue, Direction, FailureReport, FetchFailure, Follow, IssueManifest, IssueRef, Validator,
 };
@@ -207,6 +209,28 @@ mod tests {
             doc.body.decompress(1 << 20).unwrap(),
             "<p>正文</p>".as_bytes()
         );
+    }
+
+    #[test]
+    fn messages_from_before_the_http_head_still_decode() {
+        let mut value: serde_json::Value =
+            serde_json::from_slice(&Message::Fetched(fetched()).encode()).unwrap();
+        assert!(value.get("http").is_none(), "no head, no field: {value}");
+        let with_head = Message::Fetched(FetchedDocument {
+            http: Some(HttpHead::keep(
+                "HTTP/1.1",
+                "OK",
+                [("content-type", &b"text/html"[..])],
+            )),
+            ..fetched()
+        });
+        assert_eq!(Message::decode(&with_head.encode()).unwrap(), with_head);
+        value.as_object_mut().unwrap().remove("http");
+        let Message::Fetched(old) = Message::decode(&serde_json::to_vec(&value).unwrap()).unwrap()
+        else {
+            unreachable!()
+        };
+        assert_eq!(old.http, None);
     }
 
     #[test]

@@ -206,3 +206,59 @@ async fn a_body_cut_off_is_retried() {
         other => panic!("expected a cut-off body, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn the_status_line_and_headers_are_kept_without_cookies_or_credentials() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let base = format!(
+        "http://127.0.0.1:{}/",
+        listener.local_addr().unwrap().port()
+    );
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = vec![0u8; 4096];
+        let n = socket.read(&mut request).await.unwrap();
+        socket
+            .write_all(
+                b"HTTP/1.1 200 Alles Gut\r\nContent-Type: text/html\r\nSet-Cookie: sid=1\r\n\
+                  X-Api-Key: k\r\nX-Paper: first\r\nX-Paper: second\r\nContent-Length: 5\r\n\r\nhello",
+            )
+            .await
+            .unwrap();
+        String::from_utf8_lossy(&request[..n]).into_owned()
+    });
+    let origins = Origins::of(&base.parse().unwrap(), &[]).unwrap();
+    let reach = Reach::new(origins, AddressPolicy::LoopbackOnly);
+    let fetcher = Fetcher::new(&settings(&[]).crawler, reach).unwrap();
+    let fetched = fetcher.fetch(&format!("{base}a.htm")).await.unwrap();
+    let request = server.await.unwrap();
+    let head = &fetched.http;
+    assert_eq!(
+        (head.version.as_str(), head.reason.as_str()),
+        ("HTTP/1.1", "Alles Gut")
+    );
+    let names: Vec<&str> = head.headers.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["content-type", "x-paper", "x-paper", "content-length"],
+        "{head:?}"
+    );
+    assert_eq!(
+        head.headers[2].1, "second",
+        "repeated headers kept in order"
+    );
+    // None of the crawler's own request headers is among them.
+    let user_agent = request
+        .lines()
+        .find(|line| line.to_ascii_lowercase().starts_with("user-agent:"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(!user_agent.is_empty(), "{request}");
+    assert!(
+        !head.headers.iter().any(|(n, _)| n == "user-agent"),
+        "{head:?}"
+    );
+}

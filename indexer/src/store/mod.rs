@@ -65,8 +65,8 @@ pub use batch::Item;
 pub use issues::{IssueRow, UnfinishedIssue};
 pub use reads::PageRegions;
 pub use reads::{
-    ExportError, ExportFilter, ExportedArticle, ExportedImage, Failure, SearchHit, SearchQuery,
-    StoredMedium, StoredPage,
+    ExportError, ExportFilter, ExportedArticle, ExportedImage, Failure, MediaRow, SearchHit,
+    SearchQuery, StoredMedium, StoredPage,
 };
 pub use state::{IssueState, UnknownIssueState};
 

@@ -127,6 +127,20 @@ pub struct PageRegions {
     pub articles: std::collections::BTreeMap<String, Vec<Region>>,
 }
 
+/// A row of the `media` table: which URL gave which stored bytes, for which page or article.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MediaRow {
+    pub url: String,
+    pub site: String,
+    pub issue_date: NaiveDate,
+    pub kind: String,
+    pub owner_url: String,
+    pub content_type: Option<String>,
+    pub size: i64,
+    pub sha256: String,
+    pub fetched_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// A search request: `epaper search QUERY [--site --from --to --limit]`.
 #[derive(Debug, Clone)]
 pub struct SearchQuery {
@@ -226,6 +240,49 @@ impl Store {
             sink(FetchedDocument::try_from(row)?).await?;
         }
         Ok(n)
+    }
+
+    /// Every archived raw document matching `filter`, in the order of [`Store::raw_documents`],
+    /// handed to `sink` as the rows arrive: one document in memory at a time, however large the
+    /// archive (`epaper export --format warc`). The sink must not write to this store.
+    pub async fn each_raw_document(
+        &self,
+        filter: &ExportFilter,
+        mut sink: impl FnMut(FetchedDocument) -> std::io::Result<()>,
+    ) -> Result<u64, ExportError> {
+        let mut n = 0u64;
+        on_pool!(self, |pool| {
+            let mut rows = sqlx::query_as::<_, RawDocumentRow>(RAW_DOCUMENTS)
+                .bind(&filter.site)
+                .bind(filter.from)
+                .bind(filter.to)
+                .fetch(pool);
+            while let Some(row) = rows.try_next().await.map_err(StoreError::from)? {
+                sink(FetchedDocument::try_from(row)?).map_err(ExportError::Io)?;
+                n += 1;
+            }
+        });
+        Ok(n)
+    }
+
+    /// The `media` rows matching `filter`, by URL: what the WARC export writes a record of
+    /// each stored medium from (its bytes are in the media store, under `sha256`).
+    pub async fn media_rows(&self, filter: &ExportFilter) -> Result<Vec<MediaRow>, StoreError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT url, site, issue_date, kind, owner_url, content_type, size, sha256,
+                        fetched_at
+                 FROM media
+                 WHERE ($1 IS NULL OR site = $1) AND ($2 IS NULL OR issue_date >= $2)
+                   AND ($3 IS NULL OR issue_date <= $3)
+                 ORDER BY site, issue_date, url",
+            )
+            .bind(&filter.site)
+            .bind(filter.from)
+            .bind(filter.to)
+            .fetch_all(pool)
+            .await?
+        }))
     }
 
     /// The stored pages of one issue, in issue order, with their stored scan and PDF.

@@ -28,6 +28,7 @@ pub(super) struct RawDocumentRow {
     last_modified: Option<String>,
     fetched_at: DateTime<Utc>,
     body: Vec<u8>,
+    http_head: Option<String>,
 }
 
 impl TryFrom<RawDocumentRow> for FetchedDocument {
@@ -39,6 +40,12 @@ impl TryFrom<RawDocumentRow> for FetchedDocument {
             .ok_or_else(|| corrupt(format!("unknown kind {:?}", row.kind)))?;
         let status = u16::try_from(row.status)
             .map_err(|_| corrupt(format!("impossible HTTP status {}", row.status)))?;
+        let http = row
+            .http_head
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|error| corrupt(format!("unreadable http_head: {error}")))?;
         Ok(FetchedDocument {
             url: row.url,
             site: row.site,
@@ -50,6 +57,7 @@ impl TryFrom<RawDocumentRow> for FetchedDocument {
             last_modified: row.last_modified,
             fetched_at: row.fetched_at,
             body: CompressedBytes::from_compressed(row.body),
+            http,
         })
     }
 }

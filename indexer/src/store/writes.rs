@@ -267,7 +267,12 @@ async fn upsert_raw_documents(
                     .push_bind(&doc.last_modified)
                     .push_bind(doc.fetched_at)
                     .push_bind(doc.body.compressed())
-                    .push_bind(sha);
+                    .push_bind(sha)
+                    .push_bind(
+                        doc.http
+                            .as_ref()
+                            .map(|head| serde_json::to_string(head).expect("a head serializes")),
+                    );
             });
             q.push(tail);
             q.build().execute(&mut *conn).await?;

@@ -1,6 +1,6 @@
 //! Documents in batches, search after changes, and the export of stored media.
 
-use epaper_common::messages::{ArticleRecord, CompressedBytes, DocKind, FetchedDocument};
+use epaper_common::messages::{ArticleRecord, CompressedBytes, DocKind, FetchedDocument, Record};
 use epaper_indexer::media::MediaStore;
 use epaper_indexer::store::StoredMedium;
 use epaper_indexer::testing::random_suffix;
@@ -160,4 +160,54 @@ pub(crate) async fn export_names_the_stored_media_of_each_article_and_its_page(s
         "the exported path is where the bytes are"
     );
     let _ = std::fs::remove_dir_all(root);
+}
+
+pub(crate) async fn raw_documents_keep_their_http_head_and_stream_in_order(store: Store) {
+    use epaper_common::messages::HttpHead;
+    let page = page(1);
+    let article = article(0, "正文。");
+    let head = HttpHead::keep(
+        "HTTP/1.1",
+        "Fine",
+        [("content-type", &b"text/html"[..]), ("x-paper", &b"1"[..])],
+    );
+    let page_doc = FetchedDocument {
+        http: Some(head.clone()),
+        ..fetched(&page.url, DocKind::Page, "<html/>")
+    };
+    // An article as archived before heads were kept.
+    let article_doc = fetched(&article.url, DocKind::Article, "<p/>");
+    store
+        .store_document(&page_doc, &Record::Page(page))
+        .await
+        .unwrap();
+    store
+        .store_document(&article_doc, &Record::Article(article))
+        .await
+        .unwrap();
+    let mut streamed = Vec::new();
+    let n = store
+        .each_raw_document(&ExportFilter::default(), |doc| {
+            streamed.push(doc);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(
+        (streamed[0].url.as_str(), streamed[0].http.as_ref()),
+        (page_doc.url.as_str(), Some(&head)),
+        "pages first, with their head"
+    );
+    assert_eq!(streamed[1].http, None, "no head where none was kept");
+    let mut read = Vec::new();
+    store
+        .raw_documents(&ExportFilter::default(), async |doc| {
+            read.push(doc);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(read, streamed, "both reads give the same documents");
+    store.close().await;
 }

@@ -26,6 +26,7 @@ pub(crate) fn fetched(url: &str, kind: DocKind, body: &str) -> FetchedDocument {
         last_modified: None,
         fetched_at: Utc::now(),
         body: CompressedBytes::compress(body.as_bytes()),
+        http: None,
     }
 }
 

@@ -302,6 +302,7 @@ fn fetched(site: &str, url: &str, html: &str) -> Message {
         last_modified: None,
         fetched_at: chrono::Utc::now(),
         body: CompressedBytes::compress(html.as_bytes()),
+        http: None,
     })
 }
 

@@ -31,6 +31,7 @@ fn fetched(url: &str, html: &str) -> Message {
         last_modified: None,
         fetched_at: chrono::Utc::now(),
         body: CompressedBytes::compress(html.as_bytes()),
+        http: None,
     })
 }
 
@@ -113,6 +114,7 @@ async fn a_decompression_bomb_is_refused_permanently() {
             last_modified: None,
             fetched_at: chrono::Utc::now(),
             body: CompressedBytes::compress(&raw),
+            http: None,
         })
     };
     let caps = epaper_common::config::Settings::load_with_env(None, Vec::new())

@@ -1,0 +1,510 @@
+//! WARC files into the archive: each `response` or `resource` record of an http(s) URL that a
+//! site profile claims is parsed as the parse stage parses a fetched document (the site's
+//! `[selectors]`, on the blocking pool under `parser.parse_timeout_ms`) and stored with the
+//! indexer's store; media go to the media store.
+//!
+//! What must stay true: a file is read through once before anything of it is stored, so a
+//! truncated or corrupt file changes nothing; each record is stored whole or not at all (one
+//! transaction); a record is refused, counted and logged with its file and offset when its
+//! digest does not match, its HTTP head or body breaks a cap, or it does not parse.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use epaper_common::config::SizeCaps;
+use epaper_common::messages::{CompressedBytes, DocKind, FetchedDocument, Record as Parsed};
+use epaper_common::sites::{Profile, Sites};
+use epaper_indexer::Store;
+use epaper_indexer::media::MediaStore;
+use epaper_parser::service::{Overrun, with_deadline};
+use serde::Serialize;
+
+use super::fields;
+use super::http::{MAX_HEAD_BYTES, parse_response};
+use super::read::{Item, Record, read_records};
+
+/// What an import did, for the summary line and `--json`.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Counts {
+    pub files: u64,
+    pub records: u64,
+    pub documents: u64,
+    pub media: u64,
+    /// Records that are no e-paper document: other record types, other schemes, URLs no
+    /// profile claims, responses that are no success, media without a known owner or store.
+    pub skipped: u64,
+    /// Records refused as broken or unparseable.
+    pub rejected: u64,
+    /// Files that could not be read to their end, with why; nothing of them was stored.
+    pub unreadable: Vec<Unreadable>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Unreadable {
+    pub file: String,
+    pub error: String,
+}
+
+/// Why one record was not stored.
+enum Outcome {
+    Document,
+    Medium,
+    Skipped(String),
+    Rejected(String),
+}
+
+/// An import of WARC files into one archive.
+pub struct Importer<'a> {
+    pub store: &'a Store,
+    pub sites: &'a Sites,
+    /// `--site`: the profile every record is taken to belong to.
+    pub forced: Option<&'a Profile>,
+    pub media: Option<&'a MediaStore>,
+    pub caps: SizeCaps,
+    pub deadline: Duration,
+    /// Media URLs the parsed pages and articles name: (owner URL, kind, site, issue date).
+    owners: HashMap<String, (String, DocKind, String, NaiveDate)>,
+    pub counts: Counts,
+}
+
+impl<'a> Importer<'a> {
+    pub fn new(store: &'a Store, sites: &'a Sites, caps: SizeCaps, deadline: Duration) -> Self {
+        Importer {
+            store,
+            sites,
+            forced: None,
+            media: None,
+            caps,
+            deadline,
+            owners: HashMap::new(),
+            counts: Counts::default(),
+        }
+    }
+
+    /// The largest record block taken: the largest crawl cap, with room for an HTTP head.
+    fn max_block(&self) -> u64 {
+        let caps = self.caps;
+        [caps.html, caps.scan, caps.pdf, caps.image]
+            .into_iter()
+            .max()
+            .unwrap_or_default()
+            + MAX_HEAD_BYTES as u64
+    }
+
+    /// Imports one file: read through once to check it, then record by record. A file that
+    /// cannot be read to its end is counted as unreadable and nothing of it is stored.
+    pub async fn import_file(
+        &mut self,
+        path: &Path,
+        mut progress: impl FnMut(),
+    ) -> anyhow::Result<()> {
+        self.counts.files += 1;
+        let shown = path.display().to_string();
+        if let Err(error) = self.check_file(path).await {
+            tracing::warn!(file = %shown, error = %format!("{error:#}"), "WARC file refused");
+            self.counts.unreadable.push(Unreadable {
+                file: shown,
+                error: format!("{error:#}"),
+            });
+            return Ok(());
+        }
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Item>(2);
+        let max_block = self.max_block();
+        let file = open(path).map_err(|error| anyhow::anyhow!("{shown}: {error:#}"))?;
+        let reading = tokio::task::spawn_blocking(move || {
+            read_records(file, max_block, |item| {
+                sender
+                    .blocking_send(item)
+                    .map_err(|_| anyhow::anyhow!("the import stopped"))
+            })
+        });
+        while let Some(item) = receiver.recv().await {
+            self.counts.records += 1;
+            progress();
+            let (offset, outcome) = match item {
+                Item::Record(record) => (record.offset, self.import_record(&record).await?),
+                Item::TooLarge { offset, length, .. } => (
+                    offset,
+                    Outcome::Rejected(format!(
+                        "a block of {length} bytes, over the {max_block}-byte cap"
+                    )),
+                ),
+            };
+            self.count(&shown, offset, outcome);
+        }
+        // The file was read whole a moment ago; failing now means it changed meanwhile.
+        reading
+            .await?
+            .map_err(|error| anyhow::anyhow!("{shown}: {error:#}"))?;
+        Ok(())
+    }
+
+    /// Reads `path` through without storing anything: a truncated or corrupt file fails here.
+    async fn check_file(&self, path: &Path) -> anyhow::Result<u64> {
+        let file = open(path)?;
+        let max_block = self.max_block();
+        tokio::task::spawn_blocking(move || read_records(file, max_block, |_| Ok(()))).await?
+    }
+
+    fn count(&mut self, file: &str, offset: u64, outcome: Outcome) {
+        match outcome {
+            Outcome::Document => self.counts.documents += 1,
+            Outcome::Medium => self.counts.media += 1,
+            Outcome::Skipped(reason) => {
+                tracing::debug!(file, offset, reason, "WARC record skipped");
+                self.counts.skipped += 1;
+            }
+            Outcome::Rejected(reason) => {
+                tracing::warn!(file, offset, reason, "WARC record refused");
+                self.counts.rejected += 1;
+            }
+        }
+    }
+
+    /// One record: checked, placed in its issue, parsed or put in the media store, stored.
+    /// Errors are the store's (the import cannot go on); a bad record is an [`Outcome`].
+    async fn import_record(&mut self, record: &Record) -> anyhow::Result<Outcome> {
+        let fetched = match self.fetched_of(record) {
+            Ok(Ok(fetched)) => fetched,
+            Ok(Err(skipped)) => return Ok(Outcome::Skipped(skipped)),
+            Err(rejected) => return Ok(Outcome::Rejected(rejected)),
+        };
+        let url = fetched.url.clone();
+        match fetched.kind {
+            DocKind::Page | DocKind::Article => self.import_document(fetched).await,
+            _ => {
+                let owner = record
+                    .field(fields::OWNER)
+                    .map(str::to_string)
+                    .or_else(|| self.owners.get(&url).map(|(owner, ..)| owner.clone()));
+                self.import_medium(fetched, owner).await
+            }
+        }
+    }
+
+    /// The record as a fetched document of its site and issue: `Ok(Err(_))` when it is to be
+    /// skipped, `Err(_)` when it is refused.
+    fn fetched_of(&self, record: &Record) -> Result<Result<FetchedDocument, String>, String> {
+        let warc_type = record.field("WARC-Type").unwrap_or_default();
+        if !matches!(warc_type, "response" | "resource") {
+            return Ok(Err(format!("a {warc_type:?} record")));
+        }
+        let url = record.field("WARC-Target-URI").unwrap_or_default();
+        let url = url.trim_start_matches('<').trim_end_matches('>');
+        match url::Url::parse(url) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {}
+            _ => return Ok(Err(format!("not an http(s) URL: {url:?}"))),
+        }
+        check_digest(record)?;
+        let fetched_at = record
+            .field("WARC-Date")
+            .and_then(|date| DateTime::parse_from_rfc3339(date).ok())
+            .map(|date| date.with_timezone(&Utc))
+            .ok_or("no valid WARC-Date")?;
+        let max_body = self.max_block();
+        let (status, head, content_type, body) = if warc_type == "response" {
+            let response = parse_response(&record.block, max_body)?;
+            if !(200..300).contains(&response.status) {
+                return Ok(Err(format!("an HTTP {} response", response.status)));
+            }
+            let content_type = response.header("content-type").map(str::to_string);
+            let mut head = response.head;
+            // The body is kept as the parser reads it, de-chunked and decoded.
+            head.headers.retain(|(name, _)| {
+                !["content-encoding", "transfer-encoding", "content-length"]
+                    .contains(&name.to_ascii_lowercase().as_str())
+            });
+            (response.status, Some(head), content_type, response.body)
+        } else {
+            let content_type = record.field("Content-Type").map(str::to_string);
+            (200, None, content_type, record.block.clone())
+        };
+        let header = |name: &str| head.as_ref().and_then(|h| h.header(name));
+        let (etag, last_modified) = (header("etag"), header("last-modified"));
+        // Headers this tool rebuilt are not the site's: the document goes back without any.
+        let head = head.filter(|_| record.field(fields::SYNTHESIZED).is_none());
+        let Some(kind) = self.kind_of(record, url, content_type.as_deref())? else {
+            return Ok(Err(format!(
+                "content type {content_type:?} is no e-paper document"
+            )));
+        };
+        let Some((site, issue_date)) = self.place(record, url)? else {
+            return Ok(Err(
+                "no site profile claims the URL (--site to say which)".into()
+            ));
+        };
+        if body.len() as u64 > self.caps.of(kind) {
+            return Err(format!(
+                "{} bytes, over the crawl cap for a {}",
+                body.len(),
+                kind.as_str()
+            ));
+        }
+        Ok(Ok(FetchedDocument {
+            site,
+            issue_date,
+            kind,
+            url: url.to_string(),
+            status,
+            etag,
+            last_modified,
+            content_type,
+            fetched_at,
+            body: CompressedBytes::compress(&body),
+            http: head,
+        }))
+    }
+}
+
+fn open(path: &Path) -> anyhow::Result<std::fs::File> {
+    std::fs::File::open(path).map_err(|error| anyhow::anyhow!("cannot open: {error}"))
+}
+
+/// Refuses a record whose SHA-1 block digest does not match its block (other algorithms are
+/// not checked).
+fn check_digest(record: &Record) -> Result<(), String> {
+    let Some(digest) = record.field("WARC-Block-Digest") else {
+        return Ok(());
+    };
+    let Some(expected) = digest.strip_prefix("sha1:") else {
+        return Ok(());
+    };
+    use sha1::{Digest, Sha1};
+    let sha1 = Sha1::digest(&record.block);
+    let base32 = super::base32(&sha1);
+    let hex: String = sha1.iter().map(|b| format!("{b:02x}")).collect();
+    // warcio writes base32; some crawlers write it without padding, or in hex.
+    let expected = expected.trim_end_matches('=');
+    if expected.eq_ignore_ascii_case(base32.trim_end_matches('='))
+        || expected.eq_ignore_ascii_case(&hex)
+    {
+        return Ok(());
+    }
+    Err(format!(
+        "block digest {digest} does not match the block (sha1:{base32})"
+    ))
+}
+
+trait HeadExt {
+    fn header(&self, name: &str) -> Option<String>;
+}
+
+impl HeadExt for epaper_common::messages::HttpHead {
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .rev()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    }
+}
+
+impl Importer<'_> {
+    /// What the record holds: epaper's own `epaper-Kind` field, a medium the imported pages
+    /// named, or else its content type (HTML a page or article, as the parser decides; an image
+    /// or a PDF a medium). `None` for anything else.
+    fn kind_of(
+        &self,
+        record: &Record,
+        url: &str,
+        content_type: Option<&str>,
+    ) -> Result<Option<DocKind>, String> {
+        if let Some(kind) = record.field(fields::KIND) {
+            return DocKind::parse(kind)
+                .map(Some)
+                .ok_or_else(|| format!("unknown {} {kind:?}", fields::KIND));
+        }
+        if let Some((_, kind, ..)) = self.owners.get(url) {
+            return Ok(Some(*kind));
+        }
+        let content_type = content_type.unwrap_or_default().to_ascii_lowercase();
+        Ok(if content_type.contains("html") {
+            // Page or article: the parser's record decides, see `import_document`.
+            Some(DocKind::Page)
+        } else if content_type.starts_with("image/") {
+            Some(DocKind::Image)
+        } else if content_type.starts_with("application/pdf") {
+            Some(DocKind::Pdf)
+        } else {
+            None
+        })
+    }
+
+    /// The site and issue date of a record: `--site`, else epaper's `epaper-Site` field when
+    /// it names a known profile, else the profile whose root the URL is under (or whose extra
+    /// hosts serve it); the date from `epaper-Issue-Date`, else from the URL by the profile's
+    /// entry template, else (a medium) from the page that named it. `Ok(None)` when no
+    /// profile claims the URL; an error when one does but the date cannot be told.
+    fn place(&self, record: &Record, url: &str) -> Result<Option<(String, NaiveDate)>, String> {
+        let named = record
+            .field(fields::SITE)
+            .and_then(|id| self.sites.get(id).ok());
+        let owner = self.owners.get(url);
+        let profile = self
+            .forced
+            .or(named)
+            .or_else(|| owner.and_then(|(.., site, _)| self.sites.get(site).ok()))
+            .or_else(|| claiming(self.sites, url));
+        let Some(profile) = profile else {
+            return Ok(None);
+        };
+        let date = match record.field(fields::ISSUE_DATE) {
+            Some(text) => Some(
+                text.parse::<NaiveDate>()
+                    .map_err(|_| format!("{} {text:?} is no date", fields::ISSUE_DATE))?,
+            ),
+            None => profile
+                .date_in_url(url)
+                .or_else(|| owner.map(|(.., date)| *date)),
+        };
+        let date = date.ok_or_else(|| {
+            format!(
+                "no issue date in the URL for site {:?} (by its entry template)",
+                profile.id
+            )
+        })?;
+        Ok(Some((profile.id.clone(), date)))
+    }
+
+    /// Parses a page or article as the parse stage does and stores it with its raw document;
+    /// a document that does not parse is recorded in `failures` and refused.
+    async fn import_document(&mut self, mut fetched: FetchedDocument) -> anyhow::Result<Outcome> {
+        let caps = self.caps;
+        let custom = self
+            .sites
+            .selectors(&fetched.site, fetched.issue_date)
+            .cloned();
+        let doc = fetched.clone();
+        let work = move || {
+            let raw = doc.inflate(caps).map_err(anyhow::Error::from)?;
+            let content_type = doc.content_type.as_deref();
+            Ok::<_, anyhow::Error>(epaper_parser::parse_with(
+                &doc.url,
+                &raw,
+                content_type,
+                custom.as_ref(),
+            )?)
+        };
+        let parsed = match with_deadline(self.deadline, work).await {
+            Ok(parsed) => parsed.map_err(|error| format!("{error:#}")),
+            Err(Overrun::Panicked(error)) => Err(format!("parsing failed: {error}")),
+            Err(Overrun::TimedOut) => Err(format!(
+                "parsing took longer than {} ms (parser.parse_timeout_ms)",
+                self.deadline.as_millis()
+            )),
+        };
+        let record = match parsed {
+            Ok(record) => record,
+            Err(reason) => {
+                self.store
+                    .record_failure(
+                        &fetched.site,
+                        fetched.issue_date,
+                        &fetched.url,
+                        "parse",
+                        "permanent",
+                        &reason,
+                    )
+                    .await?;
+                return Ok(Outcome::Rejected(format!("{}: {reason}", fetched.url)));
+            }
+        };
+        fetched.kind = match &record {
+            Parsed::Page(_) => DocKind::Page,
+            Parsed::Article(_) => DocKind::Article,
+        };
+        self.note_media(&fetched, &record);
+        self.store.store_document(&fetched, &record).await?;
+        Ok(Outcome::Document)
+    }
+
+    /// Remembers which page or article owns each medium a record names, for media records of
+    /// other crawlers, which carry no owner.
+    fn note_media(&mut self, fetched: &FetchedDocument, record: &Parsed) {
+        let mut note = |url: &Option<String>, kind: DocKind| {
+            if let Some(url) = url {
+                let owner = (
+                    fetched.url.clone(),
+                    kind,
+                    fetched.site.clone(),
+                    fetched.issue_date,
+                );
+                self.owners.entry(url.clone()).or_insert(owner);
+            }
+        };
+        match record {
+            Parsed::Page(page) => {
+                note(&page.image_url, DocKind::Scan);
+                note(&page.pdf_url, DocKind::Pdf);
+            }
+            Parsed::Article(article) => {
+                for image in &article.images {
+                    note(&Some(image.url.clone()), DocKind::Image);
+                }
+            }
+        }
+    }
+
+    /// Puts a medium's bytes in the media store and records it, after the crawler's own checks
+    /// (the bytes are the kind they claim, no pixel bomb).
+    async fn import_medium(
+        &mut self,
+        fetched: FetchedDocument,
+        owner: Option<String>,
+    ) -> anyhow::Result<Outcome> {
+        let Some(media) = self.media else {
+            return Ok(Outcome::Skipped(
+                "a medium, and no media store (--media-dir)".into(),
+            ));
+        };
+        let Some(owner) = owner else {
+            return Ok(Outcome::Skipped(format!(
+                "a medium no imported page or article names: {}",
+                fetched.url
+            )));
+        };
+        let bytes = fetched.inflate(self.caps)?;
+        if let Err(reason) = epaper_crawler::verify_media(fetched.kind, &bytes) {
+            return Ok(Outcome::Rejected(format!("{}: {reason}", fetched.url)));
+        }
+        let stored = media.put(&bytes).await?;
+        self.store.store_media(&fetched, &owner, &stored).await?;
+        Ok(Outcome::Medium)
+    }
+}
+
+/// The profile whose root (of any era) the URL is under, the longest root first; else one
+/// whose extra hosts serve it.
+fn claiming<'s>(sites: &'s Sites, url: &str) -> Option<&'s Profile> {
+    let host = url::Url::parse(url).ok()?.host_str()?.to_ascii_lowercase();
+    let mut best: Option<(usize, &Profile)> = None;
+    for site in sites.all() {
+        let profile = &site.profile;
+        let roots = profile
+            .base_url
+            .iter()
+            .chain(profile.eras.iter().filter_map(|era| era.base_url.as_ref()));
+        for root in roots {
+            let root = root.trim_end_matches('/');
+            let under = url.starts_with(root)
+                && matches!(url.as_bytes().get(root.len()), None | Some(b'/' | b'?'));
+            if under && best.is_none_or(|(len, _)| root.len() > len) {
+                best = Some((root.len(), profile));
+            }
+        }
+    }
+    best.map(|(_, profile)| profile).or_else(|| {
+        sites
+            .all()
+            .iter()
+            .map(|site| &site.profile)
+            .find(|profile| {
+                profile
+                    .extra_hosts
+                    .iter()
+                    .any(|extra| extra.eq_ignore_ascii_case(&host))
+            })
+    })
+}
