@@ -206,9 +206,10 @@ pub async fn guard(State(access): State<Arc<Access>>, request: Request, next: Ne
             } else {
                 "Basic realm=\"epaper console\", charset=\"UTF-8\""
             };
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
             response
         }
         // A bearer request from a program carries no `Origin`; one that carries a foreign one

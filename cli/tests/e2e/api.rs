@@ -8,8 +8,8 @@ use std::process::Command;
 
 use epaper_common::broker::Broker;
 use epaper_common::config::Settings;
-use epaper_indexer::testing::{FreshDatabase, issue_state, random_suffix};
 use epaper_indexer::Store;
+use epaper_indexer::testing::{FreshDatabase, issue_state, random_suffix};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use serde_json::Value;
 
@@ -57,7 +57,7 @@ impl Api {
             .unwrap();
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["content-type"], "application/json");
-        let document: Value = response.json().await.unwrap();
+        let document: Value = body_json(response).await;
         Api {
             base,
             client,
@@ -97,18 +97,30 @@ impl Api {
         assert_eq!(status, 200, "{path}: {value}");
         let schema = response_schema(&self.document, "get", documented, 200);
         let errors = validate(&self.document, schema, &value);
-        assert!(errors.is_empty(), "{path} does not fit its schema: {errors:#?}");
+        assert!(
+            errors.is_empty(),
+            "{path} does not fit its schema: {errors:#?}"
+        );
         value
     }
 
     /// A GET that must be refused with `status` and `code`, the body fitting the error schema.
     async fn refused(&self, path: &str, status: u16, code: &str) {
         let (got, value) = self.json(path).await;
-        assert_eq!((got, value["error"]["code"].as_str()), (status, Some(code)), "{path}: {value}");
+        assert_eq!(
+            (got, value["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{path}: {value}"
+        );
         let schema = serde_json::json!({"$ref": "#/components/schemas/ErrorBody"});
         let errors = validate(&self.document, &schema, &value);
         assert!(errors.is_empty(), "{path}: {errors:#?}");
     }
+}
+
+/// The body of `response` as JSON.
+async fn body_json(response: reqwest::Response) -> Value {
+    serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
 }
 
 fn encoded(text: &str) -> String {
@@ -116,7 +128,9 @@ fn encoded(text: &str) -> String {
 }
 
 /// The reads every archive must answer as the CLI does.
-async fn reads_equal_the_cli(api: &Api, db_url: &str, dates: &[String]) {
+/// `token` is the console's, for the one change among them (a wrong method, which the guard
+/// would refuse first without it).
+async fn reads_equal_the_cli(api: &Api, db_url: &str, dates: &[String], token: &str) {
     // The document has exactly the routes, and every GET among them is served (not the
     // router's fallback, not a wrong method).
     let documented: BTreeSet<(String, String)> = api.document["paths"]
@@ -136,7 +150,9 @@ async fn reads_equal_the_cli(api: &Api, db_url: &str, dates: &[String]) {
         .collect();
     assert_eq!(documented, expected);
     for (method, path) in OPERATIONS.iter().filter(|(m, _)| *m == "get") {
-        let path = path.replace("{site}", "sample").replace("{date}", &dates[0]);
+        let path = path
+            .replace("{site}", "sample")
+            .replace("{date}", &dates[0]);
         let (status, _, body) = api.get(&path).await;
         let text = String::from_utf8_lossy(&body);
         assert!(
@@ -175,7 +191,10 @@ async fn reads_equal_the_cli(api: &Api, db_url: &str, dates: &[String]) {
             let page = api.ok("/api/v1/issues", &path).await;
             pages += 1;
             for issue in page["issues"].as_array().unwrap() {
-                let key = (issue["site"].as_str().unwrap(), issue["date"].as_str().unwrap());
+                let key = (
+                    issue["site"].as_str().unwrap(),
+                    issue["date"].as_str().unwrap(),
+                );
                 walked.push((key.0.to_string(), key.1.to_string()));
             }
             match page["next_cursor"].as_str() {
@@ -184,12 +203,19 @@ async fn reads_equal_the_cli(api: &Api, db_url: &str, dates: &[String]) {
             }
         }
         assert_eq!(walked, issues, "walk with limit {limit}");
-        assert_eq!(pages, issues.len().div_ceil(limit), "pages with limit {limit}");
+        assert_eq!(
+            pages,
+            issues.len().div_ceil(limit),
+            "pages with limit {limit}"
+        );
     }
     let ranged = api
         .ok(
             "/api/v1/issues",
-            &format!("/api/v1/issues?site=sample&state=complete&from={}&to={}", dates[1], dates[1]),
+            &format!(
+                "/api/v1/issues?site=sample&state=complete&from={}&to={}",
+                dates[1], dates[1]
+            ),
         )
         .await;
     assert_eq!(ranged["issues"].as_array().unwrap().len(), 1);
@@ -201,13 +227,27 @@ async fn reads_equal_the_cli(api: &Api, db_url: &str, dates: &[String]) {
     let mut edited = cursor.clone().into_bytes();
     edited[cursor.len() / 2] ^= 1;
     let edited = String::from_utf8(edited).unwrap();
-    api.refused(&format!("/api/v1/issues?cursor={}", encoded(&edited)), 400, "bad_request").await;
-    api.refused(&format!("/api/v1/issues?state=partial&cursor={cursor}"), 400, "bad_request").await;
+    api.refused(
+        &format!("/api/v1/issues?cursor={}", encoded(&edited)),
+        400,
+        "bad_request",
+    )
+    .await;
+    api.refused(
+        &format!("/api/v1/issues?state=partial&cursor={cursor}"),
+        400,
+        "bad_request",
+    )
+    .await;
 
     // Every parameter is checked.
     for (path, status, code) in [
         ("/api/v1/issues?from=2024-02-30", 400, "bad_request"),
-        ("/api/v1/issues?from=2024-03-02&to=2024-03-01", 400, "bad_request"),
+        (
+            "/api/v1/issues?from=2024-03-02&to=2024-03-01",
+            400,
+            "bad_request",
+        ),
         ("/api/v1/issues?site=nowhere", 400, "bad_request"),
         ("/api/v1/issues?site=%3Cscript%3E", 400, "bad_request"),
         ("/api/v1/issues?state=done", 400, "bad_request"),
@@ -218,7 +258,11 @@ async fn reads_equal_the_cli(api: &Api, db_url: &str, dates: &[String]) {
         ("/api/v1/sites?x=1", 400, "bad_request"),
         ("/api/v1/search", 400, "bad_request"),
         ("/api/v1/articles", 400, "bad_request"),
-        ("/api/v1/articles?url=http%3A%2F%2Fnowhere.example%2F", 404, "not_found"),
+        (
+            "/api/v1/articles?url=http%3A%2F%2Fnowhere.example%2F",
+            404,
+            "not_found",
+        ),
         ("/api/v1/issues/sample/1899-01-01", 400, "bad_request"),
         ("/api/v1/issues/nowhere/2024-03-01", 404, "not_found"),
         ("/api/v1/issues/sample/1999-01-01", 404, "not_found"),
@@ -229,15 +273,21 @@ async fn reads_equal_the_cli(api: &Api, db_url: &str, dates: &[String]) {
         api.refused(path, status, code).await;
     }
     let long = "字".repeat(201);
-    api.refused(&format!("/api/v1/search?q={}", encoded(&long)), 400, "bad_request").await;
+    api.refused(
+        &format!("/api/v1/search?q={}", encoded(&long)),
+        400,
+        "bad_request",
+    )
+    .await;
     let wrong_method = api
         .client
         .delete(format!("{}/api/v1/sites", api.base))
+        .bearer_auth(token)
         .send()
         .await
         .unwrap();
     assert_eq!(wrong_method.status(), 405);
-    let body: Value = wrong_method.json().await.unwrap();
+    let body: Value = body_json(wrong_method).await;
     assert_eq!(body["error"]["code"], "bad_request");
 
     // No CORS: another origin's script gets no permission to read.
@@ -248,7 +298,11 @@ async fn reads_equal_the_cli(api: &Api, db_url: &str, dates: &[String]) {
         .send()
         .await
         .unwrap();
-    assert!(!response.headers().contains_key("access-control-allow-origin"));
+    assert!(
+        !response
+            .headers()
+            .contains_key("access-control-allow-origin")
+    );
 
     // The export: byte for byte `epaper export`, whole and filtered.
     for (query, flags) in [
@@ -261,7 +315,11 @@ async fn reads_equal_the_cli(api: &Api, db_url: &str, dates: &[String]) {
         let (status, headers, body) = api.get(&format!("/api/v1/export.jsonl{query}")).await;
         assert_eq!(status, 200);
         assert_eq!(headers["content-type"], "application/x-ndjson");
-        let cli = run_ok(Command::new(bin("epaper")).args(["export", "--db", db_url]).args(&flags));
+        let cli = run_ok(
+            Command::new(bin("epaper"))
+                .args(["export", "--db", db_url])
+                .args(&flags),
+        );
         assert!(!cli.is_empty());
         assert_eq!(String::from_utf8(body).unwrap(), cli, "export{query}");
     }
@@ -272,22 +330,34 @@ async fn reads_equal_the_cli(api: &Api, db_url: &str, dates: &[String]) {
     let schema = response_schema(&api.document, "get", "/api/v1/export.jsonl", 200);
     for line in &lines {
         let errors = validate(&api.document, schema, line);
-        assert!(errors.is_empty(), "an export line does not fit: {errors:#?}");
+        assert!(
+            errors.is_empty(),
+            "an export line does not fit: {errors:#?}"
+        );
     }
 
     // One article: its export line.
     let article = &lines[0];
     let url = article["url"].as_str().unwrap();
     let got = api
-        .ok("/api/v1/articles", &format!("/api/v1/articles?url={}", encoded(url)))
+        .ok(
+            "/api/v1/articles",
+            &format!("/api/v1/articles?url={}", encoded(url)),
+        )
         .await;
     assert_eq!(&got, article);
 
     // One issue: its pages, each with its article references, and its articles as exported.
     let detail = api
-        .ok("/api/v1/issues/{site}/{date}", &format!("/api/v1/issues/sample/{}", dates[0]))
+        .ok(
+            "/api/v1/issues/{site}/{date}",
+            &format!("/api/v1/issues/sample/{}", dates[0]),
+        )
         .await;
-    let of_day: Vec<&Value> = lines.iter().filter(|l| l["date"] == dates[0].as_str()).collect();
+    let of_day: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["date"] == dates[0].as_str())
+        .collect();
     let detail_articles: Vec<&Value> = detail["articles"].as_array().unwrap().iter().collect();
     assert_eq!(detail_articles, of_day);
     let day = chrono::NaiveDate::parse_from_str(&dates[0], "%Y-%m-%d").unwrap();
@@ -300,7 +370,10 @@ async fn reads_equal_the_cli(api: &Api, db_url: &str, dates: &[String]) {
         .map(|r| r["url"].as_str().unwrap())
         .collect();
     let article_urls: BTreeSet<&str> = of_day.iter().map(|a| a["url"].as_str().unwrap()).collect();
-    assert_eq!(referenced, article_urls, "the pages reference every article of the day");
+    assert_eq!(
+        referenced, article_urls,
+        "the pages reference every article of the day"
+    );
     assert_eq!(detail["state"], "complete");
 
     // Search: `epaper search`'s hits, in its order, walked a page at a time.
@@ -319,7 +392,12 @@ async fn reads_equal_the_cli(api: &Api, db_url: &str, dates: &[String]) {
         let page = api.ok("/api/v1/search", &path).await;
         walked.extend(page["hits"].as_array().unwrap().iter().cloned());
         match page["next_cursor"].as_str() {
-            Some(cursor) => path = format!("/api/v1/search?q={}&limit=2&cursor={cursor}", encoded(title)),
+            Some(cursor) => {
+                path = format!(
+                    "/api/v1/search?q={}&limit=2&cursor={cursor}",
+                    encoded(title)
+                )
+            }
             None => break,
         }
     }
@@ -353,7 +431,7 @@ async fn api_over_postgres_answers_as_the_cli_and_replays_with_the_token() {
             .env("EPAPER__CONSOLE__TOKEN", &token),
     );
     let api = Api::connect(&url, Some(&token)).await;
-    reads_equal_the_cli(&api, &db.url, &dates).await;
+    reads_equal_the_cli(&api, &db.url, &dates, &token).await;
 
     // Without the token nothing is read; a wrong host gets nothing either.
     let anonymous = Api {
@@ -361,7 +439,9 @@ async fn api_over_postgres_answers_as_the_cli_and_replays_with_the_token() {
         client: reqwest::Client::new(),
         document: api.document.clone(),
     };
-    anonymous.refused("/api/v1/sites", 401, "unauthorized").await;
+    anonymous
+        .refused("/api/v1/sites", 401, "unauthorized")
+        .await;
     let misdirected = api
         .client
         .get(format!("{}/api/v1/sites", api.base))
@@ -370,7 +450,7 @@ async fn api_over_postgres_answers_as_the_cli_and_replays_with_the_token() {
         .await
         .unwrap();
     assert_eq!(misdirected.status(), 421);
-    let body: Value = misdirected.json().await.unwrap();
+    let body: Value = body_json(misdirected).await;
     assert_eq!(body["error"]["code"], "forbidden");
 
     // Queue status from the broker, with the stages' queues of this console's prefix.
@@ -381,7 +461,10 @@ async fn api_over_postgres_answers_as_the_cli_and_replays_with_the_token() {
         .iter()
         .map(|q| q["name"].as_str().unwrap())
         .collect();
-    assert!(names.contains(&format!("{prefix}.crawl").as_str()), "{names:?}");
+    assert!(
+        names.contains(&format!("{prefix}.crawl").as_str()),
+        "{names:?}"
+    );
     assert_eq!(queues["issues"]["sample"]["complete"], 3);
 
     // Replay: refused without the token, with basic auth (a browser may remember it), and with
@@ -396,7 +479,7 @@ async fn api_over_postgres_answers_as_the_cli_and_replays_with_the_token() {
     assert_eq!(basic.status(), 401);
     let none = reqwest::Client::new().post(&replay).send().await.unwrap();
     assert_eq!(none.status(), 401);
-    let body: Value = none.json().await.unwrap();
+    let body: Value = body_json(none).await;
     assert_eq!(body["error"]["code"], "unauthorized");
     let foreign = api
         .client
@@ -411,15 +494,23 @@ async fn api_over_postgres_answers_as_the_cli_and_replays_with_the_token() {
     assert_eq!(issue_state(&store, "sample", day).await, Some("complete"));
     let unknown = api
         .client
-        .post(format!("{}/api/v1/issues/nowhere/{}/replay", api.base, dates[0]))
+        .post(format!(
+            "{}/api/v1/issues/nowhere/{}/replay",
+            api.base, dates[0]
+        ))
         .send()
         .await
         .unwrap();
     assert_eq!(unknown.status(), 400);
     let accepted = api.client.post(&replay).send().await.unwrap();
     assert_eq!(accepted.status(), 202);
-    let body: Value = accepted.json().await.unwrap();
-    let schema = response_schema(&api.document, "post", "/api/v1/issues/{site}/{date}/replay", 202);
+    let body: Value = body_json(accepted).await;
+    let schema = response_schema(
+        &api.document,
+        "post",
+        "/api/v1/issues/{site}/{date}/replay",
+        202,
+    );
     assert!(validate(&api.document, schema, &body).is_empty(), "{body}");
     assert_eq!(body["state"], "queued");
     assert_eq!(issue_state(&store, "sample", day).await, Some("queued"));
@@ -457,7 +548,7 @@ async fn api_over_sqlite_answers_as_the_cli_and_reads_without_credentials() {
             .env("EPAPER__CONSOLE__PUBLIC_API", "true"),
     );
     let api = Api::connect(&url, None).await;
-    reads_equal_the_cli(&api, &db_url, &dates).await;
+    reads_equal_the_cli(&api, &db_url, &dates, &token).await;
     api.refused("/api/v1/queues", 503, "unavailable").await;
     // The HTML console still needs the token.
     let (status, _, _) = api.get("/").await;
@@ -465,9 +556,15 @@ async fn api_over_sqlite_answers_as_the_cli_and_reads_without_credentials() {
     let replay = format!("{}/api/v1/issues/sample/{}/replay", api.base, dates[0]);
     let anonymous = api.client.post(&replay).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
-    let with_token = api.client.post(&replay).bearer_auth(&token).send().await.unwrap();
+    let with_token = api
+        .client
+        .post(&replay)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(with_token.status(), 503);
-    let body: Value = with_token.json().await.unwrap();
+    let body: Value = body_json(with_token).await;
     assert_eq!(body["error"]["code"], "unavailable");
     drop(console);
     let _ = std::fs::remove_file(&db_path);

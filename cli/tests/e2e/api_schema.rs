@@ -94,14 +94,22 @@ fn check(document: &Value, schema: &Value, value: &Value, at: &str, errors: &mut
             }
             for (name, field) in fields {
                 match properties.get(name) {
-                    Some(property) => check(document, property, field, &format!("{at}.{name}"), errors),
+                    Some(property) => {
+                        check(document, property, field, &format!("{at}.{name}"), errors)
+                    }
                     None => errors.push(format!("{at}: {name} is not in the schema")),
                 }
             }
         }
         Value::Array(items) if schema["items"].is_object() => {
             for (idx, item) in items.iter().enumerate() {
-                check(document, &schema["items"], item, &format!("{at}[{idx}]"), errors);
+                check(
+                    document,
+                    &schema["items"],
+                    item,
+                    &format!("{at}[{idx}]"),
+                    errors,
+                );
             }
         }
         _ => {}

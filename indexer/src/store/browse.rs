@@ -101,8 +101,8 @@ impl TryFrom<PageRefsRow> for PageRefs {
         let urls: Vec<String> = serde_json::from_str(&row.article_urls).map_err(|error| {
             StoreError::corrupt("pages", &row.url, format!("article_urls: {error}"))
         })?;
-        let mut regions: BTreeMap<String, Vec<Region>> =
-            serde_json::from_str(&row.article_regions).map_err(|error| {
+        let mut regions: BTreeMap<String, Vec<Region>> = serde_json::from_str(&row.article_regions)
+            .map_err(|error| {
                 StoreError::corrupt("pages", &row.url, format!("article_regions: {error}"))
             })?;
         let articles = urls

@@ -85,7 +85,14 @@ impl From<Region> for ScanRegion {
 }
 
 impl From<StoredMedium> for Medium {
-    fn from(StoredMedium { url, sha256, size, path }: StoredMedium) -> Medium {
+    fn from(
+        StoredMedium {
+            url,
+            sha256,
+            size,
+            path,
+        }: StoredMedium,
+    ) -> Medium {
         Medium {
             url,
             sha256,
@@ -96,7 +103,13 @@ impl From<StoredMedium> for Medium {
 }
 
 impl From<ExportedImage> for ArticleImage {
-    fn from(ExportedImage { url, caption, stored }: ExportedImage) -> ArticleImage {
+    fn from(
+        ExportedImage {
+            url,
+            caption,
+            stored,
+        }: ExportedImage,
+    ) -> ArticleImage {
         ArticleImage {
             url,
             caption,

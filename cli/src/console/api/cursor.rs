@@ -80,7 +80,10 @@ mod tests {
             );
         }
         for bad in ["", "!!", "e30", &"A".repeat(2000)] {
-            assert!(decode::<(String, String)>("issues", "", bad).is_err(), "{bad}");
+            assert!(
+                decode::<(String, String)>("issues", "", bad).is_err(),
+                "{bad}"
+            );
         }
     }
 }

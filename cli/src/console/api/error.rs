@@ -85,7 +85,9 @@ impl ApiError {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::Internal,
-            format!("the request failed; the console's log has the detail under reference {reference}"),
+            format!(
+                "the request failed; the console's log has the detail under reference {reference}"
+            ),
         )
     }
 

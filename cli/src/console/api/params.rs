@@ -53,7 +53,10 @@ impl Params {
 
     /// The raw value of `name`, if given (an empty value counts as not given).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// `name` as an issue date, `YYYY-MM-DD` from 1900 to next year.
@@ -122,7 +125,10 @@ impl Params {
 
     /// The position `cursor` names, checked to be one this API gave for `scope` and this very
     /// query (the other parameters but `cursor` and `limit`).
-    pub fn cursor<K: DeserializeOwned + Serialize>(&self, scope: &str) -> Result<Option<K>, ApiError> {
+    pub fn cursor<K: DeserializeOwned + Serialize>(
+        &self,
+        scope: &str,
+    ) -> Result<Option<K>, ApiError> {
         self.get("cursor")
             .map(|text| cursor::decode(scope, &self.fingerprint(), text))
             .transpose()
@@ -168,7 +174,11 @@ mod tests {
         assert!(Params::parse(Some("site=a&from=2024-01-01"), &["site", "from"]).is_ok());
         for raw in ["evil=1", "site=a&site=b"] {
             let error = Params::parse(Some(raw), &["site"]).err().unwrap();
-            assert_eq!(error.code, super::super::error::ErrorCode::BadRequest, "{raw}");
+            assert_eq!(
+                error.code,
+                super::super::error::ErrorCode::BadRequest,
+                "{raw}"
+            );
         }
         let long = format!("site={}", "a".repeat(MAX_QUERY_STRING));
         assert!(Params::parse(Some(&long), &["site"]).is_err());
@@ -190,7 +200,11 @@ mod tests {
             let params = Params::parse(Some(raw), &["limit"]).unwrap();
             assert!(params.limit().is_err(), "{raw}");
         }
-        for raw in ["from=2024-13-01", "from=1899-12-31", "from=2024-01-02&to=2024-01-01"] {
+        for raw in [
+            "from=2024-13-01",
+            "from=1899-12-31",
+            "from=2024-01-02&to=2024-01-01",
+        ] {
             let params = Params::parse(Some(raw), &["from", "to"]).unwrap();
             assert!(params.range().is_err(), "{raw}");
         }
@@ -202,14 +216,20 @@ mod tests {
     fn cursors_are_bound_to_their_query() {
         let first = Params::parse(Some("site=a"), &["site", "cursor"]).unwrap();
         let cursor = first.next_cursor("issues", &("a", 3));
-        let again = Params::parse(Some(&format!("site=a&cursor={cursor}")), &["site", "cursor"])
-            .unwrap();
+        let again = Params::parse(
+            Some(&format!("site=a&cursor={cursor}")),
+            &["site", "cursor"],
+        )
+        .unwrap();
         assert_eq!(
             again.cursor::<(String, i32)>("issues").unwrap(),
             Some(("a".to_string(), 3))
         );
-        let other = Params::parse(Some(&format!("site=b&cursor={cursor}")), &["site", "cursor"])
-            .unwrap();
+        let other = Params::parse(
+            Some(&format!("site=b&cursor={cursor}")),
+            &["site", "cursor"],
+        )
+        .unwrap();
         assert!(other.cursor::<(String, i32)>("issues").is_err());
         assert!(again.cursor::<(String, i32)>("search").is_err());
     }
