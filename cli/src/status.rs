@@ -196,7 +196,9 @@ async fn queues_from_api(
     Ok(queues)
 }
 
-async fn queues_from_declares(broker: &Broker) -> anyhow::Result<Vec<QueueStatus>> {
+/// The work and dead-letter queues of every stage by passive declares (ready and consumers
+/// only), each work queue with its dead letters; what the console's API reports too.
+pub async fn queues_from_declares(broker: &Broker) -> anyhow::Result<Vec<QueueStatus>> {
     let mut queues = Vec::new();
     for (_, work, dead) in known_queues(broker) {
         for name in [work, dead] {

@@ -181,6 +181,9 @@ pub struct ConsoleSettings {
     /// `127.0.0.1` / `[::1]` with its port: the names a reverse proxy forwards
     /// (`console.example.org`, `console.example.org:8443`). Env: comma-separated.
     pub allowed_hosts: Vec<String>,
+    /// Serve the JSON API's reads (`GET /api/…`) without credentials even when `token` is set,
+    /// for an archive open to readers; the API's changes (replay) still need the token.
+    pub public_api: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -12,6 +12,11 @@
 //!   pages: an `Origin` naming this very host and, when the browser sends it, `Sec-Fetch-Site:
 //!   same-origin`. A form posted by another site's page carries that site's origin (browsers
 //!   send `Origin` on every POST), so it is refused with 403 before the handler runs;
+//! - under `/api/` (the JSON API) refusals are JSON errors, and a change (the replay) needs the
+//!   token as `Authorization: Bearer`, which needs `console.token` set: a browser never sends a
+//!   bearer token on its own, so a request that carries one and no `Origin` is a program's, and
+//!   is let through without the same-origin check; one with a foreign `Origin` is refused;
+//!   with `console.public_api` the API's reads need no credentials (its changes still do);
 //! - every response, refusals included, carries the security headers of [`secure`]: a CSP with
 //!   no script at all and no framing, `nosniff`, `DENY`, no referrer to other sites.
 
@@ -39,6 +44,8 @@ pub struct Access {
     /// SHA-256 of the token, when one is configured.
     token: Option<[u8; 32]>,
     user: String,
+    /// `console.public_api`: the API's reads need no credentials.
+    public_api: bool,
 }
 
 /// Refuses to serve beyond loopback without credentials, and a token too short to guess.
@@ -79,6 +86,7 @@ impl Access {
             hosts,
             token: (!token.is_empty()).then(|| digest(token.as_bytes())),
             user: settings.user.clone(),
+            public_api: settings.public_api,
         }
     }
 
@@ -151,26 +159,65 @@ fn same_origin(headers: &HeaderMap, host: &str) -> bool {
     authority.is_some_and(|a| a.eq_ignore_ascii_case(host))
 }
 
+impl Access {
+    /// Whether the request carries the configured token as `Authorization: Bearer`: the one
+    /// credential the API's changes take, because a browser never attaches it by itself (a
+    /// remembered basic login it does), so no other site's page can send it.
+    fn bearer(&self, headers: &HeaderMap) -> bool {
+        let is_bearer = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("Bearer "));
+        self.token.is_some() && is_bearer && self.authenticated(headers)
+    }
+}
+
 /// The middleware: host, credentials, origin, then the handler; headers on whatever answers.
+/// Under `/api/` refusals are the API's JSON errors, and a change needs the bearer token.
 pub async fn guard(State(access): State<Arc<Access>>, request: Request, next: Next) -> Response {
     let headers = request.headers();
+    let api = request.uri().path().starts_with("/api/");
+    let refusal = |status: StatusCode, page: &str, api_message: &str| {
+        if api {
+            super::api::refusal(status, api_message)
+        } else {
+            super::page::refusal(status, page)
+        }
+    };
+    let changes = !matches!(*request.method(), Method::GET | Method::HEAD);
     let mut response = match access.host_allowed(headers) {
-        None => super::page::refusal(
+        None => refusal(
             StatusCode::MISDIRECTED_REQUEST,
             "This console does not serve that host name.",
+            "this console does not serve that host name",
         ),
-        Some(_) if !access.authenticated(headers) => {
-            let mut response =
-                super::page::refusal(StatusCode::UNAUTHORIZED, "Credentials needed.");
+        Some(_)
+            if !(access.authenticated(headers) || (api && !changes && access.public_api))
+                || (api && changes && !access.bearer(headers)) =>
+        {
+            let mut response = refusal(
+                StatusCode::UNAUTHORIZED,
+                "Credentials needed.",
+                "credentials needed: send the console's token (console.token) as \
+                 Authorization: Bearer; changes through the API need it to be set",
+            );
+            let challenge = if api {
+                "Bearer realm=\"epaper console\""
+            } else {
+                "Basic realm=\"epaper console\", charset=\"UTF-8\""
+            };
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"epaper console\", charset=\"UTF-8\""),
+                HeaderValue::from_static(challenge),
             );
             response
         }
+        // A bearer request from a program carries no `Origin`; one that carries a foreign one
+        // comes from another site's page and is refused all the same.
         Some(host)
-            if !matches!(*request.method(), Method::GET | Method::HEAD)
-                && !same_origin(headers, &host) =>
+            if changes
+                && !same_origin(headers, &host)
+                && !(api && headers.get(header::ORIGIN).is_none()) =>
         {
             tracing::warn!(
                 method = %request.method(),
@@ -178,9 +225,10 @@ pub async fn guard(State(access): State<Arc<Access>>, request: Request, next: Ne
                 origin = ?headers.get(header::ORIGIN),
                 "cross-origin request refused"
             );
-            super::page::refusal(
+            refusal(
                 StatusCode::FORBIDDEN,
                 "Changes are accepted only from the console's own pages.",
+                "changes are accepted only from programs (no Origin) or the console's own pages",
             )
         }
         Some(_) => next.run(request).await,
@@ -224,6 +272,7 @@ mod tests {
             token: SecretString::from(token),
             user: "epaper".into(),
             allowed_hosts: vec!["Console.Example.org".into()],
+            public_api: false,
         }
     }
 
@@ -288,6 +337,22 @@ mod tests {
         assert!(!access.authenticated(&headers(&[("authorization", "Bearer 0123456789abcdeF")])));
         assert!(!access.authenticated(&headers(&[("authorization", "Basic !!")])));
         assert!(!access.authenticated(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn api_changes_take_only_a_configured_bearer_token() {
+        let addr = "127.0.0.1:1".parse().unwrap();
+        let bearer = headers(&[("authorization", "Bearer 0123456789abcdef")]);
+        assert!(!Access::new(addr, &settings("")).bearer(&bearer));
+        let access = Access::new(addr, &settings("0123456789abcdef"));
+        assert!(access.bearer(&bearer));
+        let basic = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode("epaper:0123456789abcdef")
+        );
+        assert!(access.authenticated(&headers(&[("authorization", basic.as_str())])));
+        assert!(!access.bearer(&headers(&[("authorization", basic.as_str())])));
+        assert!(!access.bearer(&headers(&[("authorization", "Bearer 0123456789abcdeX")])));
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //! - `POST /replay` — sends an issue back to the crawler (publish confirmed, then state
 //!   `queued`), as `epaper replay --state` does;
 //! - `/media/{aa}/{sha256}` — stored scans, PDFs and images, streamed;
-//! - `/style.css` — the one stylesheet (the CSP allows no inline style or script).
+//! - `/style.css` — the one stylesheet (the CSP allows no inline style or script);
+//! - `/api/v1/…` and `/api/openapi.json` — the JSON API and its OpenAPI document ([`api`]).
 //!
 //! Works on PostgreSQL and on the embedded SQLite archive. Without a broker (the embedded mode)
 //! the backlog panel and the replay button say why they are not there.
@@ -25,6 +26,7 @@
 //! broker; errors show a reference, their detail goes to the log. Host allow-list,
 //! authentication, the same-origin rule for `POST` and the security headers are in [`guard`].
 
+mod api;
 mod backlog;
 mod calendar;
 mod checks;
@@ -112,6 +114,7 @@ pub async fn serve(settings: &Settings, options: ConsoleOptions) -> anyhow::Resu
         .route("/replay", post(replay::replay))
         .route("/media/{aa}/{sha256}", get(media::media))
         .route("/style.css", get(page::style))
+        .merge(api::router())
         .with_state(console);
     let listener = tokio::net::TcpListener::bind(options.addr)
         .await

@@ -35,7 +35,7 @@ impl IntoResponse for Failed {
 }
 
 /// Eight hex digits, different for every call: enough to find one line in a day's log.
-fn error_reference() -> String {
+pub(super) fn error_reference() -> String {
     use std::hash::BuildHasher as _;
     let random = std::collections::hash_map::RandomState::new();
     format!(

@@ -5,6 +5,7 @@ use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use epaper_common::broker::Broker;
 use indicatif::ProgressBar;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -66,25 +67,7 @@ pub(super) async fn replay(
         );
     };
     let site = form.site;
-    // `--base-url` is for profiles without an address of their own (the sample site); a real
-    // profile refuses an override, so its replays go to the profile's own host.
-    let base_url = console
-        .sites
-        .get(&site)
-        .ok()
-        .filter(|profile| profile.base_url.is_none())
-        .and(console.base_url.clone());
-    let plan = Plan {
-        issues: vec![crawl_request(&site, base_url.as_deref(), date, None)],
-        conditional: false,
-        mark: Mark::Requeued,
-    };
-    let result = async {
-        let publisher = broker.publisher().await?;
-        let archive = Archive::Required(&console.store);
-        enqueue_issues(archive, &publisher, &plan, &ProgressBar::hidden()).await
-    }
-    .await;
+    let result = send_back(&console, broker, &site, date).await;
     match result {
         Ok(()) => {
             tracing::info!(site = %site, date = %date, "issue replayed from the console");
@@ -92,4 +75,30 @@ pub(super) async fn replay(
         }
         Err(error) => Failed::from(error).into_response(),
     }
+}
+
+/// Sends one issue of a known profile back to the crawler: the publish confirmed by the broker,
+/// then the issue marked `queued` (the HTML button and the API's replay both come here).
+pub(super) async fn send_back(
+    console: &Console,
+    broker: &Broker,
+    site: &str,
+    date: NaiveDate,
+) -> anyhow::Result<()> {
+    // `--base-url` is for profiles without an address of their own (the sample site); a real
+    // profile refuses an override, so its replays go to the profile's own host.
+    let base_url = console
+        .sites
+        .get(site)
+        .ok()
+        .filter(|profile| profile.base_url.is_none())
+        .and(console.base_url.clone());
+    let plan = Plan {
+        issues: vec![crawl_request(site, base_url.as_deref(), date, None)],
+        conditional: false,
+        mark: Mark::Requeued,
+    };
+    let publisher = broker.publisher().await?;
+    let archive = Archive::Required(&console.store);
+    enqueue_issues(archive, &publisher, &plan, &ProgressBar::hidden()).await
 }

@@ -5,6 +5,8 @@
 //! Needs PostgreSQL on 127.0.0.1:5432 (trust auth; override the admin URL with
 //! `EPAPER_TEST_PG_ADMIN`) and RabbitMQ on 127.0.0.1:5672 (`EPAPER_TEST_AMQP`).
 
+mod api;
+mod api_schema;
 mod browser;
 mod console;
 mod families;

@@ -18,7 +18,7 @@
 //!
 //! The files: `writes.rs` (batches, media, failures), `batch.rs` (a batch turned into rows),
 //! `issues.rs` (issue state), `state.rs` (the [`IssueState`] type), `reads.rs` (export, pages,
-//! raw documents, search), `validators.rs` (what a conditional re-crawl sends), `rows.rs`
+//! raw documents, search), `browse.rs` (issues page by page, a page's article references), `validators.rs` (what a conditional re-crawl sends), `rows.rs`
 //! (the types rows are read into).
 
 use std::str::FromStr;
@@ -54,6 +54,7 @@ macro_rules! on_tx {
 }
 
 mod batch;
+mod browse;
 mod issues;
 mod reads;
 mod rows;
@@ -62,6 +63,7 @@ mod validators;
 mod writes;
 
 pub use batch::Item;
+pub use browse::{IssueFilter, PageRefs};
 pub use issues::{IssueRow, UnfinishedIssue};
 pub use reads::PageRegions;
 pub use reads::{

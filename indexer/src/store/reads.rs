@@ -199,13 +199,8 @@ impl Store {
             n += 1;
             Ok(())
         };
-        // The one difference between the backends: the string aggregate.
-        let sql = match self {
-            Store::Postgres(_) => PG_EXPORT.as_str(),
-            Store::Sqlite(_) => SQLITE_EXPORT.as_str(),
-        };
         on_pool!(self, |pool| {
-            let mut rows = sqlx::query_as::<_, ExportRow>(sql)
+            let mut rows = sqlx::query_as::<_, ExportRow>(self.export_sql())
                 .bind(&filter.site)
                 .bind(filter.from)
                 .bind(filter.to)
@@ -215,6 +210,42 @@ impl Store {
             }
         });
         Ok(n)
+    }
+
+    /// As [`Store::export`], with a sink that may wait (a bounded channel to an HTTP body):
+    /// the next row is read only when the sink's future has finished with the last, so a slow
+    /// reader holds the export back instead of filling memory.
+    pub async fn export_each<F>(
+        &self,
+        filter: &ExportFilter,
+        mut sink: impl FnMut(ExportedArticle) -> F,
+    ) -> Result<u64, ExportError>
+    where
+        F: Future<Output = std::io::Result<()>>,
+    {
+        let mut n = 0u64;
+        on_pool!(self, |pool| {
+            let mut rows = sqlx::query_as::<_, ExportRow>(self.export_sql())
+                .bind(&filter.site)
+                .bind(filter.from)
+                .bind(filter.to)
+                .fetch(pool);
+            while let Some(row) = rows.try_next().await.map_err(StoreError::from)? {
+                sink(ExportedArticle::try_from(row)?)
+                    .await
+                    .map_err(ExportError::Io)?;
+                n += 1;
+            }
+        });
+        Ok(n)
+    }
+
+    /// The export query of this backend: the string aggregate is the one difference.
+    fn export_sql(&self) -> &'static str {
+        match self {
+            Store::Postgres(_) => PG_EXPORT.as_str(),
+            Store::Sqlite(_) => SQLITE_EXPORT.as_str(),
+        }
     }
 
     /// Every archived raw document matching `filter` (by site and issue date), in URL order,
