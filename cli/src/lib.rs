@@ -15,4 +15,5 @@ pub mod outcome;
 pub mod plan;
 pub mod progress;
 pub mod sample;
+pub mod schedule;
 pub mod status;

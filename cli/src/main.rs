@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use epaper::cmd::Command;
-use epaper::outcome::{INCOMPLETE, Incomplete};
+use epaper::outcome::{INCOMPLETE, exit_status};
 use epaper_common::config::Settings;
 
 #[derive(Debug, Parser)]
@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
     epaper_common::telemetry::init(&settings.telemetry);
     match cli.command.run(&settings).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) if error.is::<Incomplete>() => {
+        Err(error) if exit_status(&error) == INCOMPLETE => {
             eprintln!("error: {error}");
             ExitCode::from(INCOMPLETE)
         }
