@@ -66,7 +66,7 @@ async fn once(scheduler: &Scheduler<Publisher>, json: bool) -> anyhow::Result<()
     let mut lead = Lead::new();
     let leading = lead.hold(scheduler.store()).await;
     let summary = if leading {
-        let summary = scheduler.pass(&mut HashMap::new()).await;
+        let summary = scheduler.lead_pass(&mut HashMap::new()).await;
         lead.release().await;
         summary?
     } else {
@@ -133,7 +133,7 @@ async fn serve(
         }
         leading = holds;
         if leading {
-            match scheduler.pass(&mut done).await {
+            match scheduler.lead_pass(&mut done).await {
                 Ok(summary) if summary.sent.is_empty() && !summary.incomplete() => {}
                 Ok(summary) => tracing::info!(summary = %summary.line(), "schedule pass done"),
                 Err(error) => {

@@ -146,14 +146,30 @@ impl<O: Outbox> Scheduler<O> {
         &self.store
     }
 
+    /// What the leader runs at each wake: [`Scheduler::recover`], then [`Scheduler::pass`].
+    /// Only the lock holder may call it: recovery sends rows another acting scheduler may be
+    /// about to send.
+    pub async fn lead_pass(
+        &self,
+        done: &mut HashMap<String, DateTime<Utc>>,
+    ) -> anyhow::Result<PassSummary> {
+        let mut unsent = Vec::new();
+        let recovered = self.recover(&mut unsent).await?;
+        let mut summary = self.pass(done).await?;
+        summary.recovered = recovered;
+        unsent.append(&mut summary.unsent);
+        summary.unsent = unsent;
+        Ok(summary)
+    }
+
     /// One pass over every site at the latest slot at or before now; `done` holds the slot each
-    /// site last ran in this process, and a site whose slot it already ran is skipped.
+    /// site last ran in this process, and a site whose slot it already ran is skipped. Two
+    /// passes of one slot at once send each issue once (the plan table's insert if absent).
     pub async fn pass(
         &self,
         done: &mut HashMap<String, DateTime<Utc>>,
     ) -> anyhow::Result<PassSummary> {
         let mut summary = PassSummary::default();
-        summary.recovered = self.recover(&mut summary.unsent).await?;
         let now = self.clock.now();
         for entry in &self.config.sites {
             let slot = entry.times.latest(entry.profile.timezone, now);

@@ -10,5 +10,6 @@ mod console;
 mod families;
 mod media;
 mod pipeline;
+mod schedule;
 mod services;
 mod support;
