@@ -329,3 +329,159 @@ pub(crate) async fn a_stack_left_alone_archives_each_new_issue() {
     store.close().await;
     db.drop_it().await;
 }
+
+/// `schedule --once` for cron: one pass, a summary line and JSON, exit 3 when it reports an
+/// issue (here one that failed, which it never replays) and 0 when a pass finds nothing to do.
+#[tokio::test(flavor = "multi_thread")]
+pub(crate) async fn once_reports_a_failed_issue_with_exit_3_and_a_json_summary() {
+    let db = FreshDatabase::create().await;
+    let prefix = format!("test_{}", random_suffix());
+    let env: HashMap<&str, String> = HashMap::from([
+        ("EPAPER__DATABASE__URL", db.url.clone()),
+        ("EPAPER__AMQP__URL", amqp_url()),
+        ("EPAPER__AMQP__QUEUE_PREFIX", prefix.clone()),
+        ("EPAPER__TELEMETRY__FORMAT", "json".into()),
+        ("EPAPER__SCHEDULE__SITES", "sample".into()),
+        (
+            "EPAPER__SCHEDULE__BASE_URLS__SAMPLE",
+            "http://127.0.0.1:1/".into(),
+        ),
+        ("EPAPER__SCHEDULE__LOOKBACK_DAYS", "2".into()),
+    ]);
+    run_ok(Command::new(bin("epaper")).arg("migrate").envs(&env));
+    let store = Store::connect(&db.url, 1).await.unwrap();
+    let today = epaper_common::sites::TimeZone::default().today(Utc::now());
+    let yesterday = today.pred_opt().unwrap();
+    store.mark_failed("sample", yesterday).await.unwrap();
+    let once = || {
+        Command::new(bin("epaper"))
+            .args(["schedule", "--once", "--json"])
+            .envs(&env)
+            .output()
+            .unwrap()
+    };
+    let out = once();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["leader"], true, "{summary}");
+    assert_eq!(summary["exit"], 3, "{summary}");
+    // The two days before today and today, less the failed one, which is reported instead.
+    assert_eq!(summary["sent"].as_array().unwrap().len(), 2, "{summary}");
+    assert_eq!(
+        summary["reported"][0]["date"],
+        yesterday.to_string(),
+        "{summary}"
+    );
+    assert_eq!(summary["reported"][0]["state"], "failed", "{summary}");
+    assert!(
+        stdout.starts_with("2 issues enqueued, 0 not sent, 1 reported"),
+        "{stdout}"
+    );
+    assert_eq!(
+        store.issue_state("sample", yesterday).await.unwrap(),
+        Some(IssueState::Failed),
+        "a failed issue is not replayed"
+    );
+
+    // Run again in the same slot (cron twice): nothing sent twice; the report stands.
+    let again = once();
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["sent"].as_array().unwrap().len(), 0, "{summary}");
+    assert_eq!(again.status.code(), Some(3), "{stdout}");
+
+    // Once the operator has dealt with it, the pass is clean: exit 0.
+    sqlx_set_state(&store, yesterday, IssueState::Complete).await;
+    let clean = once();
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+    store.close().await;
+    db.drop_it().await;
+}
+
+/// `enqueue` and `replay --state` tell "could not run" (1) from "some requests not sent" (3):
+/// with no queue to route to (the topology never declared), the broker refuses the first
+/// request, and the summary names every issue not sent.
+#[tokio::test(flavor = "multi_thread")]
+pub(crate) async fn enqueue_and_replay_exit_3_naming_what_was_not_sent() {
+    let db = FreshDatabase::create().await;
+    let prefix = format!("test_{}", random_suffix());
+    let mut env: HashMap<&str, String> = HashMap::from([
+        ("EPAPER__DATABASE__URL", db.url.clone()),
+        ("EPAPER__AMQP__URL", amqp_url()),
+        ("EPAPER__AMQP__QUEUE_PREFIX", prefix.clone()),
+        ("EPAPER__TELEMETRY__FORMAT", "json".into()),
+    ]);
+    let store = migrated(&db.url).await;
+    let enqueue = |env: &HashMap<&str, String>| {
+        Command::new(bin("epaper"))
+            .args([
+                "enqueue",
+                "--site",
+                "sample",
+                "--base-url",
+                "http://127.0.0.1:1/",
+            ])
+            .args(["--from", "2024-03-04", "--to", "2024-03-05", "--json"])
+            .envs(env)
+            .output()
+            .unwrap()
+    };
+    let out = enqueue(&env);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(
+        stdout.starts_with("0 of 2 issues enqueued; 2 not sent"),
+        "{stdout}"
+    );
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["enqueued"], 0, "{summary}");
+    assert_eq!(summary["exit"], 3, "{summary}");
+    assert_eq!(summary["not_sent"][1]["date"], "2024-03-05", "{summary}");
+    let date: NaiveDate = "2024-03-04".parse().unwrap();
+    assert_eq!(store.issue_state("sample", date).await.unwrap(), None);
+
+    store.mark_failed("sample", date).await.unwrap();
+    let replay = Command::new(bin("epaper"))
+        .args(["replay", "--state", "failed", "--json"])
+        .envs(&env)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&replay.stdout);
+    assert_eq!(replay.status.code(), Some(3), "{stdout}");
+    assert!(
+        stdout.contains("\"not_sent\":[{\"date\":\"2024-03-04\""),
+        "{stdout}"
+    );
+    assert_eq!(
+        store.issue_state("sample", date).await.unwrap(),
+        Some(IssueState::Failed),
+        "an issue not sent is not marked"
+    );
+
+    // With the queues declared, the same enqueue sends both: exit 0.
+    run_ok(Command::new(bin("epaper")).arg("migrate").envs(&env));
+    let out = enqueue(&env);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("\"enqueued\":2"), "{stdout}");
+
+    // A broker that cannot be reached: it could not run at all, exit 1.
+    env.insert(
+        "EPAPER__AMQP__URL",
+        "amqp://guest:guest@127.0.0.1:1/%2f".into(),
+    );
+    assert_eq!(enqueue(&env).status.code(), Some(1));
+    store.close().await;
+    db.drop_it().await;
+}
