@@ -27,15 +27,16 @@ impl Config {
     pub fn from_settings(settings: &ScheduleSettings, sites: &Sites) -> anyhow::Result<Config> {
         let default_times =
             Times::parse(&settings.times, "schedule.times").map_err(anyhow::Error::msg)?;
+        // An empty list from the environment (`EPAPER__SCHEDULE__SITES=`) reads as one empty
+        // name: none.
+        let enabled: Vec<&String> = settings.sites.iter().filter(|s| !s.trim().is_empty()).collect();
         for site in settings.site_times.keys().chain(settings.base_urls.keys()) {
-            if !settings.sites.contains(site) {
-                anyhow::bail!(
-                    "schedule: {site:?} has times or a base URL but is not in schedule.sites"
-                );
+            if !enabled.contains(&site) {
+                tracing::warn!(site, "schedule: times or a base URL for a site not in schedule.sites");
             }
         }
         let mut entries = Vec::new();
-        for site in &settings.sites {
+        for site in enabled {
             let profile = sites
                 .get(site)
                 .map_err(|error| anyhow::anyhow!("schedule.sites: {error}"))?;

@@ -12,18 +12,19 @@ use epaper_common::sites::TimeZone;
 pub struct Times(Vec<NaiveTime>);
 
 impl Times {
-    /// Reads `HH:MM` or `HH:MM:SS` values; `setting` names where they came from in an error.
+    /// Reads `HH:MM` or `HH:MM:SS` values, where the hour, or the hour and the minute, may be
+    /// `*`: `*:15` is a quarter past every hour, `*:*` every minute (a test or demo stack);
+    /// `setting` names where they came from in an error.
     pub fn parse(values: &[String], setting: &str) -> Result<Times, String> {
-        let mut times = values
-            .iter()
-            .map(|text| {
-                NaiveTime::parse_from_str(text.trim(), "%H:%M:%S")
-                    .or_else(|_| NaiveTime::parse_from_str(text.trim(), "%H:%M"))
-                    .map_err(|_| {
-                        format!("{setting}: {text:?} is not a time of day (HH:MM or HH:MM:SS)")
-                    })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut times = Vec::new();
+        for text in values {
+            let expanded = expand(text.trim()).ok_or_else(|| {
+                format!(
+                    "{setting}: {text:?} is not a time of day (HH:MM or HH:MM:SS; `*:MM`, `*:*`)"
+                )
+            })?;
+            times.extend(expanded);
+        }
         if times.is_empty() {
             return Err(format!("{setting}: no time of day"));
         }
@@ -72,6 +73,37 @@ impl Times {
     }
 }
 
+/// The times one value names: one, or one per hour or minute for a `*`.
+fn expand(text: &str) -> Option<Vec<NaiveTime>> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let (hour, minute, second) = match parts.as_slice() {
+        [h, m] => (*h, *m, "0"),
+        [h, m, s] => (*h, *m, *s),
+        _ => return None,
+    };
+    let numbers = |part: &str, below: u32, wild: bool| -> Option<Vec<u32>> {
+        if wild && part == "*" {
+            return Some((0..below).collect());
+        }
+        let well_formed = (1..=2).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+        let n: u32 = part.parse().ok().filter(|_| well_formed)?;
+        (n < below).then(|| vec![n])
+    };
+    let hours = numbers(hour, 24, true)?;
+    // A minute may be `*` only when the hour is.
+    let minutes = numbers(minute, 60, hour == "*")?;
+    let seconds = numbers(second, 60, false)?;
+    let mut out = Vec::new();
+    for h in &hours {
+        for m in &minutes {
+            for s in &seconds {
+                out.push(NaiveTime::from_hms_opt(*h, *m, *s)?);
+            }
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,5 +144,19 @@ mod tests {
         );
         assert!(Times::parse(&[], "schedule.site_times.rmrb").is_err());
         assert_eq!(times(&["06:30:15", "06:30:15"]).0.len(), 1);
+        for bad in ["6:3:x", "06:*", "06:30:*", "-1:00", "06:300", ""] {
+            assert!(Times::parse(&[bad.to_string()], "schedule.times").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_star_is_every_hour_or_every_minute() {
+        assert_eq!(times(&["*:15"]).0.len(), 24);
+        assert_eq!(times(&["*:*"]).0.len(), 24 * 60);
+        let zone = TimeZone::default();
+        let every_minute = times(&["*:*"]);
+        let now = at("2024-03-04T21:00:30Z");
+        assert_eq!(every_minute.latest(zone, now), at("2024-03-04T21:00:00Z"));
+        assert_eq!(every_minute.next(zone, now), at("2024-03-04T21:01:00Z"));
     }
 }
