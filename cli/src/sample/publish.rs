@@ -109,6 +109,9 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(450)).await;
         assert_eq!(get(&site, &entry(today)).await.0, 200);
         let (_, body) = get(&site, "manifest.json").await;
-        assert_eq!(manifest_dates(&body), vec![first.to_string(), today.to_string()]);
+        assert_eq!(
+            manifest_dates(&body),
+            vec![first.to_string(), today.to_string()]
+        );
     }
 }

@@ -29,10 +29,17 @@ impl Config {
             Times::parse(&settings.times, "schedule.times").map_err(anyhow::Error::msg)?;
         // An empty list from the environment (`EPAPER__SCHEDULE__SITES=`) reads as one empty
         // name: none.
-        let enabled: Vec<&String> = settings.sites.iter().filter(|s| !s.trim().is_empty()).collect();
+        let enabled: Vec<&String> = settings
+            .sites
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect();
         for site in settings.site_times.keys().chain(settings.base_urls.keys()) {
             if !enabled.contains(&site) {
-                tracing::warn!(site, "schedule: times or a base URL for a site not in schedule.sites");
+                tracing::warn!(
+                    site,
+                    "schedule: times or a base URL for a site not in schedule.sites"
+                );
             }
         }
         let mut entries = Vec::new();

@@ -145,7 +145,10 @@ mod tests {
         assert!(Times::parse(&[], "schedule.site_times.rmrb").is_err());
         assert_eq!(times(&["06:30:15", "06:30:15"]).0.len(), 1);
         for bad in ["6:3:x", "06:*", "06:30:*", "-1:00", "06:300", ""] {
-            assert!(Times::parse(&[bad.to_string()], "schedule.times").is_err(), "{bad}");
+            assert!(
+                Times::parse(&[bad.to_string()], "schedule.times").is_err(),
+                "{bad}"
+            );
         }
     }
 
