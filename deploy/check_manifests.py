@@ -8,7 +8,8 @@ Parses each YAML, JSON, env, Dockerfile and shell file under deploy/, then check
 - the names the manifests use are the ones the code uses, read from the source each run:
   EPAPER__SECTION__KEY variables (config/default.toml), the queue names (common/src/broker/topology.rs,
   the stage names in common/src/messages/mod.rs, amqp.queue_prefix), the HTTP ports and paths
-  (common/src/http.rs), and the metric names and labels (metrics::*! calls in */src).
+  (common/src/http.rs; the scheduler's in cli/src/cmd/schedule.rs), and the metric names and
+  labels (metrics::*! calls in */src).
 
 Usage: deploy/check_manifests.py [--root DIR] [--self-test]
 --self-test breaks copies of deploy/ in known ways and fails unless every breakage is caught.
@@ -28,6 +29,8 @@ from pathlib import Path
 import yaml
 
 STAGE_BINARIES = {"crawl": "crawler", "parse": "parser", "index": "indexer"}
+# `epaper schedule`: a service that consumes no queue, deployed like the stages.
+SCHEDULER = "schedule"
 PLACEHOLDER = "CHANGE-ME"
 
 
@@ -43,6 +46,13 @@ class Code:
             f"EPAPER__{section.upper()}__{key.upper()}"
             for section, table in defaults.items()
             for key in table
+        }
+        # Tables of their own (schedule.base_urls): any key under them.
+        self.config_map_keys = {
+            f"EPAPER__{section.upper()}__{key.upper()}__"
+            for section, table in defaults.items()
+            for key, value in table.items()
+            if isinstance(value, dict)
         }
         self.prefix = defaults["amqp"]["queue_prefix"]
 
@@ -60,6 +70,11 @@ class Code:
 
         http = (repo / "common/src/http.rs").read_text()
         self.ports = {self.stages[v]: int(p) for v, p in re.findall(r"Stage::(\w+) => (\d+),", http)}
+        schedule = (repo / "cli/src/cmd/schedule.rs").read_text()
+        found = re.search(r'DEFAULT_HTTP_ADDR: &str = "[\d.]+:(\d+)"', schedule)
+        if not found:
+            raise SystemExit("DEFAULT_HTTP_ADDR not found in cli/src/cmd/schedule.rs")
+        self.scheduler_port = int(found.group(1))
         self.paths = set(re.findall(r'\.route\("(/[a-z]+)"', http))
         for path in ("/metrics", "/healthz", "/readyz"):
             if path not in self.paths:
@@ -185,7 +200,8 @@ class Checker:
             if not path.is_file() or path.name == "check_manifests.py":
                 continue
             for key in set(re.findall(r"\bEPAPER__[A-Z0-9_]+?__[A-Z0-9_]+", path.read_text())):
-                if key not in self.code.config_keys and key != "EPAPER__SECTION__KEY":
+                under_map = any(key.startswith(p) for p in self.code.config_map_keys)
+                if key not in self.code.config_keys and key != "EPAPER__SECTION__KEY" and not under_map:
                     self.error(path, f"{key} is not a key of config/default.toml")
 
     # -- images
@@ -201,7 +217,7 @@ class Checker:
                     self.error(path, f"FROM {st['from']}: base images must be build arguments")
             if path.name == "Dockerfile":
                 expected_targets = {"crawler": "epaper-crawler", "parser": "epaper-parser",
-                                    "indexer": "epaper-indexer", "cli": "epaper"}
+                                    "indexer": "epaper-indexer", "cli": "epaper", SCHEDULER: "epaper"}
                 by_name = {s["name"]: s for s in stages}
                 for target, binary in expected_targets.items():
                     if target not in by_name:
@@ -210,10 +226,13 @@ class Checker:
                     chain = self.chain(by_name, target)
                     self.check_runtime_chain(path, target, chain, binary)
                     stage = next((s for s, b in STAGE_BINARIES.items() if b == target), None)
-                    if stage:
+                    port = self.code.ports[stage] if stage else (self.code.scheduler_port if target == SCHEDULER else None)
+                    if port:
                         exposed = set(re.findall(r"^EXPOSE\s+(\d+)", "\n".join(by_name[target]["lines"]), re.M))
-                        if exposed != {str(self.code.ports[stage])}:
-                            self.error(path, f"target {target} exposes {exposed or 'nothing'}, the code serves {self.code.ports[stage]}")
+                        if exposed != {str(port)}:
+                            self.error(path, f"target {target} exposes {exposed or 'nothing'}, the code serves {port}")
+                    if target == SCHEDULER and not re.search(r'^ENTRYPOINT .*"schedule"\]', "\n".join(by_name[target]["lines"]), re.M):
+                        self.error(path, f"target {target}: its entrypoint is not `epaper schedule`")
             else:
                 self.check_runtime_chain(path, "runtime", stages, "${BIN}")
 
@@ -265,12 +284,13 @@ class Checker:
             self.error("compose.yaml", "missing or empty")
             return
         services = docs[0].get("services", {})
-        for stage, name in STAGE_BINARIES.items():
+        ports = {name: self.code.ports[stage] for stage, name in STAGE_BINARIES.items()}
+        ports[SCHEDULER] = self.code.scheduler_port
+        for name, port in ports.items():
             svc = services.get(name)
             if svc is None:
                 self.error(path, f"no service {name}")
                 continue
-            port = self.code.ports[stage]
             if str(svc.get("user", "0")).split(":")[0] in ("0", "root", ""):
                 self.error(path, f"{name}: no non-root user")
             if svc.get("restart") not in ("on-failure", "unless-stopped", "always"):
@@ -354,6 +374,7 @@ class Checker:
                     auth = (trig.get("authenticationRef") or {}).get("name")
                     if auth not in by_kind.get("TriggerAuthentication", {}):
                         self.error(p, f"{so['metadata']['name']}: TriggerAuthentication {auth!r} not defined")
+        self.check_scheduler_deployment(by_kind)
         jobs = by_kind.get("Job", {})
         migrate = [(p, j) for p, j in jobs.values()
                    if j["spec"]["template"]["spec"]["containers"][0].get("args") == ["migrate"]]
@@ -361,6 +382,28 @@ class Checker:
             self.error("k8s/base", "no migrate Job")
         for p, job in migrate:
             self.check_pod(p, job["metadata"]["name"], job["spec"]["template"]["spec"], needs_probes=False, port=None)
+
+    def check_scheduler_deployment(self, by_kind):
+        """The scheduler: probes and annotations on its port, a disruption budget, and no
+        ScaledObject (it consumes no queue; its replicas are a leader and standbys)."""
+        name = f"epaper-{SCHEDULER}"
+        found = by_kind.get("Deployment", {}).get(name)
+        if not found:
+            self.error("k8s/base", f"no Deployment {name}")
+            return
+        path, dep = found
+        pod = dep["spec"]["template"]
+        port = self.code.scheduler_port
+        self.check_pod(path, name, pod["spec"], needs_probes=True, port=port)
+        ann = pod["metadata"].get("annotations", {})
+        if ann.get("prometheus.io/port") != str(port) or ann.get("prometheus.io/path") not in self.code.paths:
+            self.error(path, f"{name}: prometheus annotations do not name port {port} and /metrics")
+        selector = dep["spec"]["selector"]["matchLabels"]
+        if not any(d["spec"]["selector"].get("matchLabels") == selector
+                   for _, d in by_kind.get("PodDisruptionBudget", {}).values()):
+            self.error("k8s/base", f"no PodDisruptionBudget selects {name}")
+        if any(d["spec"]["scaleTargetRef"]["name"] == name for _, d in by_kind.get("ScaledObject", {}).values()):
+            self.error("k8s/base", f"{name} has a ScaledObject: it consumes no queue")
 
     def check_pod(self, path, name, spec, needs_probes, port):
         pod_sc = spec.get("securityContext", {})
@@ -481,7 +524,7 @@ class Checker:
                 if stage not in STAGE_BINARIES:
                     self.error(path, f"stage {stage!r} is not one of the code's stages")
         for wanted in ("epaper_queue_ready", "epaper_dead_letters", "epaper_queue_consumers",
-                       "epaper_messages_total", "epaper_fetches_total"):
+                       "epaper_messages_total", "epaper_fetches_total", "epaper_schedule_lag_seconds"):
             if wanted in series and wanted not in used:
                 self.error("monitoring", f"{wanted} is in neither the dashboard nor the alerts")
         for path, doc in self.yaml_docs("monitoring/prometheus-compose"):
@@ -490,6 +533,8 @@ class Checker:
                     stage = next((s for s, b in STAGE_BINARIES.items() if [b] == sd["names"]), None)
                     if stage and sd["port"] != self.code.ports[stage]:
                         self.error(path, f"{sd['names'][0]} scraped on {sd['port']}, the code serves {self.code.ports[stage]}")
+                    if sd["names"] == [SCHEDULER] and sd["port"] != self.code.scheduler_port:
+                        self.error(path, f"{SCHEDULER} scraped on {sd['port']}, the code serves {self.code.scheduler_port}")
 
 
 # ---- self-test ------------------------------------------------------------------------------
@@ -511,6 +556,11 @@ BREAKAGES = [
     ("Dockerfile.runtime", "USER 10001:10001", "", "no USER"),
     ("k8s/overlays/example/secrets.example.env", "epaper:CHANGE-ME@postgres", "epaper:s3cret@postgres", "placeholder"),
     ("k8s/base/kustomization.yaml", "  - kustomizeconfig.yaml\n", "", "rendered: Secret"),
+    ("k8s/base/schedule.yaml", "containerPort: 9104", "containerPort: 9114", "containerPort"),
+    ("compose.yaml", "EPAPER__SERVICE__HTTP_ADDR: 0.0.0.0:9104", "EPAPER__SERVICE__HTTP_ADDR: 0.0.0.0:9204", "port 9104"),
+    ("compose.yaml", "EPAPER__SCHEDULE__BASE_URLS__SAMPLE", "EPAPER__SCHEDULE__BASE_URL__SAMPLE", "not a key"),
+    ("monitoring/alerts.yml", "max by (site) (epaper_schedule_lag_seconds)", "max by (site) (epaper_schedule_lag)", "not recorded"),
+    ("Dockerfile", 'ENTRYPOINT ["/usr/local/bin/epaper", "schedule"]', 'ENTRYPOINT ["/usr/local/bin/epaper"]', "not `epaper schedule`"),
 ]
 
 

@@ -12,6 +12,8 @@ use epaper_common::transport::Outbox;
 use epaper_indexer::Store;
 use indicatif::ProgressBar;
 
+use crate::outcome::NotSent;
+
 /// How an issue is marked once its crawl request is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {
@@ -42,23 +44,32 @@ pub struct Plan {
 }
 
 /// Sends every request of `plan` to `outbox`, then marks its issue; `bar` counts the issues
-/// sent (a hidden bar for callers without one).
+/// sent (a hidden bar for callers without one). A refused send stops the enqueue with
+/// [`NotSent`] naming it and every request after it (exit status 3); an archive that fails a
+/// required read or mark is an error of its own (exit status 1).
 pub async fn enqueue_issues<O: Outbox>(
     archive: Archive<'_>,
     outbox: &O,
     plan: &Plan,
     bar: &ProgressBar,
 ) -> anyhow::Result<()> {
-    for issue in &plan.issues {
+    for (k, issue) in plan.issues.iter().enumerate() {
         let mut issue = issue.clone();
         let (site, date) = (issue.site.clone(), issue.date);
         if plan.conditional {
             issue.known = archive.validators(&site, date).await?;
         }
-        outbox
-            .send(Message::CrawlIssue(issue))
-            .await
-            .map_err(cause)?;
+        if let Err(error) = outbox.send(Message::CrawlIssue(issue)).await {
+            return Err(NotSent {
+                n_sent: k,
+                unsent: plan.issues[k..]
+                    .iter()
+                    .map(|i| (i.site.clone(), i.date))
+                    .collect(),
+                cause: format!("{:#}", cause(error)),
+            }
+            .into());
+        }
         archive.mark(plan.mark, &site, date).await?;
         bar.inc(1);
     }
@@ -167,7 +178,16 @@ mod tests {
         )
         .await
         .unwrap_err();
-        assert_eq!(format!("{refused:#}"), "no queue to route to");
+        let not_sent = refused
+            .downcast_ref::<NotSent>()
+            .expect("a refused send is NotSent");
+        assert_eq!(not_sent.n_sent, 0);
+        assert_eq!(not_sent.unsent, vec![("sample".to_string(), day)]);
+        assert_eq!(not_sent.cause, "no queue to route to");
+        assert_eq!(
+            crate::outcome::exit_status(&refused),
+            crate::outcome::INCOMPLETE
+        );
         assert_eq!(store.issue_state("sample", day).await.unwrap(), None);
 
         let queues = InProcessQueues::new(4);

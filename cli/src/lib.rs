@@ -15,5 +15,6 @@ pub mod outcome;
 pub mod plan;
 pub mod progress;
 pub mod sample;
+pub mod schedule;
 pub mod status;
 pub mod warc;

@@ -26,6 +26,7 @@ pub struct Settings {
     pub service: ServiceSettings,
     pub media: MediaSettings,
     pub console: ConsoleSettings,
+    pub schedule: ScheduleSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -186,6 +187,32 @@ pub struct ConsoleSettings {
     pub public_api: bool,
 }
 
+/// `epaper schedule`: which papers are kept current, and when. Times are read and checked
+/// when the scheduler starts (`epaper::schedule::Config`), naming the setting.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleSettings {
+    /// The site ids kept current; empty: none. Env: comma-separated.
+    pub sites: Vec<String>,
+    /// Times of day (`HH:MM` or `HH:MM:SS`, in each paper's own time zone) of a planning pass.
+    /// Env: comma-separated.
+    pub times: Vec<String>,
+    /// Other times for some sites: `site = ["05:00", …]`.
+    pub site_times: std::collections::BTreeMap<String, Vec<String>>,
+    /// The base URL of a site whose profile has none (the sample site): `site = "http://…"`.
+    pub base_urls: std::collections::BTreeMap<String, String>,
+    /// An `absent` issue is checked again at every pass of its own day and of this many days
+    /// after it; then it is final.
+    pub absent_recheck_days: u32,
+    /// A `partial` issue is replayed this many minutes after it became partial, twice as long
+    /// after each replay, at most `partial_max_replays` times.
+    pub partial_backoff_minutes: u32,
+    pub partial_max_replays: u32,
+    /// How far back a pass looks at least (days before today): where a site with no complete
+    /// issue starts, and the window in which gaps are filled and partial issues replayed.
+    pub lookback_days: u32,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TelemetrySettings {
@@ -258,6 +285,8 @@ impl Settings {
                 .list_separator(",")
                 .with_list_parse_key("amqp.retry_delays_secs")
                 .with_list_parse_key("console.allowed_hosts")
+                .with_list_parse_key("schedule.sites")
+                .with_list_parse_key("schedule.times")
                 .source(Some(vars)),
         );
         Ok(builder.build()?.try_deserialize()?)

@@ -1,5 +1,10 @@
 //! `epaper enqueue`: one crawl message per publication day of the range (or one that starts a
 //! chain of 上一期 / 下一期 links), published to the crawl queue.
+//!
+//! Exit status: 0 when every request was sent (confirmed by the broker); 3 ("incomplete")
+//! when the broker refused one: the enqueue stops there, and the summary names the issues not
+//! sent (run it again: what was sent is only asked for again, conditionally); 1 when it could
+//! not start (no broker, an unknown site, a bad range).
 
 use epaper_common::config::Settings;
 use epaper_common::messages::{CrawlIssue, Direction};
@@ -8,6 +13,7 @@ use epaper_common::sites::Sites;
 use super::args::IssueRange;
 use crate::connect::{open_broker, open_store};
 use crate::enqueue::{Archive, Mark, Plan, enqueue_issues};
+use crate::outcome::{INCOMPLETE, NotSent};
 use crate::plan::crawl_plan;
 use crate::progress;
 
@@ -15,6 +21,9 @@ use crate::progress;
 pub struct Args {
     #[command(flatten)]
     issues: IssueRange,
+    /// End with a one-line JSON summary (enqueued, not sent, exit status).
+    #[arg(long)]
+    json: bool,
 }
 
 pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
@@ -41,11 +50,40 @@ pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
         }
     };
     let bar = progress::bar(plan.issues.len() as u64, "issues enqueued");
-    enqueue_issues(Archive::BestEffort(store.as_ref()), &publisher, &plan, &bar).await?;
+    let sent = enqueue_issues(Archive::BestEffort(store.as_ref()), &publisher, &plan, &bar).await;
     bar.finish_and_clear();
-    println!("{}", summary(site, from, to, &plan.issues));
     broker.close().await;
-    Ok(())
+    let not_sent = match &sent {
+        Ok(()) => None,
+        Err(error) => match error.downcast_ref::<NotSent>() {
+            Some(not_sent) => Some(not_sent),
+            None => return sent,
+        },
+    };
+    match not_sent {
+        None => println!("{}", summary(site, from, to, &plan.issues)),
+        Some(not_sent) => println!("{not_sent}"),
+    }
+    if args.json {
+        println!("{}", json_summary(plan.issues.len(), not_sent));
+    }
+    sent
+}
+
+/// The JSON line of `--json`: `{"enqueued": n, "not_sent": [{site, date}], "exit": 0|3}`;
+/// `replay --state` prints the same.
+pub(crate) fn json_summary(n_planned: usize, not_sent: Option<&NotSent>) -> serde_json::Value {
+    let unsent: Vec<serde_json::Value> = not_sent
+        .map(|n| n.unsent.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|(site, date)| serde_json::json!({"site": site, "date": date}))
+        .collect();
+    serde_json::json!({
+        "enqueued": n_planned - unsent.len(),
+        "not_sent": unsent,
+        "exit": if unsent.is_empty() { 0 } else { INCOMPLETE },
+    })
 }
 
 /// What was enqueued, in a line.

@@ -18,6 +18,7 @@ pub mod reparse;
 pub mod replay;
 pub mod run;
 pub mod sample_site;
+pub mod schedule;
 pub mod search;
 pub mod sites;
 pub mod status;
@@ -56,6 +57,9 @@ pub enum Command {
     Sites(SitesArgs),
     /// Serve the web console: issue calendars, the reader, search, failures with replay.
     Console(console::Args),
+    /// Keep the papers of `[schedule]` current: enqueue new issues at their times of day, check
+    /// absent ones again, replay partial ones (a service; `--once` for cron).
+    Schedule(schedule::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,6 +88,7 @@ impl Command {
                 Some(action) => onboard::run(settings, action).await,
             },
             Command::Console(args) => console::run(settings, args).await,
+            Command::Schedule(args) => schedule::run(settings, args).await,
         }
     }
 }

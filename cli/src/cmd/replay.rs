@@ -1,6 +1,9 @@
 //! `epaper replay`: dead letters or issues by state back into the flow; `--dry-run` only
 //! counts. Each message is confirmed by the broker before its source is acked (a dead letter)
 //! or marked (an issue), so an interrupted replay loses nothing.
+//!
+//! Exit status as `epaper enqueue`: 0 when everything was sent, 3 when the broker refused an
+//! issue's request (the summary names those not sent), 1 when it could not run.
 
 use anyhow::Context;
 use epaper_common::Stage;
@@ -9,8 +12,10 @@ use epaper_common::config::Settings;
 use epaper_indexer::{ExportFilter, IssueState};
 
 use super::args::Filter;
+use super::enqueue::json_summary;
 use crate::connect::{open_broker, open_store};
 use crate::enqueue::{Archive, Mark, Plan, enqueue_issues};
+use crate::outcome::NotSent;
 use crate::plan::crawl_request;
 use crate::progress;
 
@@ -33,6 +38,9 @@ pub struct Args {
     /// Only count what would be replayed.
     #[arg(long)]
     dry_run: bool,
+    /// End with a one-line JSON summary (`--state`: enqueued, not sent, exit status).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -121,12 +129,27 @@ async fn issues_by_state(settings: &Settings, broker: &Broker, args: Args) -> an
             mark: Mark::Requeued,
         };
         let bar = progress::bar(issues.len() as u64, "issues sent back to the crawler");
-        enqueue_issues(Archive::Required(&store), &publisher, &plan, &bar).await?;
+        let sent = enqueue_issues(Archive::Required(&store), &publisher, &plan, &bar).await;
         bar.finish_and_clear();
-        println!(
-            "{} issues ({states}) sent back to the crawler",
-            issues.len()
-        );
+        store.close().await;
+        let not_sent = match &sent {
+            Ok(()) => None,
+            Err(error) => match error.downcast_ref::<NotSent>() {
+                Some(not_sent) => Some(not_sent),
+                None => return sent,
+            },
+        };
+        match not_sent {
+            None => println!(
+                "{} issues ({states}) sent back to the crawler",
+                issues.len()
+            ),
+            Some(not_sent) => println!("{not_sent}"),
+        }
+        if args.json {
+            println!("{}", json_summary(issues.len(), not_sent));
+        }
+        return sent;
     }
     store.close().await;
     Ok(())

@@ -29,6 +29,10 @@ pub struct Args {
     /// profile), or `FAMILY/SKIN` of another (`/manifest.json` names its test profile).
     #[arg(long, default_value = "founder-classic", value_parser = layout_name)]
     layout: String,
+    /// Publish the issues over time: the first now, each next one SECS later, the last dated
+    /// today (Asia/Shanghai); until then an issue's pages 404 and the manifest leaves it out.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    publish_every: Option<u64>,
 }
 
 fn layout_name(name: &str) -> Result<String, String> {
@@ -49,7 +53,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         every_days: args.every_days,
     };
     let layout = sample::layouts::by_name(&args.layout).expect("checked by clap");
-    let (base_url, server) = sample::bind_shaped(addr, n_issues, shape, faults, layout)
+    let every = args.publish_every.map(std::time::Duration::from_secs);
+    let (base_url, server) = sample::bind_released(addr, n_issues, shape, faults, layout, every)
         .await
         .with_context(|| format!("serving the sample site on {addr}"))?;
     {

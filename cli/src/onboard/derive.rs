@@ -116,6 +116,7 @@ pub fn derive(url: &Url, id: &str, layout: Layout) -> Result<Derived, String> {
         name: id.to_string(),
         layout,
         schedule: Schedule::Daily,
+        timezone: Default::default(),
         base_url: (!local).then(|| base.clone()),
         entry,
         test_site: local,

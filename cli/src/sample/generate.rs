@@ -182,10 +182,16 @@ pub fn paper(n_issues: usize) -> Paper {
 
 /// [`paper`] with issues of another size; the default shape gives the same bytes as `paper`.
 pub fn paper_shaped(n_issues: usize, shape: Shape) -> Paper {
+    paper_from(first_date(), n_issues, shape)
+}
+
+/// [`paper_shaped`] with its first issue on `first` (`sample-site --publish-every` dates the
+/// paper so that its last issue is today's).
+pub fn paper_from(first: NaiveDate, n_issues: usize, shape: Shape) -> Paper {
     let mut next_id = 1000u32;
     let issues = (0..n_issues)
         .map(|issue_idx| {
-            let date = first_date() + chrono::Days::new(issue_idx as u64 * shape.every_days.max(1));
+            let date = first + chrono::Days::new(issue_idx as u64 * shape.every_days.max(1));
             let mut rng = Rng(date.num_days_from_ce() as u64 * 7919);
             let pages = (0..shape.pages)
                 .map(|page_idx| {

@@ -14,6 +14,9 @@
 //! the first entry 404s, the second redirects to a not-found page. `/manifest.json` says all of
 //! this under `permanent`, so that tests compare what was stored with what was expected.
 //!
+//! With `--publish-every SECS` the issues appear over time, the last one dated today
+//! (`publish.rs`): until an issue is published its documents 404 and the manifest leaves it out.
+//!
 //! Every document carries an `ETag`; a request with a matching `If-None-Match` gets a 304 (in
 //! every mode, after the transient fault of a first request), counted at
 //! `/not-modified-responses`.
@@ -21,6 +24,7 @@
 mod faults;
 pub mod generate;
 pub mod layouts;
+mod publish;
 pub mod render;
 
 use std::collections::{BTreeMap, HashMap};
@@ -33,8 +37,9 @@ use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, Uri, header};
 use epaper_common::messages::Region;
 use serde::Serialize;
 
-pub use generate::{Paper, Shape, paper, paper_shaped};
+pub use generate::{Paper, Shape, paper, paper_from, paper_shaped};
 pub use layouts::Layout;
+pub use publish::first_date_ending_today;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Faults {
@@ -70,6 +75,10 @@ pub struct Site {
     specials: HashMap<String, Special>,
     offsite_requests: std::sync::atomic::AtomicU32,
     not_modified: std::sync::atomic::AtomicU32,
+    /// The issue that first serves each path (for `--publish-every`).
+    owners: HashMap<String, usize>,
+    /// Issues appearing over time, and the full manifest they are listed from.
+    release: Option<(publish::Release, serde_json::Value)>,
 }
 
 /// A document the crawler can never get (`--faults permanent`).
@@ -146,6 +155,7 @@ impl Site {
         layout: &dyn Layout,
     ) -> Site {
         let mut resources = HashMap::new();
+        let mut owners = HashMap::new();
         let mut manifest = Manifest {
             layout: layout.name(),
             profile: layout.profile(),
@@ -157,7 +167,13 @@ impl Site {
                         page_idx: 0,
                         layout,
                     };
-                    render_issue(&at, &base_url, &mut resources)
+                    let mut own = HashMap::new();
+                    let issue = render_issue(&at, &base_url, &mut own);
+                    for (path, resource) in own {
+                        owners.entry(path.clone()).or_insert(issue_idx);
+                        resources.insert(path, resource);
+                    }
+                    issue
                 })
                 .collect(),
             permanent: None,
@@ -194,7 +210,21 @@ impl Site {
             specials,
             offsite_requests: Default::default(),
             not_modified: Default::default(),
+            owners,
+            release: None,
         }
+    }
+
+    /// Publishes the first issue now and each next one `every` later (`--publish-every`).
+    pub fn publishing_every(mut self, every: std::time::Duration) -> Site {
+        let full = self
+            .resources
+            .get("manifest.json")
+            .and_then(|m| serde_json::from_slice(&m.body).ok())
+            .expect("the manifest was just rendered");
+        let release = publish::Release::new(every, std::mem::take(&mut self.owners));
+        self.release = Some((release, full));
+        self
     }
 
     /// Answers a request that reached the off-site listener: counted, and a 404.
@@ -236,13 +266,20 @@ impl Site {
         if let Some(response) = self.counter(path).or_else(|| self.special(path)) {
             return response;
         }
+        if let Some((release, full)) = &self.release {
+            if path == "manifest.json" {
+                return Response::builder()
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(release.manifest(full)))
+                    .expect("valid response");
+            }
+            if release.hides(path) {
+                return not_found();
+            }
+        }
         match self.resources.get(path) {
             Some(resource) => self.serve(path, resource, headers).await,
-            None => Response::builder()
-                .status(StatusCode::NOT_FOUND)
-                .header(header::CONTENT_TYPE, HTML)
-                .body(Body::from("<html><body>404 没有找到该页面</body></html>"))
-                .expect("valid response"),
+            None => not_found(),
         }
     }
 
@@ -402,6 +439,15 @@ fn render_issue(
     }
 }
 
+/// A page the site does not have (or has not published yet).
+fn not_found() -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::NOT_FOUND)
+        .header(header::CONTENT_TYPE, HTML)
+        .body(Body::from("<html><body>404 没有找到该页面</body></html>"))
+        .expect("valid response")
+}
+
 /// FNV-1a: the per-URL fault draw and the ETags.
 fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(1469598103934665603u64, |h, b| {
@@ -432,6 +478,28 @@ pub async fn bind_shaped(
     String,
     impl std::future::Future<Output = std::io::Result<()>>,
 )> {
+    bind_released(addr, n_issues, shape, faults, layout, None).await
+}
+
+/// [`bind_shaped`], with the issues published one `publish_every` after another, the last
+/// dated today (`publish.rs`), when it is given.
+pub async fn bind_released(
+    addr: SocketAddr,
+    n_issues: usize,
+    shape: Shape,
+    faults: Faults,
+    layout: &'static dyn Layout,
+    publish_every: Option<Duration>,
+) -> std::io::Result<(
+    String,
+    impl std::future::Future<Output = std::io::Result<()>>,
+)> {
+    if faults == Faults::Permanent && publish_every.is_some() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "--faults permanent and --publish-every do not go together",
+        ));
+    }
     if faults == Faults::Permanent && layout.name() != layouts::Classic.name() {
         // The permanent faults break the classic layout's documents by their paths.
         return Err(std::io::Error::new(
@@ -457,13 +525,19 @@ pub async fn bind_shaped(
         Some(listener) => format!("http://{}/", listener.local_addr()?),
         None => "http://127.0.0.2:9/".to_string(),
     };
-    let site = Arc::new(Site::with_offsite(
-        &paper_shaped(n_issues, shape),
-        base_url.clone(),
-        faults,
-        offsite_base_url,
-        layout,
-    ));
+    let paper = match publish_every {
+        Some(_) => paper_from(
+            first_date_ending_today(n_issues, shape.every_days),
+            n_issues,
+            shape,
+        ),
+        None => paper_shaped(n_issues, shape),
+    };
+    let site = Site::with_offsite(&paper, base_url.clone(), faults, offsite_base_url, layout);
+    let site = Arc::new(match publish_every {
+        Some(every) => site.publishing_every(every),
+        None => site,
+    });
     let offsite_app = {
         let site = site.clone();
         axum::Router::new().fallback(move || {

@@ -13,6 +13,7 @@ mod families;
 mod media;
 mod pipeline;
 mod reader;
+mod schedule;
 mod services;
 mod support;
 mod warc;

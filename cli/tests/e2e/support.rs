@@ -75,6 +75,25 @@ impl SampleSite {
         }
     }
 
+    /// The classic sample site publishing its `n_issues` one `every_secs` after another, the
+    /// last dated today (`--publish-every`).
+    pub(crate) fn start_publishing(n_issues: usize, every_secs: u64) -> SampleSite {
+        let mut child = Command::new(bin("epaper"))
+            .args(["sample-site", "--addr", "127.0.0.1:0", "--issues"])
+            .arg(n_issues.to_string())
+            .args(["--publish-every", &every_secs.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let base_url = announced_url(&mut child, "http://127.0.0.1:");
+        SampleSite {
+            child,
+            base_url,
+            profile: "sample".into(),
+        }
+    }
+
     /// Article URLs by issue date, from `/manifest.json`.
     pub(crate) async fn manifest(&self) -> (Vec<String>, BTreeSet<String>) {
         let manifest = site_manifest(&self.base_url).await;

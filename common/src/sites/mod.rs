@@ -9,6 +9,7 @@
 mod rate;
 mod registry;
 mod selectors;
+mod timezone;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Deserialize;
@@ -16,6 +17,7 @@ use serde::Deserialize;
 pub use rate::Rate;
 pub use registry::{MAX_FILE_BYTES, MAX_FILES, Site, Sites, Source};
 pub use selectors::{MAX_PATTERN_BYTES, Selectors, css, regex};
+pub use timezone::TimeZone;
 
 // Every `config/sites/*.toml`, as (file stem, text); written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/sites.rs"));
@@ -28,6 +30,10 @@ pub struct Profile {
     pub layout: Layout,
     /// `daily`, or `weekly:<mon|tue|...>`.
     pub schedule: Schedule,
+    /// Where the paper's day begins (`Asia/Shanghai` by default, or an offset such as
+    /// `"+08:00"`): the scheduler's times of day and "today" are the paper's.
+    #[serde(default)]
+    pub timezone: TimeZone,
     /// The site's root; absent for the sample site, whose address is chosen at run time.
     pub base_url: Option<String>,
     /// The first URL of an issue, with `{base}`, `{yyyy}`, `{mm}`, `{dd}` filled in.

@@ -17,8 +17,10 @@
 //!   naming the row, never read as some default.
 //!
 //! The files: `writes.rs` (batches, media, failures), `batch.rs` (a batch turned into rows),
-//! `issues.rs` (issue state), `state.rs` (the [`IssueState`] type), `reads.rs` (export, pages,
-//! raw documents, search), `browse.rs` (issues page by page, a page's article references), `validators.rs` (what a conditional re-crawl sends), `rows.rs`
+//! `issues.rs` (issue state), `state.rs` (the [`IssueState`] type), `schedule.rs` (the
+//! scheduler's plan and the history it reads), `reads.rs` (export, pages, raw documents,
+//! search), `browse.rs` (issues page by page, a page's article references), `validators.rs`
+//! (what a conditional re-crawl sends), `rows.rs`
 //! (the types rows are read into).
 
 use std::str::FromStr;
@@ -58,6 +60,7 @@ mod browse;
 mod issues;
 mod reads;
 mod rows;
+mod schedule;
 mod state;
 mod validators;
 mod writes;
@@ -70,6 +73,7 @@ pub use reads::{
     ExportError, ExportFilter, ExportedArticle, ExportedImage, Failure, MediaRow, SearchHit,
     SearchQuery, StoredMedium, StoredPage,
 };
+pub use schedule::{IssueHistory, LeaderLock, PlanRow};
 pub use state::{IssueState, UnknownIssueState};
 
 static PG_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
