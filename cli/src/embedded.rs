@@ -133,7 +133,7 @@ pub async fn run_with_sites(
 ) -> anyhow::Result<RunSummary> {
     let profile = sites.get(&options.site)?;
     // Fail on a missing base URL before anything starts.
-    profile.entry_url(options.base_url.as_deref(), options.from)?;
+    profile.start_url(options.base_url.as_deref(), options.from)?;
     let store = open_store(&options.db_url, 4).await?;
     store.migrate().await.context("migrating the archive")?;
 

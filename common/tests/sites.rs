@@ -223,3 +223,39 @@ fn a_selectors_profile_in_the_directory_gives_its_table_and_a_broken_one_is_refu
         "selectors.body \"div.story >\" is not a CSS selector",
     );
 }
+
+#[test]
+fn a_read_do_profile_in_the_directory_gives_its_index_and_a_broken_one_is_refused() {
+    let read_do = |index: &str| {
+        format!(
+            "id = \"wanbao\"\nname = \"某晚报\"\nlayout = \"read-do\"\nschedule = \"daily\"\n\
+             base_url = \"http://paper.example.cn\"\n\
+             entry = \"{{base}}/epaper/read.do?m=i&iid={{iid}}&idate=5_{{yyyy}}-{{mm}}-{{dd}}\"\n\
+             {index}\n"
+        )
+    };
+    let dir = sites_dir(&[(
+        "wanbao.toml",
+        &read_do("issue_index = { kind = \"read-do\", newspaper_id = 5 }"),
+    )]);
+    let sites = load(&dir).unwrap();
+    assert_eq!(
+        sites.get("wanbao").unwrap().issue_index,
+        Some(sites::IssueIndex::ReadDo { newspaper_id: 5 })
+    );
+    let dir = sites_dir(&[("wanbao.toml", &read_do(""))]);
+    assert_refused(
+        &dir,
+        &dir.join("wanbao.toml").display().to_string(),
+        "no issue_index",
+    );
+    let dir = sites_dir(&[(
+        "wanbao.toml",
+        &read_do("issue_index = { kind = \"read-do\", newspaper_id = \"five\" }"),
+    )]);
+    assert_refused(
+        &dir,
+        &dir.join("wanbao.toml").display().to_string(),
+        "expected u32 for key `issue_index`",
+    );
+}

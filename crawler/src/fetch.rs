@@ -7,7 +7,8 @@
 //! backoff and jitter (honouring `Retry-After`), other 4xx are not; the bytes are kept exactly
 //! as served, since decoding is the parser's job; a conditional request sends the archived
 //! validators, and only a 304 to one is "not modified"; robots.txt is read up to
-//! [`ROBOTS_MAX_BYTES`] and no further.
+//! [`ROBOTS_MAX_BYTES`] and no further. A form POST ([`Fetcher::post_form`], read.do's month
+//! index) is held to all of the same: admission, politeness, robots.txt, retries and the cap.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -93,6 +94,15 @@ pub enum Conditional {
     Modified(Fetched),
     /// 304: the archived copy is still what the site serves.
     NotModified,
+}
+
+/// How a document is asked for.
+#[derive(Clone, Copy)]
+enum Method<'a> {
+    /// GET, conditional when the archive knows the document's validators.
+    Get(Option<&'a Validator>),
+    /// POST of this form-encoded body.
+    PostForm(&'a str),
 }
 
 enum Attempt {
@@ -241,12 +251,46 @@ impl Fetcher {
 
     /// [`Fetcher::fetch_as`], sending `known`'s validators as `If-None-Match` /
     /// `If-Modified-Since`.
-    #[tracing::instrument(skip(self, known), fields(attempts))]
     pub async fn fetch_conditional(
         &self,
         url: &str,
         kind: DocKind,
         known: Option<&Validator>,
+    ) -> Result<Conditional, FetchError> {
+        self.request(url, kind, Method::Get(known)).await
+    }
+
+    /// POSTs `form` (`application/x-www-form-urlencoded`) to `url` and reads the answer under
+    /// `crawler.max_body_bytes`: a system that lists its issues only that way (read.do's
+    /// `getIssueByMonth`). The same admission check, politeness, robots.txt, retries and cap
+    /// as a GET; a POST is never conditional.
+    pub async fn post_form(
+        &self,
+        url: &str,
+        form: &[(String, String)],
+    ) -> Result<Fetched, FetchError> {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        match self
+            .request(url, DocKind::Page, Method::PostForm(&body))
+            .await?
+        {
+            Conditional::Modified(fetched) => Ok(fetched),
+            Conditional::NotModified => Err(FetchError::Refused {
+                url: url.to_string(),
+                reason: "HTTP 304 to a POST".into(),
+            }),
+        }
+    }
+
+    /// One request of `method`, admitted, paced and retried.
+    #[tracing::instrument(skip(self, method), fields(attempts))]
+    async fn request(
+        &self,
+        url: &str,
+        kind: DocKind,
+        method: Method<'_>,
     ) -> Result<Conditional, FetchError> {
         let limit = self.limits.of(kind);
         let host = self.admit(url).await?;
@@ -260,7 +304,7 @@ impl Fetcher {
             metrics::histogram!("epaper_politeness_wait_seconds")
                 .record(waited.elapsed().as_secs_f64());
             let started = std::time::Instant::now();
-            let outcome = self.attempt(url, limit, known).await;
+            let outcome = self.attempt(url, limit, method).await;
             drop(permit);
             metrics::histogram!("epaper_fetch_seconds").record(started.elapsed().as_secs_f64());
             if let Attempt::Done(fetched) = &outcome {
@@ -295,8 +339,20 @@ impl Fetcher {
     }
 
     /// One request and its answer, judged: done, not modified, worth retrying, or failed.
-    async fn attempt(&self, url: &str, limit: u64, known: Option<&Validator>) -> Attempt {
-        let response = match conditional(self.client.get(url), known).send().await {
+    async fn attempt(&self, url: &str, limit: u64, method: Method<'_>) -> Attempt {
+        let request = match method {
+            Method::Get(known) => conditional(self.client.get(url), known),
+            Method::PostForm(body) => self
+                .client
+                .post(url)
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(body.to_string()),
+        };
+        let known = match method {
+            Method::Get(known) => known,
+            Method::PostForm(_) => None,
+        };
+        let response = match request.send().await {
             Ok(response) => response,
             Err(error) if error.is_redirect() || refused_address(&error) => {
                 // The chain, so that the reason names the policy's own words ("redirect to …

@@ -33,8 +33,6 @@ pub(crate) struct IssueCrawl<'a, O> {
     /// The `[selectors]` of the issue's era when the paper has a system of its own: how its
     /// pages and articles are read. `None` for a paper of a layout family.
     custom: Option<Arc<Selectors>>,
-    /// The entry URL, as the profile builds it for the issue's date.
-    entry: String,
     fetcher: Fetcher,
     /// The papers' lists of publication days, shared by every crawl of the stage.
     calendars: &'a crate::calendar::Calendars,
@@ -102,10 +100,11 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
         out: &'a O,
     ) -> Result<Self, StageError> {
         let profile = stage.profile(&issue.site).map_err(StageError::permanent)?;
-        let entry = profile
-            .entry_url(issue.base_url.as_deref(), issue.date)
+        // The first URL asked for (the entry, or the issue index) names the site's origin.
+        let start = profile
+            .start_url(issue.base_url.as_deref(), issue.date)
             .map_err(StageError::permanent)?;
-        let fetcher = stage.fetcher_for(&entry, &profile)?;
+        let fetcher = stage.fetcher_for(&start, &profile)?;
         let custom = profile.edition(issue.date).selectors.cloned().map(Arc::new);
         Ok(IssueCrawl {
             settings: &stage.settings,
@@ -113,7 +112,6 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
             issue,
             profile,
             custom,
-            entry,
             fetcher,
             calendars: &stage.calendars,
             out,
@@ -142,12 +140,10 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
 
     /// The entry page and its links; `None` when the paper has no issue on this date.
     async fn entry(&self) -> Result<Option<(Arc<Fetched>, PageLinks)>, StageError> {
-        if self.listed().await == Some(false) {
-            tracing::info!(site = %self.issue.site, issue_date = %self.issue.date,
-                "not in the paper's list of publication days: no issue on this date");
+        let Some(entry) = self.entry_url().await? else {
             return Ok(None);
-        }
-        let doc = match self.fetcher.fetch(&self.entry).await {
+        };
+        let doc = match self.fetcher.fetch(&entry).await {
             Ok(doc) => Arc::new(doc),
             Err(FetchError::NotFound { .. }) => {
                 tracing::info!(site = %self.issue.site, issue_date = %self.issue.date, "no issue on this date");
@@ -164,16 +160,48 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
             Some(links) => Ok(Some((doc, links))),
             // Papers without an issue that day often redirect the entry to a "not found"
             // page served as 200: no issue, not a broken one.
-            None if doc.url != self.entry => {
+            None if doc.url != entry => {
                 tracing::info!(site = %self.issue.site, issue_date = %self.issue.date, landed = %doc.url,
                     "entry redirected to a page that is not an e-paper page: no issue on this date");
                 Ok(None)
             }
             None => Err(StageError::permanent(anyhow::anyhow!(
-                "entry {} is not an e-paper page",
-                self.entry
+                "entry {entry} is not an e-paper page"
             ))),
         }
+    }
+
+    /// Where the issue starts: the URL the paper's issue index lists for the date, or the
+    /// profile's entry URL; `None` when an index or a list of publication days leaves the
+    /// date out (no issue, and no request for an entry). An issue index that cannot be read
+    /// fails the crawl: there is no other way in.
+    async fn entry_url(&self) -> Result<Option<String>, StageError> {
+        let (base, date) = (self.issue.base_url.as_deref(), self.issue.date);
+        let index = self
+            .profile
+            .index_request(base, date)
+            .map_err(StageError::permanent)?;
+        if let Some(request) = index {
+            let listed = self
+                .calendars
+                .listed_issue(&request, date, &self.fetcher)
+                .await?;
+            if listed.is_none() {
+                tracing::info!(site = %self.issue.site, issue_date = %self.issue.date,
+                    "not in the paper's issue index: no issue on this date");
+            }
+            return Ok(listed);
+        }
+        if self.listed().await == Some(false) {
+            tracing::info!(site = %self.issue.site, issue_date = %self.issue.date,
+                "not in the paper's list of publication days: no issue on this date");
+            return Ok(None);
+        }
+        let entry = self
+            .profile
+            .entry_url(base, date)
+            .map_err(StageError::permanent)?;
+        Ok(Some(entry))
     }
 
     /// Whether the paper's list of publication days names the issue's date; `None` when the

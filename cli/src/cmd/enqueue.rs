@@ -32,7 +32,7 @@ pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
     let (from, to) = range.dates(&settings.database.url, &sites).await?;
     let (site, base_url) = (&range.site, range.base_url.as_deref());
     let profile = sites.get(site)?;
-    profile.entry_url(base_url, from)?;
+    profile.start_url(base_url, from)?;
     let plan = Plan {
         issues: crawl_plan(profile, base_url, from, to, range.all_days, range.follow()),
         conditional: true,

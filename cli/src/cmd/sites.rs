@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use epaper_common::config::Settings;
-use epaper_common::sites::{Profile, Schedule, Site, Sites};
+use epaper_common::sites::{IssueIndex, Profile, Schedule, Site, Sites};
 use unicode_width::UnicodeWidthStr;
 
 const HEADER: [&str; 6] = ["ID", "NAME", "LAYOUT", "SCHEDULE", "BASE URL", "SOURCE"];
@@ -60,12 +60,17 @@ fn row(site: &Site) -> [String; 6] {
     ]
 }
 
-/// The current layout, and how many earlier ones the paper had (its eras).
+/// The current layout, the issue index it is entered through (read.do's month index, with
+/// the paper's id), and how many earlier layouts the paper had (its eras).
 fn layout(profile: &Profile) -> String {
+    let mut text = profile.layout.name().to_string();
+    if let Some(IssueIndex::ReadDo { newspaper_id }) = profile.issue_index {
+        text.push_str(&format!(" [month index, newspaperId {newspaper_id}]"));
+    }
     match profile.eras.len() {
-        0 => profile.layout.name().to_string(),
-        1 => format!("{} (+1 era)", profile.layout.name()),
-        n => format!("{} (+{n} eras)", profile.layout.name()),
+        0 => text,
+        1 => format!("{text} (+1 era)"),
+        n => format!("{text} (+{n} eras)"),
     }
 }
 
@@ -132,6 +137,11 @@ mod tests {
             "{rmrb}"
         );
         assert!(out.contains("weekly:tue"), "{out}");
+        let aqwb = lines.iter().find(|l| l.starts_with("aqwb ")).unwrap();
+        assert!(
+            aqwb.contains("read-do [month index, newspaperId 2]"),
+            "{aqwb}"
+        );
         let last = lines.last().unwrap();
         assert!(
             last.starts_with(&format!("{} profiles: ", sites.all().len())),

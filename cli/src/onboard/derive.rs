@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use epaper_common::messages::DocKind;
-use epaper_common::sites::{Layout, Profile, Rate, Schedule};
+use epaper_common::sites::{IssueIndex, Layout, Profile, Rate, Schedule};
 use url::Url;
 
 /// A profile derived from a URL, with the day the URL is of.
@@ -101,15 +101,19 @@ pub fn layout_of(url: &Url, html: Option<&str>) -> Result<Layout, String> {
 
 /// The profile that crawls the paper whose page is at `url`, as `id`.
 pub fn derive(url: &Url, id: &str, layout: Layout) -> Result<Derived, String> {
-    let path = url.path();
-    let (date, template) = dated_template(path)
-        .ok_or_else(|| format!("{url} names no issue date; give the URL of a dated page"))?;
-    // The base is the URL up to the directory before the first part that names the date.
-    let first = template.find('{').unwrap_or(template.len());
-    let cut = template[..first].rfind('/').unwrap_or(0);
     let origin = url.origin().ascii_serialization();
-    let base = format!("{origin}{}", &template[..cut]);
-    let entry = format!("{{base}}{}", &template[cut..]);
+    let (date, base, entry, issue_index) = if layout == Layout::ReadDo {
+        read_do(url, &origin)?
+    } else {
+        let path = url.path();
+        let (date, template) = dated_template(path)
+            .ok_or_else(|| format!("{url} names no issue date; give the URL of a dated page"))?;
+        // The base is the URL up to the directory before the first part that names the date.
+        let first = template.find('{').unwrap_or(template.len());
+        let cut = template[..first].rfind('/').unwrap_or(0);
+        let base = format!("{origin}{}", &template[..cut]);
+        (date, base, format!("{{base}}{}", &template[cut..]), None)
+    };
     let local = is_local(url);
     let profile = Profile {
         id: id.to_string(),
@@ -127,6 +131,7 @@ pub fn derive(url: &Url, id: &str, layout: Layout) -> Result<Derived, String> {
         respect_robots: true,
         extra_hosts: Vec::new(),
         publication_days: None,
+        issue_index,
         sample_date: Some(date),
         eras: Vec::new(),
         selectors: None,
@@ -136,6 +141,36 @@ pub fn derive(url: &Url, id: &str, layout: Layout) -> Result<Derived, String> {
         date,
         run_base: local.then_some(base),
     })
+}
+
+/// A read.do paper from a 版 URL (`…/read.do?m=i&iid=…&eid=…&idate=N_YYYY-MM-DD`): no URL
+/// follows from the date alone, but `idate` names the paper (`N`) and the day, which is all its
+/// month index needs. The base is the origin; the entry template keeps the URL's path.
+fn read_do(
+    url: &Url,
+    origin: &str,
+) -> Result<(NaiveDate, String, String, Option<IssueIndex>), String> {
+    let idate = url
+        .query_pairs()
+        .find(|(name, _)| name == "idate")
+        .map(|(_, value)| value.into_owned())
+        .ok_or_else(|| {
+            format!("{url} has no idate=N_YYYY-MM-DD; give the URL of a 版 of an issue")
+        })?;
+    let parsed = idate.split_once('_').and_then(|(paper, day)| {
+        Some((
+            paper.parse::<u32>().ok()?,
+            NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?,
+        ))
+    });
+    let (newspaper_id, date) =
+        parsed.ok_or_else(|| format!("{url}: idate {idate:?} is not N_YYYY-MM-DD"))?;
+    let entry = format!(
+        "{{base}}{}?m=i&iid={{iid}}&idate={newspaper_id}_{{yyyy}}-{{mm}}-{{dd}}",
+        url.path()
+    );
+    let index = IssueIndex::ReadDo { newspaper_id };
+    Ok((date, origin.to_string(), entry, Some(index)))
 }
 
 /// `text` as a TOML basic string.
@@ -163,6 +198,11 @@ impl Derived {
             )),
         }
         out.push_str(&format!("entry = {}\n", quoted(&p.entry)));
+        if let Some(IssueIndex::ReadDo { newspaper_id }) = p.issue_index {
+            out.push_str(&format!(
+                "issue_index = {{ kind = \"read-do\", newspaper_id = {newspaper_id} }}\n"
+            ));
+        }
         if p.test_site {
             out.push_str("test_site = true\n");
         }
@@ -262,5 +302,44 @@ mod tests {
                 && error.contains("`sites probe` cannot derive one yet"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_read_do_page_gives_its_paper_and_month_index() {
+        let url = Url::parse(
+            "http://test.fynews.net/epaper/read.do?m=i&iid=2474&eid=24387&idate=2_2022-08-19",
+        )
+        .unwrap();
+        let derived = derive(&url, "fy", Layout::ReadDo).unwrap();
+        let p = &derived.profile;
+        assert_eq!(derived.date, NaiveDate::from_ymd_opt(2022, 8, 19).unwrap());
+        assert_eq!(p.base_url.as_deref(), Some("http://test.fynews.net"));
+        assert_eq!(
+            p.entry,
+            "{base}/epaper/read.do?m=i&iid={iid}&idate=2_{yyyy}-{mm}-{dd}"
+        );
+        assert_eq!(p.issue_index, Some(IssueIndex::ReadDo { newspaper_id: 2 }));
+        let text = derived.toml();
+        assert!(
+            text.contains("issue_index = { kind = \"read-do\", newspaper_id = 2 }"),
+            "{text}"
+        );
+        // What it prints is a profile that loads.
+        let dir = std::env::temp_dir().join(format!("epaper-derive-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("fy.toml"), &text).unwrap();
+        let settings = epaper_common::config::SitesSettings {
+            dir: dir.display().to_string(),
+        };
+        let loaded = epaper_common::sites::Sites::load(&settings);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(
+            loaded.unwrap().get("fy").unwrap().issue_index,
+            p.issue_index
+        );
+
+        let undated = Url::parse("http://test.fynews.net/epaper/read.do?m=i&iid=2474").unwrap();
+        let error = derive(&undated, "fy", Layout::ReadDo).unwrap_err();
+        assert!(error.contains("has no idate"), "{error}");
     }
 }

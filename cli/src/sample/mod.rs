@@ -26,6 +26,7 @@ pub mod generate;
 pub mod layouts;
 mod publish;
 pub mod render;
+pub mod routing;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -33,13 +34,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Response, StatusCode, Uri, header};
 use epaper_common::messages::Region;
 use serde::Serialize;
 
 pub use generate::{Paper, Shape, paper, paper_from, paper_shaped};
 pub use layouts::Layout;
 pub use publish::first_date_ending_today;
+use routing::{Route, Routing};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Faults {
@@ -69,6 +71,8 @@ pub const OVERSIZED_BYTES: usize = 17 << 20;
 
 pub struct Site {
     base_url: String,
+    /// How a request names a document: by path, or (read.do) by query.
+    routing: Routing,
     resources: HashMap<String, Resource>,
     faults: Faults,
     hits: Mutex<HashMap<String, u32>>,
@@ -204,6 +208,7 @@ impl Site {
         );
         Site {
             base_url,
+            routing: layout.routing(),
             resources,
             faults,
             hits: Mutex::new(HashMap::new()),
@@ -261,8 +266,25 @@ impl Site {
         self.not_modified.load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    pub async fn respond(&self, uri: &Uri, headers: &HeaderMap) -> Response<Body> {
-        let path = uri.path().trim_start_matches('/');
+    /// Answers a request: the document its path (or, read.do, its query or form) names.
+    pub async fn respond(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+        body: Body,
+    ) -> Response<Body> {
+        let key = match self.routing.route(method, uri, body).await {
+            Route::Key(key) => key,
+            Route::NotFound => return not_found(),
+            Route::TooLarge => {
+                return Response::builder()
+                    .status(StatusCode::PAYLOAD_TOO_LARGE)
+                    .body(Body::from("form too large"))
+                    .expect("valid response");
+            }
+        };
+        let path = key.as_str();
         if let Some(response) = self.counter(path).or_else(|| self.special(path)) {
             return response;
         }
@@ -545,10 +567,12 @@ pub async fn bind_released(
             async move { site.respond_offsite() }
         })
     };
-    let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
-        let site = site.clone();
-        async move { site.respond(&uri, &headers).await }
-    });
+    let app = axum::Router::new().fallback(
+        move |method: Method, uri: Uri, headers: HeaderMap, body: Body| {
+            let site = site.clone();
+            async move { site.respond(&method, &uri, &headers, body).await }
+        },
+    );
     Ok((base_url, async move {
         use std::future::IntoFuture;
         match offsite {

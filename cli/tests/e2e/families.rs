@@ -1,7 +1,9 @@
 //! Every layout family the sample site renders (`epaper sample-site --layout`), crawled
 //! together in one services run and again with `epaper run`, each compared with its manifest
 //! and, field for field, with the generator: a family is covered here by being in
-//! `epaper::sample::layouts::LAYOUTS`.
+//! `epaper::sample::layouts::LAYOUTS`. The read.do layout is entered the only way that system
+//! allows, through its POST month index (`issue_index` in `sample-read-do.toml`, and the one
+//! `sites probe` derives from a 版's `idate`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::process::{Child, Command};

@@ -6,6 +6,7 @@
 //! What must stay true: every profile, bundled or read, passes the same checks ([`parse`]), so
 //! a profile from the directory can do nothing a bundled one could not.
 
+mod index;
 mod rate;
 mod registry;
 mod selectors;
@@ -14,6 +15,7 @@ mod timezone;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Deserialize;
 
+pub use index::{IndexRequest, IssueIndex};
 pub use rate::Rate;
 pub use registry::{MAX_FILE_BYTES, MAX_FILES, Site, Sites, Source};
 pub use selectors::{MAX_PATTERN_BYTES, Selectors, css, regex};
@@ -62,6 +64,11 @@ pub struct Profile {
     /// without asking for its entry page.
     #[serde(default)]
     pub publication_days: Option<String>,
+    /// Where the paper lists its issues, with each one's entry URL, when no issue URL follows
+    /// from the date alone (`{ kind = "read-do", newspaper_id = N }`; see `index.rs`): a day
+    /// it does not list is absent, and a list that cannot be read fails the issue.
+    #[serde(default)]
+    pub issue_index: Option<IssueIndex>,
     /// A day the paper is known to have published an issue (from the source of its URL
     /// facts): what tests and `epaper sites check` try first.
     #[serde(default)]
@@ -90,6 +97,9 @@ pub struct Era {
     /// As [`Profile::publication_days`], for this era.
     #[serde(default)]
     pub publication_days: Option<String>,
+    /// As [`Profile::issue_index`], for this era.
+    #[serde(default)]
+    pub issue_index: Option<IssueIndex>,
     /// As [`Profile::selectors`], for this era (`[eras.selectors]`).
     #[serde(default)]
     pub selectors: Option<Selectors>,
@@ -102,6 +112,7 @@ pub struct Edition<'a> {
     pub base_url: Option<&'a str>,
     pub entry: &'a str,
     pub publication_days: Option<&'a str>,
+    pub issue_index: Option<IssueIndex>,
     /// The era's own system, when its layout is `selectors`.
     pub selectors: Option<&'a Selectors>,
 }
@@ -231,6 +242,12 @@ pub enum SiteError {
     BaseUrlOverride(String, String),
     #[error("site profiles directory {dir}: {reason}")]
     Dir { dir: String, reason: String },
+    /// The paper's issue URLs name an id only its issue index gives (read.do's `iid`).
+    #[error(
+        "site {0:?} names its issues by an id only its issue index lists: no entry URL follows \
+         from the date alone"
+    )]
+    Indexed(String),
     #[error("site profile {path}: {reason}")]
     Invalid { path: String, reason: String },
     #[error("site profiles {first} and {second} both have the id {id:?}")]
@@ -243,7 +260,8 @@ pub enum SiteError {
 
 impl Profile {
     /// The entry URL of the issue on `date`, at the profile's base URL or, for a profile
-    /// without one, at `base_override`.
+    /// without one, at `base_override`; [`SiteError::Indexed`] for a paper whose issues only
+    /// its issue index names.
     pub fn entry_url(
         &self,
         base_override: Option<&str>,
@@ -251,7 +269,50 @@ impl Profile {
     ) -> Result<String, SiteError> {
         let edition = self.edition(date);
         let base = self.base(edition, base_override)?;
+        if edition.issue_index.is_some() {
+            return Err(SiteError::Indexed(self.id.clone()));
+        }
         Ok(fill(edition.entry, base, date))
+    }
+
+    /// The first URL a crawl of `date` asks for: the issue index's, for a paper with one, else
+    /// the entry. Its origin is the site's.
+    pub fn start_url(
+        &self,
+        base_override: Option<&str>,
+        date: NaiveDate,
+    ) -> Result<String, SiteError> {
+        match self.index_request(base_override, date)? {
+            Some(request) => Ok(request.url),
+            None => self.entry_url(base_override, date),
+        }
+    }
+
+    /// The request that lists the issues of `date`'s month, for a paper with an issue index.
+    pub fn index_request(
+        &self,
+        base_override: Option<&str>,
+        date: NaiveDate,
+    ) -> Result<Option<IndexRequest>, SiteError> {
+        let edition = self.edition(date);
+        let Some(index) = edition.issue_index else {
+            return Ok(None);
+        };
+        let base = self.base(edition, base_override)?;
+        Ok(Some(index::request(index, edition.entry, base, date)))
+    }
+
+    /// The URL of the issue of `date` whose index id is `iid`, by the entry template (`{iid}`
+    /// filled in): what tests and `sites` check the template with.
+    pub fn issue_url(
+        &self,
+        base_override: Option<&str>,
+        date: NaiveDate,
+        iid: u64,
+    ) -> Result<String, SiteError> {
+        let edition = self.edition(date);
+        let base = self.base(edition, base_override)?;
+        Ok(fill(edition.entry, base, date).replace("{iid}", &iid.to_string()))
     }
 
     /// Where the paper lists the publication days of `date`'s month, if it does.
@@ -306,6 +367,7 @@ impl Profile {
                 base_url: era.base_url.as_deref().or(self.base_url.as_deref()),
                 entry: &era.entry,
                 publication_days: era.publication_days.as_deref(),
+                issue_index: era.issue_index,
                 selectors: era.selectors.as_ref(),
             },
             None => Edition {
@@ -313,6 +375,7 @@ impl Profile {
                 base_url: self.base_url.as_deref(),
                 entry: &self.entry,
                 publication_days: self.publication_days.as_deref(),
+                issue_index: self.issue_index,
                 selectors: self.selectors.as_ref(),
             },
         }
@@ -425,6 +488,7 @@ fn parse(text: &str) -> Result<Profile, String> {
         ));
     }
     selectors::check_profile(&profile)?;
+    index::check_profile(&profile)?;
     Ok(profile)
 }
 

@@ -27,7 +27,12 @@ fn issue_links_are_dated_with_the_entry_template() {
     // Every bundled profile reads back the date of its own entry URL.
     for profile in all() {
         let base = profile.base_url.is_none().then_some("http://example.com/x");
-        let url = profile.entry_url(base, day(2023, 12, 31)).unwrap();
+        // A paper entered through its issue index: the template's URL of an issue id.
+        let url = match profile.issue_index {
+            Some(_) => profile.issue_url(base, day(2023, 12, 31), 11042),
+            None => profile.entry_url(base, day(2023, 12, 31)),
+        }
+        .unwrap();
         assert_eq!(
             profile.date_in_url(&url),
             Some(day(2023, 12, 31)),
@@ -160,6 +165,14 @@ fn every_layout_reads_back_under_its_own_name() {
             let table = "[selectors]\npage_url = 'p'\narticle_url = 'a'\npage_list = 'a'\n\
                          article_list = 'a'\ntitle = 'h1'\nbody = 'div'\n";
             text = text.replacen("[[eras]]", &format!("{table}[[eras]]"), 1);
+        }
+        if layout == Layout::ReadDo {
+            // No read.do URL follows from a date alone: the profile names its issue index.
+            let entry = "{base}/epaper/read.do?m=i&iid={iid}&idate=2_{yyyy}-{mm}-{dd}";
+            let index = "issue_index = { kind = 'read-do', newspaper_id = 2 }\n";
+            text = text
+                .replacen("{base}/pc/layout/{yyyy}{mm}/{dd}/node_01.html", entry, 1)
+                .replacen("[[eras]]", &format!("{index}[[eras]]"), 1);
         }
         assert_eq!(parse(&text).unwrap().layout, layout, "{layout}");
         assert_eq!(Layout::from_name(layout.name()), Some(layout));

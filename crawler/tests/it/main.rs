@@ -7,7 +7,8 @@
 //!
 //! One test binary, its tests by theme: the stage as a whole ([`crawl`]), a single fetch's
 //! retries and caps ([`fetch`]), robots.txt ([`politeness`]), which hosts, ports and addresses
-//! a crawl may reach ([`addresses`]), and following 上一期 / 下一期 ([`follow`]); the site, the
+//! a crawl may reach ([`addresses`]), following 上一期 / 下一期 ([`follow`]), lists of issue days
+//! ([`calendar`]) and the read.do month index, the only way into such a paper ([`read_do`]); the site, the
 //! paper and the helpers they share are in [`support`].
 
 mod addresses;
@@ -16,4 +17,5 @@ mod crawl;
 mod fetch;
 mod follow;
 mod politeness;
+mod read_do;
 mod support;

@@ -17,8 +17,14 @@
 //! `div#article_image img`, uncaptioned; the byline the body's; the 版 label that of the
 //! reader's `div.leftTitle`, where the article page prints it. The date is `idate`'s.
 //!
-//! No URL of an issue follows from its date alone (the system lists issues by month as JSON,
-//! `read.do?m=getIssueByMonth`): a profile's entry needs the issue's `iid`.
+//! No URL of an issue follows from its date alone: the system lists a month's issues as JSON,
+//! answering `POST read.do?m=getIssueByMonth` with the form `newspaperId=N&date=YYYY-MM-DD`
+//! (any day of the month) by `{"data":[{"path":"/epaper/read.do?m=i&iid=…&idate=N_…"},…]}`.
+//! A profile therefore names its issue index (`issue_index = { kind = "read-do",
+//! newspaper_id = N }`), the crawler asks it once a month (`crawler/src/calendar.rs`), reads
+//! it with `calendar::read_do_issues` and [`listed_issue`], and enters each issue at the URL
+//! it lists; the entry template (`…read.do?m=i&iid={iid}&idate=N_{yyyy}-{mm}-{dd}`) only
+//! says where the issues are and dates the 上一期 / 下一期 links.
 //!
 //! Invariants: every URL in a record is absolute http(s) without fragment; read.do URLs keep
 //! the naming parameters only, everything else keeps no query; a page's articles are read.do
@@ -106,6 +112,23 @@ fn read_do_link(base: &Url, href: &str, kind: DocKind) -> Option<String> {
     let url = READ_DO.absolute(base, href)?;
     let parsed = Url::parse(&url).ok()?;
     (matches_url(&parsed) == Some(kind) && parsed.host_str() == base.host_str()).then_some(url)
+}
+
+/// The entry of an issue as the system's month index lists it (`path`, resolved against the
+/// index's URL): its day and its URL, when it is a read.do page (版) on the index's host and port
+/// whose `idate` is of the paper `newspaper_id`. Anything else (another host, another scheme,
+/// another method, an article, another paper's issue) is `None`.
+pub fn listed_issue(index: &Url, path: &str, newspaper_id: u32) -> Option<(NaiveDate, String)> {
+    let url = read_do_link(index, path, DocKind::Page)?;
+    let parsed = Url::parse(&url).ok()?;
+    if parsed.port_or_known_default() != index.port_or_known_default()
+        || READ_DO.value(&parsed, "iid").is_none()
+    {
+        return None;
+    }
+    let idate = READ_DO.value(&parsed, "idate")?;
+    let (paper, _) = idate.split_once('_')?;
+    (paper.parse::<u32>().ok()? == newspaper_id).then_some((date_of(&parsed)?, url))
 }
 
 /// [`read_do_link`] of the same issue as `base`, when both name one (`iid`): a page links

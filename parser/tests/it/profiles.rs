@@ -4,6 +4,9 @@
 //! recognise would be crawled and then parsed by whichever family the markup suggests, or not
 //! at all.
 //!
+//! A paper with an issue index (read.do) is checked with its template's URL of an issue id
+//! (`Profile::issue_url`), and its index must be on that URL's origin.
+//!
 //! The test collects every failing profile before it fails, so one run names them all.
 
 use chrono::NaiveDate;
@@ -28,12 +31,28 @@ fn check(profile: &Profile, date: NaiveDate) -> Result<(), String> {
     let Some(family) = FAMILIES.iter().find(|family| family.name == layout) else {
         return Err(format!("no family is named {layout:?}"));
     };
-    let entry = profile
-        .entry_url(None, date)
+    let index = profile
+        .index_request(None, date)
         .map_err(|error| error.to_string())?;
+    // A paper with an issue index is entered at the URL the index lists: its template, with an
+    // issue id, must be such a URL, on the index's host.
+    let entry = match &index {
+        Some(_) => profile.issue_url(None, date, 1),
+        None => profile.entry_url(None, date),
+    }
+    .map_err(|error| error.to_string())?;
     let url = Url::parse(&entry).map_err(|error| format!("{entry}: {error}"))?;
-    if !matches!(url.scheme(), "http" | "https") || url.query().is_some() {
+    // Only a system that names documents by their query (read.do) keeps one.
+    let query_ok = url.query().is_none() || layout == "read-do";
+    if !matches!(url.scheme(), "http" | "https") || !query_ok {
         return Err(format!("{entry}: not a plain http(s) URL"));
+    }
+    if let Some(index) = index {
+        let index_url =
+            Url::parse(&index.url).map_err(|error| format!("{}: {error}", index.url))?;
+        if index_url.origin() != url.origin() {
+            return Err(format!("index {} is not on the entry's origin", index.url));
+        }
     }
     match (family.matches_url)(&url) {
         Some(DocKind::Page) => {}

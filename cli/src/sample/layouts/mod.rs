@@ -16,12 +16,14 @@ mod classic_skins;
 mod founder_new;
 mod paper_index;
 mod qpaper;
+pub mod read_do;
 mod selectors;
 mod shtml;
 
 use epaper_common::messages::Region;
 
 use super::generate::{Article, Issue, Page, Paper};
+use super::routing::Routing;
 
 pub use bjrbdzb::{Bjrbdzb, Plist};
 pub use bmml::Bmml;
@@ -30,6 +32,7 @@ pub use classic_skins::{Bmdh, Catalogue, Ednav};
 pub use founder_new::FounderNew;
 pub use paper_index::PaperIndex;
 pub use qpaper::Qpaper;
+pub use read_do::ReadDo;
 pub use selectors::OneOff;
 pub use shtml::Shtml;
 
@@ -81,6 +84,10 @@ pub trait Layout: Send + Sync {
     fn extras(&self, at: &At<'_>) -> Vec<Extra> {
         let _ = at;
         Vec::new()
+    }
+    /// How the server finds its documents: by path, or (read.do) by query and form.
+    fn routing(&self) -> Routing {
+        Routing::Path
     }
     /// What of contract 1 the system prints; the parse of the others must be `None`.
     fn fields(&self) -> Fields {
@@ -135,6 +142,7 @@ pub static LAYOUTS: &[&dyn Layout] = &[
     &Bjrbdzb,
     &Plist,
     &OneOff,
+    &ReadDo,
 ];
 
 /// The layout `--layout` names.

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use super::paper::DIR;
@@ -27,6 +27,8 @@ pub enum Reply {
     Html(String),
     /// 200 with this plain text (robots.txt).
     Text(String),
+    /// 200 with this JSON (read.do's month index).
+    Json(String),
     /// 200 with this HTML, after a pause.
     Slow(Duration, String),
     /// Always this status, with a short body.
@@ -57,6 +59,7 @@ pub enum Reply {
 
 pub struct SiteState {
     pub routes: HashMap<String, Reply>,
+    pub posts: Arc<Mutex<Vec<(String, String)>>>,
     pub hits: Arc<Mutex<HashMap<String, u32>>>,
     pub log: Arc<Mutex<Vec<(String, Instant)>>>,
     pub sent: Arc<AtomicUsize>,
@@ -72,6 +75,8 @@ pub struct Server {
     pub log: Arc<Mutex<Vec<(String, Instant)>>>,
     /// Bytes of [`Reply::Huge`] bodies handed to the connection.
     pub sent: Arc<AtomicUsize>,
+    /// Every POST, in arrival order: (path and query, form body).
+    pub posts: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 impl Server {
@@ -85,8 +90,10 @@ impl Server {
         let hits = Arc::new(Mutex::new(HashMap::new()));
         let log = Arc::new(Mutex::new(Vec::new()));
         let sent = Arc::new(AtomicUsize::new(0));
+        let posts = Arc::new(Mutex::new(Vec::new()));
         let state = Arc::new(SiteState {
             routes,
+            posts: posts.clone(),
             hits: hits.clone(),
             log: log.clone(),
             sent: sent.clone(),
@@ -99,6 +106,7 @@ impl Server {
             hits,
             log,
             sent,
+            posts,
         }
     }
 
@@ -154,27 +162,43 @@ impl Server {
 
 pub async fn respond(
     State(state): State<Arc<SiteState>>,
+    method: Method,
     uri: Uri,
     headers: HeaderMap,
+    body: axum::body::Bytes,
 ) -> Response {
     let key = uri
         .path_and_query()
         .map(|pq| pq.as_str().to_string())
         .unwrap_or_else(|| uri.path().to_string());
+    if method == Method::POST {
+        let form = String::from_utf8_lossy(&body).into_owned();
+        state.posts.lock().unwrap().push((key.clone(), form));
+    }
     let n = {
         let mut hits = state.hits.lock().unwrap();
         let n = hits.entry(key.clone()).or_insert(0);
         *n += 1;
         *n
     };
-    state.log.lock().unwrap().push((key, Instant::now()));
-    let Some(reply) = state.routes.get(uri.path()).cloned() else {
+    state
+        .log
+        .lock()
+        .unwrap()
+        .push((key.clone(), Instant::now()));
+    // A route for the path and query (read.do names documents by query), else for the path.
+    let route = state
+        .routes
+        .get(&key)
+        .or_else(|| state.routes.get(uri.path()));
+    let Some(reply) = route.cloned() else {
         return (StatusCode::NOT_FOUND, "没有这个页面").into_response();
     };
     let html = |body: String| ([(header::CONTENT_TYPE, HTML)], body).into_response();
     match reply {
         Reply::Html(body) => html(body),
         Reply::Text(body) => ([(header::CONTENT_TYPE, "text/plain")], body).into_response(),
+        Reply::Json(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
         Reply::Slow(pause, body) => {
             tokio::time::sleep(pause).await;
             html(body)
