@@ -9,6 +9,7 @@ mod browser;
 mod console;
 mod families;
 mod media;
+mod onboard;
 mod pipeline;
 mod services;
 mod support;
