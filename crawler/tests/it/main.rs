@@ -16,4 +16,5 @@ mod crawl;
 mod fetch;
 mod follow;
 mod politeness;
+mod refresh;
 mod support;

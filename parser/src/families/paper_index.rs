@@ -5,7 +5,8 @@
 //! it the article's place on the 版, and `xx` one or two letters that differ from paper to paper
 //! (`TB`, `BC`, `JQ`). `PageArticleIndexXX.htm` lists the whole issue; it is read as a page
 //! whose page list is every 版 and whose articles are every article. The entry
-//! `content/PaperIndex.htm` is only a meta refresh, no page of this family.
+//! `content/PaperIndex.htm` (and an issue's `IssueIndex.htm`) is only a meta refresh, no page
+//! of this family: the crawler follows it as a redirect (`crate::refresh`, for every family).
 //!
 //! Invariants: every URL in a record is absolute, http(s) and has no query or fragment; a
 //! page's articles are `Articel…` documents on the page's host under the page's date directory;
