@@ -93,7 +93,12 @@ mod tests {
         ] {
             assert_eq!(target(&page(content)), want, "{content}");
         }
-        for content in ["300", "0; url=", "0; url=javascript:alert(1)", "0; url=file:///etc/passwd"] {
+        for content in [
+            "300",
+            "0; url=",
+            "0; url=javascript:alert(1)",
+            "0; url=file:///etc/passwd",
+        ] {
             assert_eq!(target(&page(content)), None, "{content}");
         }
     }
@@ -102,7 +107,9 @@ mod tests {
     fn a_page_with_text_or_links_is_no_refresh_page() {
         let head = "<html><head><meta http-equiv=\"refresh\" content=\"0; url=next.htm\"></head>";
         assert_eq!(
-            target(&format!("{head}<body><script>var x = 1;</script>\n</body></html>")),
+            target(&format!(
+                "{head}<body><script>var x = 1;</script>\n</body></html>"
+            )),
             Some("http://paper.example/a/b/next.htm".to_string())
         );
         assert_eq!(target(&format!("{head}<body>今日无报</body></html>")), None);

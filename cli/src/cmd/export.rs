@@ -156,7 +156,10 @@ mod tests {
         }
         let bytes = out.into_inner().unwrap();
         let mut reader = csv::Reader::from_reader(bytes.as_slice());
-        assert_eq!(reader.headers().unwrap(), &csv::StringRecord::from(CSV_HEADER.to_vec()));
+        assert_eq!(
+            reader.headers().unwrap(),
+            &csv::StringRecord::from(CSV_HEADER.to_vec())
+        );
         reader.records().map(Result::unwrap).collect()
     }
 
@@ -168,7 +171,11 @@ mod tests {
         let rows = round_trip(&articles);
         assert_eq!(rows.len(), 2);
         let regions_at = CSV_HEADER.iter().position(|h| *h == "regions").unwrap();
-        assert_eq!(regions_at, CSV_HEADER.len() - 1, "regions is the last column");
+        assert_eq!(
+            regions_at,
+            CSV_HEADER.len() - 1,
+            "regions is the last column"
+        );
         for (row, a) in rows.iter().zip(&articles) {
             let from_csv: serde_json::Value = serde_json::from_str(&row[regions_at]).unwrap();
             let jsonl = serde_json::to_value(a).unwrap();

@@ -95,7 +95,10 @@ mod tests {
         assert_ne!(first.0.path(), second.0.path());
         for scratch in [&first, &second] {
             let url = scratch.url();
-            let path = url.expose_secret().trim_start_matches("sqlite://").to_string();
+            let path = url
+                .expose_secret()
+                .trim_start_matches("sqlite://")
+                .to_string();
             for suffix in ["", "-wal", "-shm"] {
                 std::fs::write(format!("{path}{suffix}"), b"x").unwrap();
             }

@@ -22,7 +22,9 @@ async fn crawl_through(
     refreshes: &[(&str, &str)],
     base: &str,
 ) -> (Server, Result<(), StageError>, Recorder) {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
     let port = listener.local_addr().unwrap().port();
     let mut routes = issue();
     for (path, to) in refreshes {
@@ -68,7 +70,10 @@ async fn an_entry_that_is_only_a_meta_refresh_is_followed_to_the_issue() {
         .collect();
     assert!(!manifest.absent);
     assert_eq!(manifest.pages, pages);
-    assert_eq!(manifest.articles, article_urls(&server, &[1, 2, 3, 4, 5, 6]));
+    assert_eq!(
+        manifest.articles,
+        article_urls(&server, &[1, 2, 3, 4, 5, 6])
+    );
     assert_no_failures(&manifest);
     // As with a redirect, what is sent is the page reached, not the refreshes on the way.
     assert_eq!(fetched.len(), 9);
@@ -91,7 +96,10 @@ async fn a_fourth_meta_refresh_is_not_followed() {
         (ENTRY_R, ENTRY_S),
         (ENTRY_S, ENTRY_T),
         (ENTRY_T, "/u/html/2024-03/04/node_1.htm"),
-        ("/u/html/2024-03/04/node_1.htm", "/html/2024-03/04/node_1.htm"),
+        (
+            "/u/html/2024-03/04/node_1.htm",
+            "/html/2024-03/04/node_1.htm",
+        ),
     ])
     .await;
     assert!(error.contains("more than 3 meta refreshes"), "{error}");
@@ -101,12 +109,19 @@ async fn a_fourth_meta_refresh_is_not_followed() {
 async fn a_meta_refresh_loop_is_refused() {
     let error = refused(&[(ENTRY_R, ENTRY_S), (ENTRY_S, ENTRY_R)]).await;
     assert!(error.contains("a page already reached"), "{error}");
-    assert!(error.contains(ENTRY_R) && error.contains(ENTRY_S), "{error}");
+    assert!(
+        error.contains(ENTRY_R) && error.contains(ENTRY_S),
+        "{error}"
+    );
 }
 
 #[tokio::test]
 async fn a_meta_refresh_to_another_origin_is_refused() {
     // `localhost` is another host than `127.0.0.1`, though it is the same server.
-    let error = refused(&[(ENTRY_R, "http://localhost:{port}/html/2024-03/04/node_1.htm")]).await;
+    let error = refused(&[(
+        ENTRY_R,
+        "http://localhost:{port}/html/2024-03/04/node_1.htm",
+    )])
+    .await;
     assert!(error.contains("another origin"), "{error}");
 }

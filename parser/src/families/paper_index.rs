@@ -142,7 +142,11 @@ fn split_label(text: &str) -> Label {
 
 /// The pages in list order, each once.
 fn page_list(doc: &Html, base: &Url) -> Vec<PageRef> {
-    pages_in_order(doc.select(&PAGE_LINKS), |link| target(link, base), split_label)
+    pages_in_order(
+        doc.select(&PAGE_LINKS),
+        |link| target(link, base),
+        split_label,
+    )
 }
 
 /// The label the document prints for its own 版.

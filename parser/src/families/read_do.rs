@@ -31,9 +31,7 @@ use url::Url;
 
 use super::{Family, kind_by_markers};
 use crate::article::{self, Body, Titles};
-use crate::html::{
-    NamingQuery, first_href, first_src, pages_in_order, paragraphs_of,
-};
+use crate::html::{NamingQuery, first_href, first_src, pages_in_order, paragraphs_of};
 use crate::label::{self, Label, split_page_label};
 use crate::regions::{PageArticles, link_text};
 use crate::text::{element_text, non_empty, text_with_breaks};

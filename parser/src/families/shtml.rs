@@ -350,8 +350,7 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
         .iter()
         .find_map(|selector| doc.select(selector).next());
     // Older skins set the whole page in a layout table: the body is read apart from it.
-    let (body, body_pictures) =
-        article::body_apart(container, url, |src| !is_template_image(src));
+    let (body, body_pictures) = article::body_apart(container, url, |src| !is_template_image(src));
     let images = pictures(&doc, body_pictures, url);
     let label = current_label(&doc);
     article::record(url, date_of(url), label, titles_of(&doc), body, images)

@@ -54,5 +54,9 @@ fn no_family_fixture_is_a_refresh_page() {
             n_read += 1;
         }
     }
-    assert!(n_read > 20, "only {n_read} fixtures read from {}", root.display());
+    assert!(
+        n_read > 20,
+        "only {n_read} fixtures read from {}",
+        root.display()
+    );
 }
