@@ -1,5 +1,6 @@
 //! The crawl of one issue, a step at a time: the entry page, every page, every article, the
-//! media, then the manifest (or, for a date without an issue, an absent manifest at once).
+//! media, then the manifest (or, for a date without an issue, an absent manifest at once). An
+//! entry page that is only a meta refresh is followed like a redirect.
 //!
 //! What must stay true: the order of what is sent. The crawl-started notice goes first, before
 //! any fetch result, so that the issue shows as `crawling` while it is read; then the pages as
@@ -24,6 +25,9 @@ use futures_util::StreamExt;
 use crate::CrawlStage;
 use crate::fetch::{Conditional, FetchError, Fetched, Fetcher};
 use crate::media::verify_media;
+
+/// The most meta refreshes an entry page is followed through (see [`IssueCrawl::fetch_entry`]).
+pub const MAX_REFRESH_HOPS: usize = 3;
 
 /// One issue being crawled: the request, where it is fetched from, and what it has found.
 pub(crate) struct IssueCrawl<'a, O> {
@@ -143,14 +147,9 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
         let Some(entry) = self.entry_url().await? else {
             return Ok(None);
         };
-        let doc = match self.fetcher.fetch(&entry).await {
-            Ok(doc) => Arc::new(doc),
-            Err(FetchError::NotFound { .. }) => {
-                tracing::info!(site = %self.issue.site, issue_date = %self.issue.date, "no issue on this date");
-                return Ok(None);
-            }
-            Err(error) if error.is_retryable() => return Err(StageError::retryable(error)),
-            Err(error) => return Err(StageError::permanent(error)),
+        let Some(doc) = self.fetch_entry(&entry).await? else {
+            tracing::info!(site = %self.issue.site, issue_date = %self.issue.date, "no issue on this date");
+            return Ok(None);
         };
         let links = self
             .parse_with_deadline(&doc, self.reader(links_of))
@@ -202,6 +201,52 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
             .entry_url(base, date)
             .map_err(StageError::permanent)?;
         Ok(Some(entry))
+    }
+
+    /// The entry page, through the meta refreshes that lead to it: a page that is only a
+    /// refresh ([`epaper_parser::refresh_target`]) is followed as an HTTP redirect is, at most
+    /// [`MAX_REFRESH_HOPS`] times, only within its own origin, never back to a page already
+    /// reached. `None` when a page on the way is not found.
+    async fn fetch_entry(&self, entry: &str) -> Result<Option<Arc<Fetched>>, StageError> {
+        let mut url = entry.to_string();
+        let mut reached = Vec::new();
+        loop {
+            let doc = match self.fetcher.fetch(&url).await {
+                Ok(doc) => Arc::new(doc),
+                Err(FetchError::NotFound { .. }) => return Ok(None),
+                Err(error) if error.is_retryable() => return Err(StageError::retryable(error)),
+                Err(error) => return Err(StageError::permanent(error)),
+            };
+            reached.extend([url, doc.url.clone()]);
+            let target = self
+                .parse_with_deadline(&doc, |fetched| {
+                    let content_type = fetched.content_type.as_deref();
+                    epaper_parser::refresh_target(&fetched.url, &fetched.body, content_type)
+                })
+                .await
+                .map_err(|reason| StageError::permanent(anyhow::anyhow!(reason)))?;
+            let Some(target) = target else {
+                return Ok(Some(doc));
+            };
+            let refused = if reached.len() / 2 > MAX_REFRESH_HOPS {
+                Some(format!("more than {MAX_REFRESH_HOPS} meta refreshes"))
+            } else if !same_origin(&doc.url, &target) {
+                Some("the refresh leads to another origin".to_string())
+            } else if reached.contains(&target) {
+                Some("the refresh leads back to a page already reached".to_string())
+            } else {
+                None
+            };
+            if let Some(reason) = refused {
+                return Err(StageError::permanent(anyhow::anyhow!(
+                    "entry {entry}: meta refresh from {} to {target} refused: {reason}",
+                    doc.url
+                )));
+            }
+            tracing::debug!(site = %self.issue.site, url = %doc.url, to = %target,
+                "entry page is a meta refresh: following it");
+            url = target;
+        }
     }
 
     /// Whether the paper's list of publication days names the issue's date; `None` when the
@@ -470,6 +515,14 @@ struct PageLinks {
     media: Vec<(DocKind, String)>,
     prev_issue: Option<String>,
     next_issue: Option<String>,
+}
+
+/// Whether `to` is on the origin (scheme, host and port) of `from`.
+fn same_origin(from: &str, to: &str) -> bool {
+    match (url::Url::parse(from), url::Url::parse(to)) {
+        (Ok(from), Ok(to)) => from.origin() == to.origin(),
+        _ => false,
+    }
 }
 
 /// The record of a fetched document, read by the paper's selectors when it has them.

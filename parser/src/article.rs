@@ -7,7 +7,10 @@ use epaper_common::messages::{ArticleRecord, Image};
 use scraper::{ElementRef, Html};
 use url::Url;
 
-use crate::html::{Links, MAX_IMAGES_PER_ARTICLE, absolute, own_url, paragraphs_of};
+use crate::html::{
+    Links, MAX_IMAGES_PER_ARTICLE, absolute, apart, own_url, paragraphs_of,
+    paragraphs_without_captions,
+};
 use crate::label::Label;
 use crate::properties::Properties;
 use crate::text::{element_text, non_empty};
@@ -94,6 +97,31 @@ pub fn images(
         images.insert(src.clone(), Image { url: src, caption });
     }
     images.into_vec()
+}
+
+/// The body `container` read apart from the page around it ([`apart`]): its paragraphs without
+/// captions and the byline it prints, and its pictures that `keep` accepts by URL, captioned
+/// by the table each is set in. No container, no text and no pictures.
+pub fn body_apart(
+    container: Option<ElementRef<'_>>,
+    url: &Url,
+    keep: impl Fn(&str) -> bool,
+) -> (Body, Vec<Image>) {
+    let Some(alone) = container.map(apart) else {
+        return (Body::with_byline(None, Vec::new()), Vec::new());
+    };
+    let body = Body::with_byline(None, paragraphs_without_captions(alone.root_element()));
+    (body, table_captioned(&alone, url, keep))
+}
+
+/// The pictures of `scope` read apart from the page around it, as [`body_apart`] reads a
+/// body's.
+pub fn pictures_apart(scope: ElementRef<'_>, url: &Url, keep: impl Fn(&str) -> bool) -> Vec<Image> {
+    table_captioned(&apart(scope), url, keep)
+}
+
+fn table_captioned(alone: &Html, url: &Url, keep: impl Fn(&str) -> bool) -> Vec<Image> {
+    images(alone.root_element(), url, |_, src| keep(src), table_caption)
 }
 
 /// The caption of a picture set in a table (the Founder templates' way): the table's text.

@@ -329,6 +329,14 @@ pub fn paragraphs_of(fragment: &str) -> Vec<String> {
     lines(fragment.split('\n').flat_map(|line| LINE_BREAK.split(line)))
 }
 
+/// `element` parsed on its own, apart from the page around it. Some templates set the whole
+/// page in a layout table, which would make every paragraph look like a caption (a `p` in a
+/// table that holds a picture) and that table every picture's caption; read apart, only the
+/// tables inside the element count.
+pub fn apart(element: ElementRef<'_>) -> Html {
+    Html::parse_fragment(&element.inner_html())
+}
+
 /// Leaf paragraphs of a body element as [`paragraphs_of`] reads them, but without captions (a
 /// `<p>` in a table that also holds an image); without any `<p>`, the lines of its markup.
 pub fn paragraphs_without_captions(body: ElementRef<'_>) -> Vec<String> {
@@ -388,6 +396,29 @@ pub fn page_refs<'a>(links: impl IntoIterator<Item = ElementRef<'a>>, base: &Url
                 url,
             },
         );
+    }
+    pages.into_vec()
+}
+
+/// The issue's pages from `links` in order, each URL (as `url_of` reads a link) once with the
+/// label of its first link (as `split` reads the link's text), at most [`MAX_PAGES_PER_ISSUE`].
+pub fn pages_in_order<'a>(
+    links: impl IntoIterator<Item = ElementRef<'a>>,
+    url_of: impl Fn(ElementRef<'_>) -> Option<String>,
+    split: impl Fn(&str) -> crate::label::Label,
+) -> Vec<PageRef> {
+    let mut pages: Links<PageRef> = Links::new(MAX_PAGES_PER_ISSUE);
+    for link in links {
+        let Some(url) = url_of(link) else {
+            continue;
+        };
+        let (page_no, page_name) = split(&element_text(link));
+        let page = PageRef {
+            page_no,
+            page_name,
+            url: url.clone(),
+        };
+        pages.insert(url, page);
     }
     pages.into_vec()
 }

@@ -16,6 +16,7 @@ pub mod families;
 pub mod html;
 pub mod label;
 pub mod properties;
+pub mod refresh;
 pub mod regions;
 pub mod service;
 pub mod text;
@@ -25,6 +26,7 @@ use epaper_common::sites::Selectors;
 use url::Url;
 
 pub use families::{Family, detect};
+pub use refresh::refresh_target;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ParseError {

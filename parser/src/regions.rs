@@ -2,12 +2,14 @@
 //! positioned hotspot (`style="left:…px; top:…px; width:…px; height:…px"`) that links it, read
 //! into a [`Region`] in the scan's pixel coordinates. Whatever does not read as a well-formed
 //! shape of finite, non-negative numbers is no region; nothing here panics or reads more than a
-//! polygon's cap of numbers, whatever the markup.
+//! polygon's cap of numbers, whatever the markup. [`PageArticles`] gathers a page's articles
+//! from its title lists, image maps and hotspots, the reading the families share.
 
 use epaper_common::messages::{ArticleRef, MAX_REGION_POINTS, Region, Shape};
 use scraper::ElementRef;
 
-use crate::html::{Links, push_article};
+use crate::html::{Links, MAX_ARTICLES_PER_PAGE, push_article};
+use crate::text::{element_text, non_empty};
 
 /// The region an element marks: an `area`'s shape and coordinates, or any other element's
 /// positioned box.
@@ -37,29 +39,94 @@ pub fn push_mapped(
     }
 }
 
+/// A page's articles gathered from its lists and maps in the order a family reads them: each
+/// article once, at most [`MAX_ARTICLES_PER_PAGE`], with the first title a link gives it and
+/// every region its map areas and hotspots mark. `article_of` says which link targets are
+/// articles of the page's issue, as absolute URLs.
+pub struct PageArticles<F> {
+    articles: Links<ArticleRef>,
+    article_of: F,
+}
+
+impl<F: Fn(&str) -> Option<String>> PageArticles<F> {
+    pub fn new(article_of: F) -> PageArticles<F> {
+        PageArticles {
+            articles: Links::new(MAX_ARTICLES_PER_PAGE),
+            article_of,
+        }
+    }
+
+    /// Links by `href`, their text the title.
+    pub fn listed<'a>(self, links: impl IntoIterator<Item = ElementRef<'a>>) -> Self {
+        self.listed_by(links, &["href"], link_text)
+    }
+
+    /// Links by the first of `attrs` that names an article, titled by `title`.
+    pub fn listed_by<'a>(
+        mut self,
+        links: impl IntoIterator<Item = ElementRef<'a>>,
+        attrs: &[&str],
+        title: impl Fn(ElementRef<'_>) -> Option<String>,
+    ) -> Self {
+        for link in links {
+            if let Some(article) = self.article(link, attrs) {
+                push_article(&mut self.articles, article, title(link));
+            }
+        }
+        self
+    }
+
+    /// Map areas by `href`: no titles, their regions on the scan.
+    pub fn mapped<'a>(self, areas: impl IntoIterator<Item = ElementRef<'a>>) -> Self {
+        self.mapped_by(areas, &["href"], |_| None)
+    }
+
+    /// Areas or hotspots by the first of `attrs` that names an article, titled by `title`,
+    /// each with the region it marks.
+    pub fn mapped_by<'a>(
+        mut self,
+        areas: impl IntoIterator<Item = ElementRef<'a>>,
+        attrs: &[&str],
+        title: impl Fn(ElementRef<'_>) -> Option<String>,
+    ) -> Self {
+        for area in areas {
+            if let Some(article) = self.article(area, attrs) {
+                push_mapped(&mut self.articles, article, title(area), area);
+            }
+        }
+        self
+    }
+
+    pub fn into_vec(self) -> Vec<ArticleRef> {
+        self.articles.into_vec()
+    }
+
+    fn article(&self, el: ElementRef<'_>, attrs: &[&str]) -> Option<String> {
+        attrs
+            .iter()
+            .filter_map(|attr| el.value().attr(attr))
+            .find_map(&self.article_of)
+    }
+}
+
+/// A link's text as an article's title, `None` where it has none.
+pub fn link_text(link: ElementRef<'_>) -> Option<String> {
+    non_empty(&element_text(link))
+}
+
 /// A page's articles from its title list (the paper's order, with titles), then its image
-/// map's areas (no titles; their regions on the scan), each article once and capped: the
-/// reading of every family whose pages have both. `article_of` says which `href`s are articles
-/// of the page's issue, as absolute URLs.
+/// map's areas (no titles; their regions on the scan): the reading of every family whose
+/// pages have both.
 pub fn listed_then_mapped(
     doc: &scraper::Html,
     title_list: &scraper::Selector,
     areas: &scraper::Selector,
     article_of: impl Fn(&str) -> Option<String>,
 ) -> Vec<ArticleRef> {
-    let mut articles: Links<ArticleRef> = Links::new(crate::html::MAX_ARTICLES_PER_PAGE);
-    for link in doc.select(title_list) {
-        if let Some(article) = article_of(link.value().attr("href").unwrap_or_default()) {
-            let title = crate::text::non_empty(&crate::text::element_text(link));
-            push_article(&mut articles, article, title);
-        }
-    }
-    for area in doc.select(areas) {
-        if let Some(article) = article_of(area.value().attr("href").unwrap_or_default()) {
-            push_mapped(&mut articles, article, None, area);
-        }
-    }
-    articles.into_vec()
+    PageArticles::new(article_of)
+        .listed(doc.select(title_list))
+        .mapped(doc.select(areas))
+        .into_vec()
 }
 
 /// An `area`'s region: `rect`/`rectangle` (two corners, put in order), `poly`/`polygon`, or

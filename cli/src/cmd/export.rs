@@ -41,14 +41,15 @@ pub enum ExportFormat {
     /// One JSON object a line, every field, with the stored media of the article and its page.
     Jsonl,
     /// One row an article; paragraphs joined by newlines, images as JSON, the stored scan and
-    /// PDF of its page as paths under the media directory.
+    /// PDF of its page as paths under the media directory, and last its regions on the scan
+    /// as JSON, the same array as JSONL's `regions`.
     Csv,
     /// WARC/1.1, a gzip member per record: a warcinfo record, a response record per archived
     /// page and article (status line, headers, exact bytes), a resource record per medium.
     Warc,
 }
 
-const CSV_HEADER: [&str; 13] = [
+const CSV_HEADER: [&str; 14] = [
     "site",
     "date",
     "page_no",
@@ -62,6 +63,8 @@ const CSV_HEADER: [&str; 13] = [
     "images",
     "page_scan_path",
     "page_pdf_path",
+    // Last, so that scripts reading the earlier columns by position keep working.
+    "regions",
 ];
 
 pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
@@ -203,7 +206,7 @@ async fn write_csv(
 }
 
 /// The fields of [`CSV_HEADER`] for one article.
-fn csv_row(a: &ExportedArticle) -> std::io::Result<[String; 13]> {
+fn csv_row(a: &ExportedArticle) -> std::io::Result<[String; 14]> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let path = |m: &Option<StoredMedium>| m.as_ref().map(|m| m.path.clone()).unwrap_or_default();
     Ok([
@@ -220,5 +223,74 @@ fn csv_row(a: &ExportedArticle) -> std::io::Result<[String; 13]> {
         serde_json::to_string(&a.images)?,
         path(&a.page_scan),
         path(&a.page_pdf),
+        serde_json::to_string(&a.regions)?,
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use epaper_common::messages::{Region, Shape};
+
+    use super::*;
+
+    fn article(regions: Vec<Region>) -> ExportedArticle {
+        ExportedArticle {
+            site: "sample".into(),
+            date: NaiveDate::from_ymd_opt(2025, 6, 17).expect("a date"),
+            page_no: Some("01".into()),
+            page_name: Some("要闻".into()),
+            url: "http://127.0.0.1/a.htm".into(),
+            pretitle: None,
+            title: Some("标题, with \"quotes\"".into()),
+            subtitle: None,
+            author: None,
+            paragraphs: vec!["一".into(), "二".into()],
+            images: Vec::new(),
+            page_scan: None,
+            page_pdf: None,
+            regions,
+        }
+    }
+
+    /// Writes `articles` as `epaper export --format csv` does and reads the rows back by header.
+    fn round_trip(articles: &[ExportedArticle]) -> Vec<csv::StringRecord> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record(CSV_HEADER).unwrap();
+        for a in articles {
+            out.write_record(csv_row(a).unwrap()).unwrap();
+        }
+        let bytes = out.into_inner().unwrap();
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        assert_eq!(
+            reader.headers().unwrap(),
+            &csv::StringRecord::from(CSV_HEADER.to_vec())
+        );
+        reader.records().map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn csv_regions_read_back_as_the_jsonl_regions() {
+        let rect = Region::new(Shape::Rect, vec![10.0, 20.0, 300.5, 400.0]).unwrap();
+        let poly = Region::new(Shape::Poly, vec![0.0, 0.0, 5.0, 0.0, 5.0, 5.0]).unwrap();
+        let articles = [article(vec![rect, poly]), article(Vec::new())];
+        let rows = round_trip(&articles);
+        assert_eq!(rows.len(), 2);
+        let regions_at = CSV_HEADER.iter().position(|h| *h == "regions").unwrap();
+        assert_eq!(
+            regions_at,
+            CSV_HEADER.len() - 1,
+            "regions is the last column"
+        );
+        for (row, a) in rows.iter().zip(&articles) {
+            let from_csv: serde_json::Value = serde_json::from_str(&row[regions_at]).unwrap();
+            let jsonl = serde_json::to_value(a).unwrap();
+            assert_eq!(from_csv, jsonl["regions"], "{row:?}");
+            assert_eq!(&row[6], a.title.as_deref().unwrap());
+            assert_eq!(&row[9], "一\n二");
+        }
+        let first: Vec<Region> = serde_json::from_str(&rows[0][regions_at]).unwrap();
+        assert_eq!(first, articles[0].regions);
+        assert_eq!(&rows[1][regions_at], "[]");
+    }
 }

@@ -4,13 +4,11 @@
 //! (its layout family, entry template and date pattern) and prints it as TOML with the report.
 //!
 //! What must stay true: nothing is stored where the user keeps an archive (the crawl goes to a
-//! temporary SQLite file that is removed), and the fetches are the crawler's own, so robots.txt,
+//! temporary SQLite file in a private directory that is removed, whatever the outcome), and the fetches are the crawler's own, so robots.txt,
 //! politeness, size caps and the address rules hold as in any crawl.
 
 pub mod derive;
 mod report;
-
-use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -24,31 +22,32 @@ use crate::embedded::{self, RunOptions};
 pub use derive::{Derived, derive};
 pub use report::Report;
 
-/// A SQLite file in the temporary directory, removed when dropped.
-struct Scratch(PathBuf);
+/// A SQLite archive in a private temporary directory (made with mode 0700 under a name no
+/// other process can predict or take), removed with everything SQLite put beside it (`-wal`,
+/// `-shm`) when dropped: on success, on error and on a panic alike.
+struct Scratch(tempfile::TempDir);
 
 impl Scratch {
-    fn new() -> Scratch {
-        let name = format!(
-            "epaper-check-{}-{}.db",
-            std::process::id(),
-            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
-        );
-        Scratch(std::env::temp_dir().join(name))
+    fn new() -> anyhow::Result<Scratch> {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("epaper-check-");
+        // Made with the mode it keeps, not opened up first: only this user may read the archive.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o700));
+        }
+        builder
+            .tempdir()
+            .map(Scratch)
+            .context("making a scratch directory for the check in the temporary directory")
     }
 
     fn url(&self) -> SecretString {
-        SecretString::from(format!("sqlite://{}", self.0.display()))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut path = self.0.clone().into_os_string();
-            path.push(suffix);
-            let _ = std::fs::remove_file(path);
-        }
+        SecretString::from(format!(
+            "sqlite://{}",
+            self.0.path().join("check.db").display()
+        ))
     }
 }
 
@@ -61,7 +60,7 @@ pub async fn check(
     base_url: Option<String>,
     date: NaiveDate,
 ) -> anyhow::Result<Report> {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new()?;
     let options = RunOptions {
         site: profile.id.clone(),
         base_url,
@@ -79,4 +78,42 @@ pub async fn check(
     let report = Report::read(&store, profile, date, settings.crawler.size_caps()).await;
     store.close().await;
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    /// Two scratch archives at once are two directories, and dropping one removes its archive
+    /// with the files SQLite writes beside it, not the other's.
+    #[test]
+    fn scratch_archives_are_private_and_removed_on_drop() {
+        let first = Scratch::new().unwrap();
+        let second = Scratch::new().unwrap();
+        assert_ne!(first.0.path(), second.0.path());
+        for scratch in [&first, &second] {
+            let url = scratch.url();
+            let path = url
+                .expose_secret()
+                .trim_start_matches("sqlite://")
+                .to_string();
+            for suffix in ["", "-wal", "-shm"] {
+                std::fs::write(format!("{path}{suffix}"), b"x").unwrap();
+            }
+        }
+        let (kept, gone) = (second.0.path().to_path_buf(), first.0.path().to_path_buf());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&gone).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "scratch directory mode {mode:o}");
+        }
+        drop(first);
+        assert!(!gone.exists(), "{} left behind", gone.display());
+        assert_eq!(std::fs::read_dir(&kept).unwrap().count(), 3);
+        drop(second);
+        assert!(!kept.exists(), "{} left behind", kept.display());
+    }
 }

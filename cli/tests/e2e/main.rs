@@ -11,6 +11,7 @@ mod browser;
 mod console;
 mod families;
 mod media;
+mod onboard;
 mod pipeline;
 mod reader;
 mod schedule;

@@ -18,4 +18,5 @@ mod fetch;
 mod follow;
 mod politeness;
 mod read_do;
+mod refresh;
 mod support;

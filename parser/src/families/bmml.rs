@@ -24,11 +24,8 @@ use scraper::{CaseSensitivity, ElementRef, Html, Selector};
 use url::Url;
 
 use super::{Family, kind_by_markers, kind_by_path};
-use crate::article::{self, Body, Titles};
-use crate::html::{
-    first_href, first_src, issue_article, issue_link, own_url, page_refs,
-    paragraphs_without_captions, target,
-};
+use crate::article::{self, Titles};
+use crate::html::{first_href, first_src, issue_article, issue_link, own_url, page_refs, target};
 use crate::label::{self, Label};
 use crate::regions::listed_then_mapped;
 use crate::text::{block_text, element_text};
@@ -189,27 +186,7 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
         .select(&BODY)
         .next()
         .or_else(|| doc.select(&BODY).next());
-    // Read apart from the page around it: a template that sets the page in a layout table
-    // would make every paragraph look like a caption and that table every picture's caption.
-    let body_alone = container.map(|body| Html::parse_fragment(&body.inner_html()));
-    let body = Body::with_byline(
-        None,
-        body_alone
-            .as_ref()
-            .map(|body| paragraphs_without_captions(body.root_element()))
-            .unwrap_or_default(),
-    );
-    let images = body_alone
-        .as_ref()
-        .map(|zoom| {
-            article::images(
-                zoom.root_element(),
-                url,
-                |_, src| !is_template_image(src),
-                article::table_caption,
-            )
-        })
-        .unwrap_or_default();
+    let (body, images) = article::body_apart(container, url, |src| !is_template_image(src));
     let label = article_label(&doc, url);
     article::record(url, date_of(url), label, titles, body, images)
 }

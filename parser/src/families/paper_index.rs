@@ -5,7 +5,8 @@
 //! it the article's place on the 版, and `xx` one or two letters that differ from paper to paper
 //! (`TB`, `BC`, `JQ`). `PageArticleIndexXX.htm` lists the whole issue; it is read as a page
 //! whose page list is every 版 and whose articles are every article. The entry
-//! `content/PaperIndex.htm` is only a meta refresh, no page of this family.
+//! `content/PaperIndex.htm` (and an issue's `IssueIndex.htm`) is only a meta refresh, no page
+//! of this family: the crawler follows it as a redirect (`crate::refresh`, for every family).
 //!
 //! Invariants: every URL in a record is absolute, http(s) and has no query or fragment; a
 //! page's articles are `Articel…` documents on the page's host under the page's date directory;
@@ -19,11 +20,10 @@ use url::Url;
 use super::{Family, kind_by_markers};
 use crate::article::{self, Body, Titles};
 use crate::html::{
-    Links, MAX_ARTICLES_PER_PAGE, MAX_PAGES_PER_ISSUE, first_href, first_src, issue_article,
-    issue_link, own_url, push_article, target,
+    first_href, first_src, issue_article, issue_link, own_url, pages_in_order, target,
 };
 use crate::label::{self, Label, split_page_label};
-use crate::regions::push_mapped;
+use crate::regions::{PageArticles, link_text};
 use crate::text::{block_text, clean, element_text, non_empty};
 
 pub const FAMILY: Family = Family {
@@ -142,20 +142,11 @@ fn split_label(text: &str) -> Label {
 
 /// The issue's pages in list order, each once.
 fn page_list(doc: &Html, base: &Url) -> Vec<PageRef> {
-    let mut pages: Links<PageRef> = Links::new(MAX_PAGES_PER_ISSUE);
-    for link in doc.select(&PAGE_LINKS) {
-        let Some(url) = target(link, base) else {
-            continue;
-        };
-        let (page_no, page_name) = split_label(&element_text(link));
-        let page = PageRef {
-            page_no,
-            page_name,
-            url: url.clone(),
-        };
-        pages.insert(url, page);
-    }
-    pages.into_vec()
+    pages_in_order(
+        doc.select(&PAGE_LINKS),
+        |link| target(link, base),
+        split_label,
+    )
 }
 
 /// The label the document prints for its own 版.
@@ -200,26 +191,19 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
 /// The whole-issue index: every 版 and every article of the issue, in the index's order. It
 /// is no 版 of its own, so it has no label, scan or PDF (the PDFs it links are the 版's).
 fn index_record(doc: &Html, url: &Url, own_url: String, pages: Vec<PageRef>) -> PageRecord {
-    let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
-    for link in doc
+    // The article is in `daoxiang` (伊犁垦区报, 齐鲁晚报), `title` (生活日报) or `href`.
+    let links = doc
         .select(&INDEX_BLOCKS)
-        .flat_map(|block| block.select(&INDEX_ARTICLES))
-    {
-        // The article is in `daoxiang` (伊犁垦区报, 齐鲁晚报), `title` (生活日报) or `href`.
-        let article_url = ["daoxiang", "title", "href"]
-            .into_iter()
-            .filter_map(|attr| link.value().attr(attr))
-            .find_map(|href| issue_articel(url, href));
-        if let Some(article_url) = article_url {
-            push_article(&mut articles, article_url, non_empty(&element_text(link)));
-        }
-    }
+        .flat_map(|block| block.select(&INDEX_ARTICLES));
+    let articles = PageArticles::new(|href| issue_articel(url, href))
+        .listed_by(links, &["daoxiang", "title", "href"], link_text)
+        .into_vec();
     PageRecord {
         date: date_of(url),
         page_no: None,
         page_name: None,
         pages,
-        articles: articles.into_vec(),
+        articles,
         image_url: None,
         pdf_url: None,
         prev_issue_url: issue_link(doc, url, "上一期"),
@@ -232,48 +216,13 @@ fn index_record(doc: &Html, url: &Url, own_url: String, pages: Vec<PageRef>) -> 
 /// titles), then the hotspots over the page image, the image map, and any other link to an
 /// article of the issue.
 fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
-    let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
-    for anchor in doc.select(&TITLE_LISTS) {
-        push_link(&mut articles, url, anchor, non_empty(&element_text(anchor)));
-    }
-    for hotspot in doc.select(&HOTSPOTS) {
-        let title = hotspot.value().attr("neirong").and_then(non_empty);
-        let href = [hotspot.value().attr("href"), hotspot.value().attr("alt")]
-            .into_iter()
-            .flatten()
-            .find_map(|href| issue_articel(url, href));
-        if let Some(article_url) = href {
-            push_mapped(&mut articles, article_url, title, hotspot);
-        }
-    }
-    for area in doc.select(&AREAS) {
-        if let Some(article_url) = area
-            .value()
-            .attr("href")
-            .and_then(|h| issue_articel(url, h))
-        {
-            push_mapped(&mut articles, article_url, None, area);
-        }
-    }
-    for anchor in doc.select(&ANCHORS) {
-        push_link(&mut articles, url, anchor, non_empty(&element_text(anchor)));
-    }
-    articles.into_vec()
-}
-
-fn push_link(
-    articles: &mut Links<ArticleRef>,
-    base: &Url,
-    link: ElementRef<'_>,
-    title: Option<String>,
-) {
-    if let Some(article_url) = link
-        .value()
-        .attr("href")
-        .and_then(|href| issue_articel(base, href))
-    {
-        push_article(articles, article_url, title);
-    }
+    let neirong = |hotspot: ElementRef<'_>| hotspot.value().attr("neirong").and_then(non_empty);
+    PageArticles::new(|href| issue_articel(url, href))
+        .listed(doc.select(&TITLE_LISTS))
+        .mapped_by(doc.select(&HOTSPOTS), &["href", "alt"], neirong)
+        .mapped(doc.select(&AREAS))
+        .listed(doc.select(&ANCHORS))
+        .into_vec()
 }
 
 pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {

@@ -28,7 +28,7 @@
 //!
 //! Invariants: every URL in a record is absolute http(s) without fragment; read.do URLs keep
 //! the naming parameters only, everything else keeps no query; a page's articles are read.do
-//! articles on its host of its issue (`iid`), each once; lists are capped as [`Links`] says.
+//! articles on its host of its issue (`iid`), each once; lists are capped as [`crate::html::Links`] says.
 
 use chrono::NaiveDate;
 use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, PageRecord, PageRef};
@@ -37,12 +37,9 @@ use url::Url;
 
 use super::{Family, kind_by_markers};
 use crate::article::{self, Body, Titles};
-use crate::html::{
-    Links, MAX_ARTICLES_PER_PAGE, MAX_PAGES_PER_ISSUE, NamingQuery, first_href, first_src,
-    paragraphs_of, push_article,
-};
+use crate::html::{NamingQuery, first_href, first_src, pages_in_order, paragraphs_of};
 use crate::label::{self, Label, split_page_label};
-use crate::regions::push_mapped;
+use crate::regions::{PageArticles, link_text};
 use crate::text::{element_text, non_empty, text_with_breaks};
 
 pub const FAMILY: Family = Family {
@@ -166,26 +163,13 @@ fn is_pdf(href: &str) -> bool {
     path.trim().to_ascii_lowercase().ends_with(".pdf")
 }
 
-/// The issue's 版 in list order, each once (at most [`MAX_PAGES_PER_ISSUE`]).
+/// The issue's 版 in list order, each once (at most [`crate::html::MAX_PAGES_PER_ISSUE`]).
 fn page_list(doc: &Html, url: &Url) -> Vec<PageRef> {
-    let mut pages: Links<PageRef> = Links::new(MAX_PAGES_PER_ISSUE);
-    for link in doc.select(&PAGE_LINKS) {
-        let Some(page_url) = link
-            .value()
-            .attr("href")
-            .and_then(|href| same_issue_link(url, href, DocKind::Page))
-        else {
-            continue;
-        };
-        let (page_no, page_name) = split_page_label(&element_text(link));
-        let page = PageRef {
-            page_no,
-            page_name,
-            url: page_url.clone(),
-        };
-        pages.insert(page_url, page);
-    }
-    pages.into_vec()
+    let page_of = |link: ElementRef<'_>| {
+        let href = link.value().attr("href")?;
+        same_issue_link(url, href, DocKind::Page)
+    };
+    pages_in_order(doc.select(&PAGE_LINKS), page_of, split_page_label)
 }
 
 /// The 版 label `div.leftTitle` prints: its text outside its links (the PDF link's `PDF下载`).
@@ -209,29 +193,16 @@ fn printed_label(doc: &Html) -> Label {
 
 /// The title list first (its order is the page's), then what only the image map links.
 fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
-    let mut articles: Links<ArticleRef> = Links::new(MAX_ARTICLES_PER_PAGE);
-    let article_of = |el: ElementRef<'_>| {
-        el.value()
-            .attr("href")
-            .and_then(|href| same_issue_link(url, href, DocKind::Article))
-    };
-    for link in doc.select(&LIST_ARTICLES) {
-        let Some(article) = article_of(link) else {
-            continue;
-        };
-        let title = link
-            .value()
+    let title = |link: ElementRef<'_>| {
+        link.value()
             .attr("title")
             .and_then(non_empty)
-            .or_else(|| non_empty(&element_text(link)));
-        push_article(&mut articles, article, title);
-    }
-    for area in doc.select(&MAP_AREAS) {
-        if let Some(article) = article_of(area) {
-            push_mapped(&mut articles, article, None, area);
-        }
-    }
-    articles.into_vec()
+            .or_else(|| link_text(link))
+    };
+    PageArticles::new(|href| same_issue_link(url, href, DocKind::Article))
+        .listed_by(doc.select(&LIST_ARTICLES), &["href"], title)
+        .mapped(doc.select(&MAP_AREAS))
+        .into_vec()
 }
 
 /// The read.do page the first link whose text holds `label` (上一期, 下一期) names, if any.

@@ -29,10 +29,10 @@ use scraper::{CaseSensitivity, ElementRef, Html, Selector};
 use url::Url;
 
 use super::{Family, kind_by_markers, kind_by_path};
-use crate::article::{self, Body, Titles};
+use crate::article::{self, Titles};
 use crate::html::{
     Links, MAX_ARTICLES_PER_PAGE, MAX_PAGES_PER_ISSUE, absolute, first_src, issue_article, own_url,
-    paragraphs_without_captions, push_article,
+    push_article,
 };
 use crate::label::{self, Label, split_page_label};
 use crate::regions::push_mapped;
@@ -327,9 +327,9 @@ fn is_template_image(src: &str) -> bool {
 }
 
 /// The article's pictures: each sxrb `div.detPic` with its text as the caption; else those of
-/// the x-publish column `div#art` (or `div#NewsPic`, or the body), captioned by the table each
-/// is set in. Template `.gif` rules and icons stay out.
-fn pictures(doc: &Html, body: Option<ElementRef<'_>>, url: &Url) -> Vec<Image> {
+/// the x-publish column `div#art` (or `div#NewsPic`), else the body's (`body_pictures`), each
+/// captioned by the table it is set in. Template `.gif` rules and icons stay out.
+fn pictures(doc: &Html, body_pictures: Vec<Image>, url: &Url) -> Vec<Image> {
     if doc.select(&DET_PIC).next().is_some() {
         return article::images(
             doc.root_element(),
@@ -338,23 +338,10 @@ fn pictures(doc: &Html, body: Option<ElementRef<'_>>, url: &Url) -> Vec<Image> {
             |img| det_pic_of(img).and_then(block_text),
         );
     }
-    let Some(scope) = doc.select(&PICTURE_SCOPE).next().or(body) else {
-        return Vec::new();
-    };
-    let scope = apart(scope);
-    article::images(
-        scope.root_element(),
-        url,
-        |_, src| !is_template_image(src),
-        article::table_caption,
-    )
-}
-
-/// `element` parsed on its own. Older skins set the whole page in a layout table, which would
-/// make every paragraph look like a caption (a `p` in a table with a picture) and that table
-/// every picture's caption; read apart, only the tables inside the element count.
-fn apart(element: ElementRef<'_>) -> Html {
-    Html::parse_fragment(&element.inner_html())
+    match doc.select(&PICTURE_SCOPE).next() {
+        Some(scope) => article::pictures_apart(scope, url, |src| !is_template_image(src)),
+        None => body_pictures,
+    }
 }
 
 pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
@@ -362,11 +349,9 @@ pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
     let container = BODIES
         .iter()
         .find_map(|selector| doc.select(selector).next());
-    let paragraphs = container
-        .map(|body| paragraphs_without_captions(apart(body).root_element()))
-        .unwrap_or_default();
-    let body = Body::with_byline(None, paragraphs);
-    let images = pictures(&doc, container, url);
+    // Older skins set the whole page in a layout table: the body is read apart from it.
+    let (body, body_pictures) = article::body_apart(container, url, |src| !is_template_image(src));
+    let images = pictures(&doc, body_pictures, url);
     let label = current_label(&doc);
     article::record(url, date_of(url), label, titles_of(&doc), body, images)
 }

@@ -23,6 +23,7 @@ mod profiles;
 mod qpaper;
 mod read_do;
 mod real_pages;
+mod refresh;
 mod regions;
 mod robustness;
 mod selectors;

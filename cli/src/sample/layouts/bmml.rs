@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use super::{At, Extra, Layout, href};
+use super::{At, Extra, Layout, href, plain_link};
 use crate::html::escape;
 use crate::sample::generate::{Article, Issue, Page};
 
@@ -57,15 +57,11 @@ fn page_list(at: &At<'_>, here: &str, thumbnails: bool) -> String {
 
 /// The date and the 上一期 / 下一期 links, to the first 版 of those issues.
 fn issue_links(at: &At<'_>, here: &str) -> String {
-    let mut out = format!(
+    let open = format!(
         "<div class=\"top\"><span class=\"date\">{}</span>\n",
         at.issue().date.format("%Y年%m月%d日")
     );
-    for (to, label) in at.issue_links(here) {
-        let _ = writeln!(out, "<a href=\"{to}\">{label}</a>");
-    }
-    out.push_str("</div>\n");
-    out
+    at.issue_link_block(here, &open, plain_link, "</div>\n")
 }
 
 /// The page picture with its map (some areas with a query the parser drops) and the PDF.

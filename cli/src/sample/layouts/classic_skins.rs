@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::{At, Layout, href};
+use super::{At, Layout, href, plain_link};
 use crate::html::escape;
 use crate::sample::generate::{Article, Issue, Page};
 use crate::sample::render;
@@ -75,23 +75,7 @@ fn image_map(at: &At<'_>, from: &str, name: &str) -> String {
 
 /// Plain 上一期 / 下一期 links to the first page of the adjacent issues.
 fn issue_links(at: &At<'_>, from: &str) -> String {
-    let mut out = String::from("<div class=\"period\">");
-    if let Some(prev) = at.prev_issue() {
-        let _ = write!(
-            out,
-            "<a href=\"{}\">上一期</a> ",
-            href(from, &at.first_page_path(prev))
-        );
-    }
-    if let Some(next) = at.next_issue() {
-        let _ = write!(
-            out,
-            "<a href=\"{}\">下一期</a>",
-            href(from, &at.first_page_path(next))
-        );
-    }
-    out.push_str("</div>\n");
-    out
+    at.issue_link_block(from, "<div class=\"period\">", plain_link, "</div>\n")
 }
 
 /// `table#bmdhTable`: a row per 版, its link and its PDF.
@@ -283,14 +267,7 @@ impl Layout for Catalogue {
             "\n{}</div>\n<div class=\"news-box\"><ul>\n",
             image_map(at, &from, "pagepicmap")
         );
-        for article in &page.articles {
-            let _ = writeln!(
-                html,
-                "<li><a href=\"{}\">{}</a></li>",
-                href(&from, &at.article_path(article)),
-                escape(&article.title)
-            );
-        }
+        html.push_str(&at.title_items(&from, page));
         let _ = write!(
             html,
             "</ul>\n{}</div>\n</body>\n</html>\n",
@@ -342,14 +319,7 @@ impl Layout for Ednav {
              <div class=\"main-ed-articlenav\"><ul class=\"main-ed-articlenav-list\">\n",
             image_map(at, &from, "PagePicMap")
         );
-        for article in &page.articles {
-            let _ = writeln!(
-                html,
-                "<li><a href=\"{}\">{}</a></li>",
-                href(&from, &at.article_path(article)),
-                escape(&article.title)
-            );
-        }
+        html.push_str(&at.title_items(&from, page));
         let _ = write!(
             html,
             "</ul></div>\n{}</body>\n</html>\n",

@@ -357,14 +357,7 @@ fn therestlist_page(at: &At<'_>) -> String {
         label(page),
         links.pdf(page)
     );
-    for article in &page.articles {
-        let _ = writeln!(
-            out,
-            "<li><a href=\"{}\">{}</a></li>",
-            links.article(article),
-            escape(&article.title)
-        );
-    }
+    out.push_str(&at.title_items(&links.from, page));
     out.push_str("</ul></div>\n");
     out
 }
@@ -380,14 +373,7 @@ fn webtree_page(at: &At<'_>) -> String {
             page.page_no,
             escape(&page.page_name)
         );
-        for article in &page.articles {
-            let _ = writeln!(
-                out,
-                "<li><a href=\"{}\">{}</a></li>",
-                links.article(article),
-                escape(&article.title)
-            );
-        }
+        out.push_str(&at.title_items(&links.from, page));
         out.push_str("</ul></dd>\n</dl>\n");
     }
     let _ = write!(

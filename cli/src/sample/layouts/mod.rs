@@ -20,6 +20,8 @@ pub mod read_do;
 mod selectors;
 mod shtml;
 
+use std::fmt::Write;
+
 use epaper_common::messages::Region;
 
 use super::generate::{Article, Issue, Page, Paper};
@@ -207,6 +209,38 @@ impl<'a> At<'a> {
             .collect()
     }
 
+    /// The 上一期 / 下一期 block of a document at `here`: `open` (its start tag and what stands
+    /// before the links), each of [`At::issue_links`] as `link(to, label)` writes it, `close`.
+    pub fn issue_link_block(
+        &self,
+        here: &str,
+        open: &str,
+        link: impl Fn(&str, &str) -> String,
+        close: &str,
+    ) -> String {
+        let mut out = open.to_string();
+        for (to, label) in self.issue_links(here) {
+            out.push_str(&link(&to, label));
+        }
+        out.push_str(close);
+        out
+    }
+
+    /// `page`'s title list as a document at `from` links it: `<li><a href="…">title</a></li>`
+    /// a line.
+    pub fn title_items(&self, from: &str, page: &Page) -> String {
+        let mut out = String::new();
+        for article in &page.articles {
+            let _ = writeln!(
+                out,
+                "<li><a href=\"{}\">{}</a></li>",
+                href(from, &self.article_path(article)),
+                crate::html::escape(&article.title)
+            );
+        }
+        out
+    }
+
     /// The same position in another page of the issue.
     pub fn at_page(&self, page_idx: usize) -> At<'a> {
         At { page_idx, ..*self }
@@ -236,3 +270,8 @@ pub fn href(from: &str, to: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// An issue link as a plain anchor, a line.
+pub fn plain_link(to: &str, label: &str) -> String {
+    format!("<a href=\"{to}\">{label}</a>\n")
+}

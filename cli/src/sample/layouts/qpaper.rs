@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use super::{At, Layout, href};
+use super::{At, Layout, href, plain_link};
 use crate::html::escape;
 use crate::sample::generate::{Article, Issue, Page};
 
@@ -50,15 +50,11 @@ fn banci_list(at: &At<'_>, here: &str) -> String {
 
 /// The date and the 上一期 / 下一期 links, to the first 版 of those issues.
 fn issue_links(at: &At<'_>, here: &str) -> String {
-    let mut out = format!(
+    let open = format!(
         "<div class=\"head\"><span class=\"today\">{}</span>\n",
         at.issue().date.format("%Y年%-m月%-d日")
     );
-    for (to, label) in at.issue_links(here) {
-        let _ = writeln!(out, "<a href=\"{to}\">{label}</a>");
-    }
-    out.push_str("</div>\n");
-    out
+    at.issue_link_block(here, &open, plain_link, "</div>\n")
 }
 
 /// The 版 name, the scan with its hotspots, and the buttons: 上一版, the PDF, 下一版.

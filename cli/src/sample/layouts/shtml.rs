@@ -50,18 +50,16 @@ fn page_nav(at: &At<'_>, here: &str) -> String {
 
 /// 上一期 / 下一期, opened by script in the same window.
 fn issue_links(at: &At<'_>, here: &str) -> String {
-    let mut out = format!(
+    let open = format!(
         "<div class=\"dateNav\"><span class=\"date\">{}</span>\n",
         at.issue().date.format("%Y年%m月%d日")
     );
-    for (to, label) in at.issue_links(here) {
-        let _ = writeln!(
-            out,
-            "<a href=\"javascript:void(0);\" onclick=\"window.open('{to}','_self')\">{label}</a>"
-        );
-    }
-    out.push_str("</div>\n");
-    out
+    let link = |to: &str, label: &str| {
+        format!(
+            "<a href=\"javascript:void(0);\" onclick=\"window.open('{to}','_self')\">{label}</a>\n"
+        )
+    };
+    at.issue_link_block(here, &open, link, "</div>\n")
 }
 
 /// The page picture and its map (every other area a script link), and the PDF button.
