@@ -178,3 +178,63 @@ async fn stored_articles_hold_postgresqls_tsvector() {
     store.close().await;
     db.drop_it().await;
 }
+
+/// An archive written before migration 0009 (the generated column) keeps every row's value and
+/// its index through the migration, and takes new articles after it.
+#[tokio::test(flavor = "multi_thread")]
+async fn migration_0009_keeps_the_stored_values_and_the_index() {
+    let db = FreshDatabase::create().await;
+    let pool = PgPool::connect(&db.url).await.unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres");
+    let mut before = sqlx::migrate::Migrator::new(dir).await.unwrap();
+    let older: Vec<_> = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 9)
+        .cloned()
+        .collect();
+    before.migrations = older.into();
+    before.run(&pool).await.unwrap();
+    let texts: Vec<String> = BUILT
+        .iter()
+        .chain(&LEFT_TO_POSTGRESQL)
+        .map(|t| segment(t))
+        .collect();
+    for (k, text) in texts.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO articles (url, site, issue_date, paragraphs, images, content_hash,
+                updated_at, search_text)
+             VALUES ($1, 'old', DATE '2020-01-01', '[]', '[]', 'h', now(), $2)",
+        )
+        .bind(format!("http://old.test/{k}"))
+        .bind(text)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    let values = async || -> Vec<(String, String)> {
+        sqlx::query_as("SELECT url, search::text FROM articles ORDER BY url")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+    };
+    let generated = values().await;
+    let store = Store::connect(&db.url, 2).await.unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(values().await, generated);
+    let (generated_columns, indexed): (i64, bool) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM information_schema.columns
+                 WHERE table_name = 'articles' AND is_generated = 'ALWAYS'),
+                EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'articles_search')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((generated_columns, indexed), (0, true));
+    crate::support::store_article(&store, 0, BUILT[0]).await;
+    let hits = crate::documents::found(&store, "志愿者").await;
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    store.close().await;
+    pool.close().await;
+    db.drop_it().await;
+}
