@@ -8,7 +8,10 @@
 //!   content-hash path that writes nothing;
 //! - `sqlite_first_ingest`: as the first, into a fresh SQLite file;
 //! - `segment`: jieba segmentation of one article, CPU work that `apply` does for every new or
-//!   changed article.
+//!   changed article;
+//! - `tsvector`: building PostgreSQL's tsvector of one segmented article (PostgreSQL only).
+//!
+//! `EPAPER_BENCH_PROBE=1` runs the backend-CPU probe (`index/probe.rs`) instead.
 //!
 //! The articles are made up here: about 2.6 KB of Chinese text in 10 paragraphs, 1–2 images, and
 //! an ~8 KB HTML page as the raw document, each article different so that no two hash alike.
@@ -21,7 +24,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
-use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group};
 use epaper_common::messages::{ArticleRecord, CompressedBytes, DocKind, FetchedDocument, Image};
 use epaper_indexer::testing::{FreshDatabase, random_suffix};
 use epaper_indexer::{Item, Store};
@@ -441,7 +444,37 @@ fn segment(c: &mut Criterion) {
         b.iter(|| epaper_indexer::search::segment(black_box(&text)))
     });
     group.finish();
+
+    let segmented = epaper_indexer::search::segment(&text);
+    let built = (0..1000)
+        .filter(|&k| {
+            let text = epaper_indexer::search::searchable_text(&article(k).article);
+            epaper_indexer::tsvector::build(&epaper_indexer::search::segment(&text)).is_some()
+        })
+        .count();
+    eprintln!("tsvector built by the indexer for {built} of 1000 articles");
+    let mut group = c.benchmark_group("tsvector");
+    group
+        .throughput(Throughput::Elements(1))
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    group.bench_function("one_article", |b| {
+        b.iter(|| epaper_indexer::tsvector::build(black_box(&segmented)))
+    });
+    group.finish();
 }
 
 criterion_group!(benches, segment, postgres, sqlite);
-criterion_main!(benches);
+
+#[path = "index/probe.rs"]
+mod probe;
+
+fn main() {
+    if let Ok(rounds) = std::env::var("EPAPER_BENCH_PROBE") {
+        probe::run(rounds.parse().unwrap_or(1));
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -7,6 +7,7 @@ pub mod media;
 pub mod search;
 pub mod store;
 pub mod testing;
+pub mod tsvector;
 
 use epaper_common::config::{Settings, SizeCaps};
 use epaper_common::error::StageError;

@@ -69,6 +69,9 @@ pub(super) struct ArticleRow<'a> {
     /// What full-text search sees, until [`segment_articles`] turns it into `search_text`.
     searchable: String,
     pub search_text: String,
+    /// The search text's tsvector, where the indexer can build it (see [`crate::tsvector`]);
+    /// otherwise PostgreSQL computes it from `search_text`.
+    pub search: Option<crate::tsvector::TsVector>,
 }
 
 /// A batch turned into rows: each URL once (the last occurrence wins, as it would have one
@@ -194,14 +197,21 @@ fn article_row<'a>(article: &'a ArticleRecord, site: &'a str, date: NaiveDate) -
         content_hash,
         searchable: crate::search::searchable_text(article),
         search_text: String::new(),
+        search: None,
     }
 }
 
+/// An article's segmented search text and, on PostgreSQL, its tsvector where the indexer can
+/// build it.
+pub(super) type Segmented = (String, Option<crate::tsvector::TsVector>);
+
 /// Segments the articles' search text on a blocking thread: jieba is CPU work, and the caller
-/// has database round trips to overlap it with.
+/// has database round trips to overlap it with. `tsvectors` builds PostgreSQL's tsvector of
+/// each too (SQLite's FTS5 indexes the text itself).
 pub(super) fn segment_articles(
     articles: &mut [ArticleRow<'_>],
-) -> tokio::task::JoinHandle<Vec<String>> {
+    tsvectors: bool,
+) -> tokio::task::JoinHandle<Vec<Segmented>> {
     let texts: Vec<String> = articles
         .iter_mut()
         .map(|row| std::mem::take(&mut row.searchable))
@@ -209,7 +219,13 @@ pub(super) fn segment_articles(
     tokio::task::spawn_blocking(move || {
         texts
             .iter()
-            .map(|text| crate::search::segment(text))
+            .map(|text| {
+                let segmented = crate::search::segment(text);
+                let search = tsvectors
+                    .then(|| crate::tsvector::build(&segmented))
+                    .flatten();
+                (segmented, search)
+            })
             .collect()
     })
 }

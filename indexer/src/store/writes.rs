@@ -19,6 +19,12 @@ const MANIFEST: &str = include_str!("sql/manifest.sql");
 const UPSERT_RAW_DOCUMENTS: &str = include_str!("sql/upsert_raw_documents.sql");
 const UPSERT_PAGES: &str = include_str!("sql/upsert_pages.sql");
 const UPSERT_ARTICLES: &str = include_str!("sql/upsert_articles.sql");
+/// PostgreSQL's articles also take the `search` tsvector (SQLite's FTS5 is kept by triggers).
+static PG_UPSERT_ARTICLES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    UPSERT_ARTICLES
+        .replace("/* SEARCH COLUMN */", ", search")
+        .replace("/* SEARCH SET */", ", search = EXCLUDED.search")
+});
 const UPSERT_MEDIA: &str = include_str!("sql/upsert_media.sql");
 
 /// A multi-row upsert's text around the place its `VALUES` go.
@@ -57,23 +63,25 @@ impl Store {
             apply_manifest(&mut tx, manifest, now).await?;
         }
         // Leave out the articles whose stored hash is already theirs. The upsert would write
-        // nothing for them, but PostgreSQL computes the generated tsvector of every proposed
-        // row before it finds the conflict: re-ingesting unchanged articles cost nearly as much
-        // as inserting them (BENCHMARKS.md). No other writer can change these rows before
+        // nothing for them, but every proposed row costs its segmentation and tsvector before
+        // PostgreSQL finds the conflict: re-ingesting unchanged articles cost nearly as much as
+        // inserting them (BENCHMARKS.md). No other writer can change these rows before
         // commit: they belong to the issues locked above (SQLite: the transaction holds the
         // write lock since its first statement).
         let stored = stored_hashes(&mut tx, &rows.articles).await?;
         rows.articles
             .retain(|row| stored.get(&row.article.url) != Some(&row.content_hash));
-        let segmenting = segment_articles(&mut rows.articles);
+        let tsvectors = matches!(self, Store::Postgres(_));
+        let segmenting = segment_articles(&mut rows.articles, tsvectors);
         upsert_raw_documents(&mut tx, &rows.raw).await?;
         upsert_pages(&mut tx, &rows.pages, now).await?;
         // A blocking task runs to completion once spawned, so the only error is its panic.
         let search_texts = segmenting
             .await
             .unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic()));
-        for (row, search_text) in rows.articles.iter_mut().zip(search_texts) {
+        for (row, (search_text, search)) in rows.articles.iter_mut().zip(search_texts) {
             row.search_text = search_text;
+            row.search = search;
         }
         upsert_articles(&mut tx, &rows.articles, now).await?;
         for (site, date) in &rows.issues {
@@ -316,30 +324,55 @@ async fn upsert_articles(
     articles: &[ArticleRow<'_>],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let (head, tail) = around_values(UPSERT_ARTICLES);
+    /// The columns both backends store, in the statement's order.
+    macro_rules! push_common {
+        ($b:expr, $row:expr) => {{
+            let row = $row;
+            let a = row.article;
+            $b.push_bind(&a.url)
+                .push_bind(row.site)
+                .push_bind(row.date)
+                .push_bind(&a.page_no)
+                .push_bind(&a.page_name)
+                .push_bind(&a.pretitle)
+                .push_bind(&a.title)
+                .push_bind(&a.subtitle)
+                .push_bind(&a.author)
+                .push_bind(&row.paragraphs)
+                .push_bind(&row.images)
+                .push_bind(&row.content_hash)
+                .push_bind(now)
+                .push_bind(&row.search_text);
+        }};
+    }
     for chunk in articles.chunks(CHUNK) {
-        on_tx!(&mut *tx, |conn| {
-            let mut q = sqlx::QueryBuilder::new(head);
-            q.push_values(chunk, |mut b, row| {
-                let a = row.article;
-                b.push_bind(&a.url)
-                    .push_bind(row.site)
-                    .push_bind(row.date)
-                    .push_bind(&a.page_no)
-                    .push_bind(&a.page_name)
-                    .push_bind(&a.pretitle)
-                    .push_bind(&a.title)
-                    .push_bind(&a.subtitle)
-                    .push_bind(&a.author)
-                    .push_bind(&row.paragraphs)
-                    .push_bind(&row.images)
-                    .push_bind(&row.content_hash)
-                    .push_bind(now)
-                    .push_bind(&row.search_text);
-            });
-            q.push(tail);
-            q.build().execute(&mut *conn).await?;
-        });
+        match &mut *tx {
+            Tx::Postgres(tx) => {
+                let (head, tail) = around_values(&PG_UPSERT_ARTICLES);
+                let mut q = sqlx::QueryBuilder::new(head);
+                q.push_values(chunk, |mut b, row| {
+                    push_common!(b, row);
+                    // The tsvector built here, sent in binary; where the indexer could not
+                    // build it, PostgreSQL computes it from the text as it always did.
+                    b.push("COALESCE(")
+                        .push_bind_unseparated(&row.search)
+                        .push_unseparated(", to_tsvector('simple', ")
+                        .push_bind_unseparated(
+                            row.search.is_none().then_some(row.search_text.as_str()),
+                        )
+                        .push_unseparated("))");
+                });
+                q.push(tail);
+                q.build().execute(&mut **tx).await?;
+            }
+            Tx::Sqlite(tx) => {
+                let (head, tail) = around_values(UPSERT_ARTICLES);
+                let mut q = sqlx::QueryBuilder::new(head);
+                q.push_values(chunk, |mut b, row| push_common!(b, row));
+                q.push(tail);
+                q.build().execute(&mut **tx).await?;
+            }
+        }
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ mod issues;
 mod media;
 mod regions;
 mod support;
+mod tsvector;
 
 use documents::*;
 use epaper_indexer::Store;
