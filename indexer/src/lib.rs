@@ -16,8 +16,8 @@ use epaper_common::transport::{Handler, Outbox};
 
 pub use store::PageRegions;
 pub use store::{
-    ExportFilter, ExportedArticle, IssueHistory, IssueRow, IssueState, Item, LeaderLock, PlanRow,
-    SearchHit, SearchQuery, Store, StoreError, StoredPage,
+    ExportFilter, ExportedArticle, IssueHistory, IssueRow, IssueState, Item, LeaderLock, MediaRow,
+    PlanRow, SearchHit, SearchQuery, Store, StoreError, StoredPage,
 };
 
 pub struct IndexStage {

@@ -12,7 +12,7 @@ use epaper_indexer::media::MediaStore;
 
 use super::args::Db;
 use crate::connect::open_store;
-use crate::outcome::{INCOMPLETE, Rejected};
+use crate::outcome::{INCOMPLETE, Incomplete, Rejected};
 use crate::progress;
 use crate::warc::import::Importer;
 
@@ -56,8 +56,12 @@ pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
         importer.import_file(file, || bar.inc(1)).await?;
     }
     bar.finish_and_clear();
+    importer
+        .finish()
+        .await
+        .context("accounting for the imported issues")?;
     store.close().await;
-    let counts = importer.counts;
+    let (counts, incomplete) = (importer.counts, importer.incomplete);
     let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,
@@ -73,19 +77,31 @@ pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
     for unreadable in &counts.unreadable {
         writeln!(stdout, "  {}: {}", unreadable.file, unreadable.error)?;
     }
-    let incomplete = counts.rejected > 0 || !counts.unreadable.is_empty();
+    if !counts.issues.is_empty() {
+        let states: Vec<String> = counts
+            .issues
+            .iter()
+            .map(|(state, n)| format!("{n} {state}"))
+            .collect();
+        writeln!(stdout, "issues: {}", states.join(", "))?;
+    }
+    let refused = counts.rejected > 0 || !counts.unreadable.is_empty();
+    let failed = refused || !incomplete.is_empty();
     if args.json {
         let mut line = serde_json::to_value(&counts)?;
-        line["exit"] = if incomplete { INCOMPLETE } else { 0 }.into();
+        line["exit"] = if failed { INCOMPLETE } else { 0 }.into();
         writeln!(stdout, "{line}")?;
     }
     stdout.flush()?;
-    if incomplete {
+    if refused {
         return Err(Rejected {
             n_records: counts.rejected,
             n_files: counts.unreadable.len(),
         }
         .into());
+    }
+    if !incomplete.is_empty() {
+        return Err(Incomplete(incomplete).into());
     }
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! The raw archive as a WARC file: a `warcinfo` record, then a `response` record per archived
 //! page and article (the status line and headers as served, or rebuilt for documents archived
-//! before headers were kept, then the exact bytes), then a `resource` record per stored medium
-//! (the `media` table keeps no status line or headers, so a medium is the bytes with their
-//! content type).
+//! before headers were kept, then the exact bytes), then a record per stored medium: `response`
+//! with the head it was served with where the archive kept it, else `resource` (the bytes with
+//! their content type).
 //!
 //! What must stay true: documents stream from the database to the output one at a time, and
 //! media are read from the media store one at a time; nothing holds the archive.
@@ -11,9 +11,9 @@ use std::io::Write;
 
 use chrono::Utc;
 use epaper_common::config::SizeCaps;
-use epaper_common::messages::DocKind;
+use epaper_common::messages::{DocKind, HttpHead};
 use epaper_indexer::media::MediaStore;
-use epaper_indexer::{ExportFilter, Store};
+use epaper_indexer::{ExportFilter, MediaRow, Store};
 use indicatif::ProgressBar;
 
 use super::fields;
@@ -27,7 +27,7 @@ pub struct Exported {
     pub n_documents: u64,
     /// Of them, those whose headers were rebuilt from the stored fields.
     pub n_synthesized: u64,
-    /// `resource` records of media.
+    /// Records of media (`response`, or `resource` where no head was kept).
     pub n_media: u64,
     /// Media the `media` table lists whose bytes the media store does not hold.
     pub n_media_missing: u64,
@@ -125,23 +125,43 @@ async fn write_media<W: Write>(
             .as_deref()
             .filter(|ct| epaper_common::messages::is_field_value(ct) && !ct.is_empty())
             .unwrap_or("application/octet-stream");
+        let fields = vec![
+            (fields::SITE, row.site.clone()),
+            (fields::ISSUE_DATE, row.issue_date.to_string()),
+            (fields::KIND, kind.as_str().to_string()),
+            (fields::OWNER, row.owner_url.clone()),
+        ];
+        // With the head it was served with: a `response` record, as for pages and articles;
+        // a medium archived without one (or imported from a `resource`) stays a `resource`.
+        let (warc_type, content_type, http) = match kept_head_of(&row) {
+            Some(http) => ("response", "application/http;msgtype=response", http),
+            None => ("resource", content_type, Vec::new()),
+        };
         let head = RecordHead {
-            warc_type: "resource",
+            warc_type,
             target_uri: Some(&row.url),
             date: row.fetched_at,
             content_type,
-            fields: vec![
-                (fields::SITE, row.site.clone()),
-                (fields::ISSUE_DATE, row.issue_date.to_string()),
-                (fields::KIND, kind.as_str().to_string()),
-                (fields::OWNER, row.owner_url.clone()),
-            ],
+            fields,
         };
-        warc.write(&head, b"", &bytes)?;
+        warc.write(&head, &http, &bytes)?;
         exported.n_media += 1;
         bar.inc(1);
     }
     Ok(())
+}
+
+/// The status line and headers a medium was served with, when the archive kept them; a head
+/// that does not read back (a row written by hand) is left out, with a warning.
+fn kept_head_of(row: &MediaRow) -> Option<Vec<u8>> {
+    let status = u16::try_from(row.http_status?).ok()?;
+    match serde_json::from_str::<HttpHead>(row.http_head.as_deref()?) {
+        Ok(head) => Some(super::http::kept_head(status, &head)),
+        Err(error) => {
+            tracing::warn!(url = %row.url, %error, "unreadable http_head of a medium: exported as a resource");
+            None
+        }
+    }
 }
 
 /// The `warcinfo` record's fields: the software, the format, what was selected, and how to
@@ -160,7 +180,10 @@ fn warcinfo(filter: &ExportFilter, media: Option<&MediaStore>) -> String {
         or_all(filter.to.map(|d| d.to_string())),
     );
     let media = match media {
-        Some(_) => "included, as resource records (no HTTP headers are archived for media)",
+        Some(_) => {
+            "included, as response records with the status line and headers they were served \
+             with, or as resource records where the archive kept none"
+        }
         None => "not included (no media store: --media-dir or media.dir)",
     };
     [

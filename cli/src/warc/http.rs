@@ -19,34 +19,45 @@ const TRAVEL_HEADERS: [&str; 4] = ["transfer-encoding", "connection", "keep-aliv
 /// The status line and headers of a document's `response` record, and whether they were
 /// synthesized (the document was archived before the crawler kept its response's head).
 pub fn head_of(doc: &FetchedDocument, payload_len: usize) -> (Vec<u8>, bool) {
-    let (version, reason, headers, synthesized) = match &doc.http {
-        Some(head) => {
-            let headers: Vec<(String, String)> = head
-                .headers
-                .iter()
-                .filter(|(name, _)| !TRAVEL_HEADERS.contains(&name.to_ascii_lowercase().as_str()))
-                .cloned()
-                .collect();
-            (head.version.as_str(), head.reason.clone(), headers, false)
+    if let Some(head) = &doc.http {
+        return (kept_head(doc.status, head), false);
+    }
+    let mut headers = Vec::new();
+    let stored = [
+        ("Content-Type", &doc.content_type),
+        ("ETag", &doc.etag),
+        ("Last-Modified", &doc.last_modified),
+    ];
+    for (name, value) in stored {
+        if let Some(value) = value.as_ref().filter(|v| is_field_value(v)) {
+            headers.push((name.to_string(), value.clone()));
         }
-        None => {
-            let mut headers = Vec::new();
-            let stored = [
-                ("Content-Type", &doc.content_type),
-                ("ETag", &doc.etag),
-                ("Last-Modified", &doc.last_modified),
-            ];
-            for (name, value) in stored {
-                if let Some(value) = value.as_ref().filter(|v| is_field_value(v)) {
-                    headers.push((name.to_string(), value.clone()));
-                }
-            }
-            headers.push(("Content-Length".to_string(), payload_len.to_string()));
-            let reason = http_reason(doc.status);
-            ("HTTP/1.1", reason, headers, true)
-        }
-    };
-    let mut out = format!("{version} {} {reason}\r\n", doc.status).into_bytes();
+    }
+    headers.push(("Content-Length".to_string(), payload_len.to_string()));
+    let reason = http_reason(doc.status);
+    (
+        status_and_headers("HTTP/1.1", doc.status, &reason, headers),
+        true,
+    )
+}
+
+/// The status line and headers of a `response` record from a kept head.
+pub fn kept_head(status: u16, head: &HttpHead) -> Vec<u8> {
+    let headers = head
+        .headers
+        .iter()
+        .filter(|(name, _)| !TRAVEL_HEADERS.contains(&name.to_ascii_lowercase().as_str()))
+        .cloned();
+    status_and_headers(&head.version, status, &head.reason, headers)
+}
+
+fn status_and_headers(
+    version: &str,
+    status: u16,
+    reason: &str,
+    headers: impl IntoIterator<Item = (String, String)>,
+) -> Vec<u8> {
+    let mut out = format!("{version} {status} {reason}\r\n").into_bytes();
     for (name, value) in headers {
         // Both were checked when they were kept (`HttpHead::keep`), and again here: a row
         // written by hand into the archive is as hostile as a site.
@@ -55,7 +66,7 @@ pub fn head_of(doc: &FetchedDocument, payload_len: usize) -> (Vec<u8>, bool) {
         }
     }
     out.extend_from_slice(b"\r\n");
-    (out, synthesized)
+    out
 }
 
 /// The standard reason phrase of a status code.

@@ -8,16 +8,18 @@
 //! transaction); a record is refused, counted and logged with its file and offset when its
 //! digest does not match, its HTTP head or body breaks a cap, or it does not parse.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use epaper_common::config::SizeCaps;
-use epaper_common::messages::{CompressedBytes, DocKind, FetchedDocument, Record as Parsed};
+use epaper_common::messages::{
+    CompressedBytes, DocKind, FetchFailure, FetchedDocument, IssueManifest, Record as Parsed,
+};
 use epaper_common::sites::{Profile, Sites};
-use epaper_indexer::Store;
 use epaper_indexer::media::MediaStore;
+use epaper_indexer::{IssueState, Store};
 use epaper_parser::service::{Overrun, with_deadline};
 use serde::Serialize;
 
@@ -39,6 +41,8 @@ pub struct Counts {
     pub rejected: u64,
     /// Files that could not be read to their end, with why; nothing of them was stored.
     pub unreadable: Vec<Unreadable>,
+    /// Issues the import accounted for (see [`Importer::finish`]), by the state they ended in.
+    pub issues: BTreeMap<String, u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -66,7 +70,75 @@ pub struct Importer<'a> {
     pub deadline: Duration,
     /// Media URLs the parsed pages and articles name: (owner URL, kind, site, issue date).
     owners: HashMap<String, (String, DocKind, String, NaiveDate)>,
+    /// What the imported documents list and what was stored, per issue.
+    ledgers: BTreeMap<(String, NaiveDate), Ledger>,
     pub counts: Counts,
+    /// The issues [`Importer::finish`] left `partial` or `failed`.
+    pub incomplete: Vec<(String, NaiveDate, IssueState)>,
+}
+
+/// One issue as the import saw it: the documents its pages list (the pages of the page lists,
+/// the articles, the media) against those stored or refused.
+#[derive(Debug, Default)]
+struct Ledger {
+    listed_pages: BTreeSet<String>,
+    listed_articles: BTreeSet<String>,
+    listed_media: BTreeMap<String, DocKind>,
+    stored: BTreeSet<String>,
+    refused: BTreeMap<String, (DocKind, String)>,
+}
+
+impl Ledger {
+    /// The manifest the crawler would have sent, had it fetched what the files hold: every
+    /// listed document expected, and each one neither stored nor refused a failure ("not in
+    /// the imported WARC files"), so that the issue ends `complete` or `partial`, not
+    /// `parsing` for ever. Media count only when they are imported (a media store given).
+    fn manifest(&self, site: &str, date: NaiveDate, with_media: bool) -> IssueManifest {
+        let missing = |url: &String, kind: DocKind| {
+            if self.stored.contains(url) {
+                return None;
+            }
+            let (kind, reason) = self
+                .refused
+                .get(url)
+                .cloned()
+                .unwrap_or_else(|| (kind, "not in the imported WARC files".to_string()));
+            Some(FetchFailure {
+                url: url.clone(),
+                kind,
+                reason,
+            })
+        };
+        let pages: Vec<String> = self.listed_pages.iter().cloned().collect();
+        let articles: Vec<String> = self.listed_articles.iter().cloned().collect();
+        let media: Vec<String> = match with_media {
+            true => self.listed_media.keys().cloned().collect(),
+            false => Vec::new(),
+        };
+        let failures = pages
+            .iter()
+            .filter_map(|url| missing(url, DocKind::Page))
+            .chain(
+                articles
+                    .iter()
+                    .filter_map(|url| missing(url, DocKind::Article)),
+            )
+            .chain(
+                media
+                    .iter()
+                    .filter_map(|url| missing(url, self.listed_media[url])),
+            )
+            .collect();
+        IssueManifest {
+            site: site.to_string(),
+            date,
+            absent: false,
+            pages,
+            articles,
+            failures,
+            media,
+        }
+    }
 }
 
 impl<'a> Importer<'a> {
@@ -79,7 +151,9 @@ impl<'a> Importer<'a> {
             caps,
             deadline,
             owners: HashMap::new(),
+            ledgers: BTreeMap::new(),
             counts: Counts::default(),
+            incomplete: Vec::new(),
         }
     }
 
@@ -398,6 +472,9 @@ impl Importer<'_> {
         let record = match parsed {
             Ok(record) => record,
             Err(reason) => {
+                self.ledger(&fetched)
+                    .refused
+                    .insert(fetched.url.clone(), (fetched.kind, reason.clone()));
                 self.store
                     .record_failure(
                         &fetched.site,
@@ -417,7 +494,71 @@ impl Importer<'_> {
         };
         self.note_media(&fetched, &record);
         self.store.store_document(&fetched, &record).await?;
+        self.note_listed(&fetched, &record);
         Ok(Outcome::Document)
+    }
+
+    fn ledger(&mut self, fetched: &FetchedDocument) -> &mut Ledger {
+        self.ledgers
+            .entry((fetched.site.clone(), fetched.issue_date))
+            .or_default()
+    }
+
+    /// Notes a stored document in its issue's ledger, with what it lists.
+    fn note_listed(&mut self, fetched: &FetchedDocument, record: &Parsed) {
+        let ledger = self.ledger(fetched);
+        ledger.stored.insert(fetched.url.clone());
+        match record {
+            Parsed::Page(page) => {
+                ledger.stored.insert(page.url.clone());
+                ledger.listed_pages.insert(page.url.clone());
+                ledger
+                    .listed_pages
+                    .extend(page.pages.iter().map(|listed| listed.url.clone()));
+                ledger
+                    .listed_articles
+                    .extend(page.articles.iter().map(|listed| listed.url.clone()));
+                for (url, kind) in [
+                    (&page.image_url, DocKind::Scan),
+                    (&page.pdf_url, DocKind::Pdf),
+                ] {
+                    if let Some(url) = url {
+                        ledger.listed_media.entry(url.clone()).or_insert(kind);
+                    }
+                }
+            }
+            Parsed::Article(article) => {
+                ledger.stored.insert(article.url.clone());
+                ledger.listed_articles.insert(article.url.clone());
+                for image in &article.images {
+                    ledger
+                        .listed_media
+                        .entry(image.url.clone())
+                        .or_insert(DocKind::Image);
+                }
+            }
+        }
+    }
+
+    /// Accounts for every issue the import touched, once all files are in: an issue no
+    /// crawler's manifest covers gets the one its imported documents make (see
+    /// [`Ledger::manifest`]), so it ends `complete` or `partial` like a crawled issue; an issue
+    /// a crawl accounted for keeps that crawl's manifest. Counts the issues by final state.
+    pub async fn finish(&mut self) -> anyhow::Result<()> {
+        let with_media = self.media.is_some();
+        for ((site, date), ledger) in &self.ledgers {
+            if self.store.awaits_manifest(site, *date).await? {
+                let manifest = ledger.manifest(site, *date, with_media);
+                self.store.apply_manifest(&manifest).await?;
+            }
+            let state = self.store.issue_state(site, *date).await?;
+            let name = state.map_or("unknown", |state| state.as_str());
+            *self.counts.issues.entry(name.to_string()).or_default() += 1;
+            if let Some(state @ (IssueState::Partial | IssueState::Failed)) = state {
+                self.incomplete.push((site.clone(), *date, state));
+            }
+        }
+        Ok(())
     }
 
     /// Remembers which page or article owns each medium a record names, for media records of
@@ -467,10 +608,14 @@ impl Importer<'_> {
         };
         let bytes = fetched.inflate(self.caps)?;
         if let Err(reason) = epaper_crawler::verify_media(fetched.kind, &bytes) {
+            self.ledger(&fetched)
+                .refused
+                .insert(fetched.url.clone(), (fetched.kind, reason.to_string()));
             return Ok(Outcome::Rejected(format!("{}: {reason}", fetched.url)));
         }
         let stored = media.put(&bytes).await?;
         self.store.store_media(&fetched, &owner, &stored).await?;
+        self.ledger(&fetched).stored.insert(fetched.url.clone());
         Ok(Outcome::Medium)
     }
 }

@@ -165,21 +165,23 @@ async fn a_warc_export_reads_in_warcio_and_imports_to_an_identical_archive() {
     let stdout = text(&import.stdout);
     assert!(import.status.success(), "{stdout} {}", text(&import.stderr));
     let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
-    let n_responses = records
-        .iter()
-        .filter(|r| r["WARC-Type"] == "response")
-        .count();
-    let n_resources = records
-        .iter()
-        .filter(|r| r["WARC-Type"] == "resource")
-        .count();
-    assert_eq!(summary["documents"], n_responses, "{summary}");
-    assert_eq!(summary["media"], n_resources, "{summary}");
+    let is_document =
+        |r: &serde_json::Value| matches!(r["epaper-Kind"].as_str(), Some("page" | "article"));
+    let n_document_records = records.iter().filter(|r| is_document(r)).count();
+    let n_media_records = records.len() - 1 - n_document_records;
+    assert_eq!(summary["documents"], n_document_records, "{summary}");
+    assert_eq!(summary["media"], n_media_records, "{summary}");
     assert_eq!(
         (summary["rejected"].as_u64(), summary["exit"].as_u64()),
         (Some(0), Some(0))
     );
 
+    assert!(stdout.contains("issues: 1 complete"), "{stdout}");
+    assert_eq!(
+        issue_states(&url_b).await,
+        issue_states(&url_a).await,
+        "the imported issue is accounted for as the crawled one, not left parsing"
+    );
     let jsonl = |url: &str| run_ok(Command::new(bin("epaper")).args(["export", "--db", url]));
     let (first, second) = (jsonl(&url_a), jsonl(&url_b));
     assert!(first.lines().count() > 5, "{first}");
@@ -210,7 +212,7 @@ async fn a_warc_export_reads_in_warcio_and_imports_to_an_identical_archive() {
     let stdout = text(&import.stdout);
     assert!(import.status.success(), "{stdout} {}", text(&import.stderr));
     let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
-    assert_eq!(summary["media"], n_resources, "{summary}");
+    assert_eq!(summary["media"], n_media_records, "{summary}");
     assert_eq!(
         summary["skipped"], 2,
         "the warcinfo and the request: {summary}"
@@ -220,6 +222,7 @@ async fn a_warc_export_reads_in_warcio_and_imports_to_an_identical_archive() {
         first,
         "another crawler's WARC gives the same archive"
     );
+    assert_eq!(issue_states(&url_e).await, issue_states(&url_a).await);
     let _ = std::fs::remove_file(&db_e);
     let _ = std::fs::remove_file(&foreign);
     let _ = std::fs::remove_dir_all(&media_e);
@@ -267,7 +270,7 @@ async fn a_warc_export_reads_in_warcio_and_imports_to_an_identical_archive() {
     let rebuilt = read_with_warcio(&old);
     assert_eq!(
         rebuilt.len(),
-        1 + n_responses,
+        1 + n_document_records,
         "no media without --media-dir"
     );
     for (record, original) in rebuilt[1..].iter().zip(&records[1..]) {
@@ -294,8 +297,8 @@ fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-/// Every raw document of the archive is one `response` record and every medium one `resource`
-/// record, with its URL, fetch time, status, headers and exact bytes; a `warcinfo` first.
+/// Every raw document and every medium of the archive is one `response` record with its URL,
+/// fetch time, status, headers and exact bytes (the crawl kept every head); a `warcinfo` first.
 async fn assert_records_match_the_archive(records: &[serde_json::Value], db_url: &str) {
     assert_eq!(records[0]["WARC-Type"], "warcinfo", "{}", records[0]);
     let ids: HashSet<&str> = records
@@ -367,7 +370,17 @@ async fn assert_records_match_the_archive(records: &[serde_json::Value], db_url:
     );
     for row in &media {
         let record = by_uri[row.url.as_str()];
-        assert_eq!(record["WARC-Type"], "resource", "{record}");
+        assert_eq!(record["WARC-Type"], "response", "{record}");
+        assert_eq!(record["status"], "200", "{record}");
+        assert!(
+            row.http_head.is_some(),
+            "the crawl kept the head of {}",
+            row.url
+        );
+        assert_eq!(
+            record["http-content-type"].as_str(),
+            row.content_type.as_deref()
+        );
         assert_eq!(record["sha256"], row.sha256, "{record}");
         assert_eq!(record["WARC-Date"], warc_date(row.fetched_at), "{record}");
     }
@@ -454,7 +467,41 @@ async fn a_damaged_warc_changes_nothing_and_a_bad_record_is_refused_with_exit_3(
     let jsonl = |url: &str| run_ok(Command::new(bin("epaper")).args(["export", "--db", url]));
     assert_eq!(jsonl(&url_d), jsonl(&url_a), "every good record was stored");
 
-    for file in [&db_a, &db_c, &db_d, &warc, &cut, &lying] {
+    // A file without one of the issue's articles: the rest is stored and the issue ends
+    // `partial`, with the missing article named, not `parsing` for ever; exit 3.
+    let (db_p, url_p) = temp_sqlite(&format!("epaper-warc-part-{suffix}"));
+    let short = temp.join(format!("epaper-{suffix}-short.warc.gz"));
+    let dropped = drop_first_article(&warc, &short);
+    let import = epaper(&["import", "--warc", path(&short), "--db", &url_p, "--json"]);
+    let stdout = text(&import.stdout);
+    assert_eq!(
+        import.status.code(),
+        Some(3),
+        "{stdout} {}",
+        text(&import.stderr)
+    );
+    assert!(stdout.contains("issues: 1 partial"), "{stdout}");
+    assert!(
+        text(&import.stderr).contains("1 issue incomplete"),
+        "{}",
+        text(&import.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        (summary["rejected"].as_u64(), summary["exit"].as_u64()),
+        (Some(0), Some(3))
+    );
+    assert_eq!(summary["issues"]["partial"], 1, "{summary}");
+    let states = issue_states(&url_p).await;
+    assert_eq!(states.len(), 1, "{states:?}");
+    assert_eq!(states[0].2, "partial", "{states:?}");
+    let missing = failures(&url_p).await;
+    assert_eq!(
+        missing,
+        vec![(dropped, "not in the imported WARC files".to_string())]
+    );
+
+    for file in [&db_a, &db_c, &db_d, &db_p, &warc, &cut, &lying, &short] {
         let _ = std::fs::remove_file(file);
     }
 }
@@ -475,6 +522,58 @@ fn lying_record(base_url: &str) -> Vec<u8> {
     member.write_all(block).unwrap();
     member.write_all(b"\r\n\r\n").unwrap();
     member.finish().unwrap()
+}
+
+/// The issues of the SQLite archive at `db_url`: (site, date, state), in order.
+async fn issue_states(db_url: &str) -> Vec<(String, String, String)> {
+    use sqlx::ConnectOptions;
+    let options: sqlx::sqlite::SqliteConnectOptions = db_url.parse().unwrap();
+    let mut conn = options.connect().await.unwrap();
+    sqlx::query_as("SELECT site, issue_date, state FROM issues ORDER BY site, issue_date")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap()
+}
+
+/// The fetch failures the manifests of the SQLite archive at `db_url` record: (url, reason).
+async fn failures(db_url: &str) -> Vec<(String, String)> {
+    use sqlx::ConnectOptions;
+    let options: sqlx::sqlite::SqliteConnectOptions = db_url.parse().unwrap();
+    let mut conn = options.connect().await.unwrap();
+    sqlx::query_as("SELECT url, reason FROM failures ORDER BY url")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap()
+}
+
+/// Copies the records of `src` to `dst` with warcio, leaving out the first article response;
+/// returns that article's URL.
+fn drop_first_article(src: &Path, dst: &Path) -> String {
+    const DROPPER: &str = r#"
+import sys
+from warcio.archiveiterator import ArchiveIterator
+from warcio.warcwriter import WARCWriter
+dropped = None
+with open(sys.argv[1], "rb") as f, open(sys.argv[2], "wb") as out:
+    writer = WARCWriter(out, gzip=True)
+    for record in ArchiveIterator(f):
+        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+        if dropped is None and record.rec_type == "response" and "content_" in uri:
+            dropped = uri
+            continue
+        writer.write_record(record)
+print(dropped)
+"#;
+    let out = Command::new(warcio_python())
+        .args(["-c", DROPPER])
+        .arg(src)
+        .arg(dst)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "warcio: {}", text(&out.stderr));
+    let dropped = text(&out.stdout).trim().to_string();
+    assert!(dropped.starts_with("http"), "nothing dropped: {dropped}");
+    dropped
 }
 
 /// Makes the archive at `db_url` look as if it was crawled before headers were kept.

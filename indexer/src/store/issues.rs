@@ -141,6 +141,24 @@ impl Store {
         }))
     }
 
+    /// Whether the archive holds the issue with documents but no manifest: nothing yet says
+    /// how many pages and articles it has, so it stays `parsing` until one comes. An issue the
+    /// crawler accounted for, or found absent, does not wait.
+    pub async fn awaits_manifest(&self, site: &str, date: NaiveDate) -> Result<bool, StoreError> {
+        let n: i64 = on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM issues WHERE site = $1 AND issue_date = $2
+                   AND n_pages_expected IS NULL AND state <> $3",
+            )
+            .bind(site)
+            .bind(date)
+            .bind(IssueState::Absent)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(n > 0)
+    }
+
     /// Issue counts by site and state.
     pub async fn issue_states(&self) -> Result<Vec<(String, IssueState, i64)>, StoreError> {
         Ok(on_pool!(self, |pool| {

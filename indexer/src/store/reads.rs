@@ -139,6 +139,10 @@ pub struct MediaRow {
     pub size: i64,
     pub sha256: String,
     pub fetched_at: chrono::DateTime<chrono::Utc>,
+    /// The status it was served with, and the status line's rest and headers (JSON of
+    /// `HttpHead`), when kept.
+    pub http_status: Option<i64>,
+    pub http_head: Option<String>,
 }
 
 /// A search request: `epaper search QUERY [--site --from --to --limit]`.
@@ -302,7 +306,7 @@ impl Store {
         Ok(on_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT url, site, issue_date, kind, owner_url, content_type, size, sha256,
-                        fetched_at
+                        fetched_at, http_status, http_head
                  FROM media
                  WHERE ($1 IS NULL OR site = $1) AND ($2 IS NULL OR issue_date >= $2)
                    AND ($3 IS NULL OR issue_date <= $3)

@@ -113,6 +113,13 @@ impl Store {
                 .bind(stored.size as i64)
                 .bind(&stored.sha256)
                 .bind(fetched.fetched_at)
+                .bind(fetched.http.as_ref().map(|_| i64::from(fetched.status)))
+                .bind(
+                    fetched
+                        .http
+                        .as_ref()
+                        .map(|head| serde_json::to_string(head).expect("a head serializes")),
+                )
                 .execute(&mut *conn)
                 .await?;
         });
