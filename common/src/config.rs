@@ -211,6 +211,9 @@ pub struct ScheduleSettings {
     /// How far back a pass looks at least (days before today): where a site with no complete
     /// issue starts, and the window in which gaps are filled and partial issues replayed.
     pub lookback_days: u32,
+    /// An issue `queued`, `crawling` or `parsing` unchanged for this many minutes is sent
+    /// again (its message was lost), at most `partial_max_replays` times; then reported.
+    pub stuck_after_minutes: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -69,6 +69,7 @@ impl Config {
             partial_backoff: TimeDelta::minutes(settings.partial_backoff_minutes.into()),
             partial_max_replays: settings.partial_max_replays,
             lookback_days: settings.lookback_days,
+            stuck_after: TimeDelta::minutes(settings.stuck_after_minutes.into()),
         };
         Ok(Config {
             sites: entries,

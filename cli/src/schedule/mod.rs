@@ -274,7 +274,9 @@ impl<O: Outbox> Scheduler<O> {
             // replay puts it back to queued whatever it was.
             mark: match reason {
                 Reason::New => Mark::Queued,
-                Reason::AbsentRecheck | Reason::PartialReplay => Mark::Requeued,
+                Reason::AbsentRecheck | Reason::PartialReplay | Reason::StuckResend => {
+                    Mark::Requeued
+                }
             },
         };
         enqueue_issues(
@@ -300,11 +302,7 @@ impl<O: Outbox> Scheduler<O> {
                 .issue_updated_at(&row.site, row.issue_date)
                 .await?;
             let went_out = marked.is_some_and(|at| at >= row.planned_at);
-            let reason = match row.reason.as_str() {
-                "absent_recheck" => Reason::AbsentRecheck,
-                "partial_replay" => Reason::PartialReplay,
-                _ => Reason::New,
-            };
+            let reason = Reason::parse(&row.reason);
             if !went_out && let Err(error) = self.send(entry, row.issue_date, reason).await {
                 unsent.push(Unsent {
                     site: row.site.clone(),

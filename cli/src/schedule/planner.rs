@@ -6,7 +6,10 @@
 //! (or `lookback_days` before today, whichever is earlier) up to today, in the paper's time
 //! zone. In it, an issue
 //! - never seen is enqueued (`new`);
-//! - `queued`, `crawling`, `parsing` is on its way, `complete` is done: left alone;
+//! - `queued`, `crawling`, `parsing` is on its way, `complete` is done: left alone; but one
+//!   on its way unchanged for `stuck_after` (its message lost: a purged queue, a broker that
+//!   lost an unreplicated queue) is sent again (`stuck_resend`), at most `partial_max_replays`
+//!   times, then reported;
 //! - `absent` is enqueued again at each slot of its own day and of `absent_recheck_days` after
 //!   it (`absent_recheck`: papers publish at different hours), then final;
 //! - `partial` is replayed once `partial_backoff` has passed since it became partial, twice as
@@ -31,6 +34,7 @@ pub enum Reason {
     New,
     AbsentRecheck,
     PartialReplay,
+    StuckResend,
 }
 
 impl Reason {
@@ -39,6 +43,17 @@ impl Reason {
             Reason::New => "new",
             Reason::AbsentRecheck => "absent_recheck",
             Reason::PartialReplay => "partial_replay",
+            Reason::StuckResend => "stuck_resend",
+        }
+    }
+
+    /// The reason a plan row records, back (an unknown name is a first crawl).
+    pub fn parse(name: &str) -> Reason {
+        match name {
+            "absent_recheck" => Reason::AbsentRecheck,
+            "partial_replay" => Reason::PartialReplay,
+            "stuck_resend" => Reason::StuckResend,
+            _ => Reason::New,
         }
     }
 }
@@ -50,6 +65,9 @@ pub struct Policy {
     pub partial_backoff: TimeDelta,
     pub partial_max_replays: u32,
     pub lookback_days: u32,
+    /// How long an issue may stay `queued`, `crawling` or `parsing` unchanged before it is sent
+    /// again.
+    pub stuck_after: TimeDelta,
 }
 
 /// What the archive says of one site.
@@ -111,7 +129,20 @@ pub fn plan(
             continue;
         };
         match issue.state {
-            IssueState::Queued | IssueState::Crawling | IssueState::Parsing => {}
+            IssueState::Queued | IssueState::Crawling | IssueState::Parsing => {
+                if slot >= issue.updated_at + policy.stuck_after {
+                    if times_planned(history, date, Reason::StuckResend)
+                        >= policy.partial_max_replays
+                    {
+                        out.reported.push(Reported {
+                            date,
+                            state: issue.state,
+                        });
+                    } else {
+                        out.enqueue.push((date, Reason::StuckResend));
+                    }
+                }
+            }
             IssueState::Complete => {}
             IssueState::Absent => {
                 if absent_rechecked(date, today, issue, slot, policy) {
@@ -119,7 +150,7 @@ pub fn plan(
                 }
             }
             IssueState::Partial => {
-                let replays = replays_of(history, date);
+                let replays = times_planned(history, date, Reason::PartialReplay);
                 if replays >= policy.partial_max_replays {
                     out.reported.push(Reported {
                         date,
@@ -167,11 +198,12 @@ fn absent_rechecked(
     last_day.is_some_and(|last| today <= last) && issue.updated_at < slot
 }
 
-fn replays_of(history: &History, date: NaiveDate) -> u32 {
+/// How many passes planned the issue of `date` for `reason`.
+fn times_planned(history: &History, date: NaiveDate, reason: Reason) -> u32 {
     let n = history
         .plans
         .iter()
-        .filter(|p| p.issue_date == date && p.reason == Reason::PartialReplay.as_str())
+        .filter(|p| p.issue_date == date && p.reason == reason.as_str())
         .count();
     u32::try_from(n).unwrap_or(u32::MAX)
 }

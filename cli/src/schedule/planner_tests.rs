@@ -18,6 +18,7 @@ fn policy() -> Policy {
         partial_backoff: TimeDelta::minutes(60),
         partial_max_replays: 2,
         lookback_days: 3,
+        stuck_after: TimeDelta::hours(6),
     }
 }
 
@@ -190,6 +191,52 @@ fn a_partial_issue_is_replayed_after_a_doubling_back_off_a_bounded_number_of_tim
         vec![Reported {
             date: day("2024-03-09"),
             state: IssueState::Partial
+        }]
+    );
+}
+
+#[test]
+fn an_issue_on_its_way_for_too_long_is_sent_again_a_bounded_number_of_times() {
+    let history = |state: IssueState, updated: &str, plans: Vec<PlanRow>| History {
+        newest_complete: Some(day("2024-03-08")),
+        issues: vec![issue("2024-03-09", state, updated)],
+        plans,
+    };
+    let resent = |plan: &SitePlan| {
+        plan.enqueue
+            .contains(&(day("2024-03-09"), Reason::StuckResend))
+    };
+    // Unchanged since 10:00 UTC, slot at 22:30: 12.5 h > 6 h, whatever the in-flight state.
+    for state in [
+        IssueState::Queued,
+        IssueState::Crawling,
+        IssueState::Parsing,
+    ] {
+        let plan = run(SLOT, &history(state, "2024-03-09T10:00:00Z", Vec::new()));
+        assert!(resent(&plan), "{state:?}: {plan:?}");
+        assert!(plan.reported.is_empty());
+    }
+    // Changed 2.5 h ago: on its way, left alone.
+    let moving = run(
+        SLOT,
+        &history(IssueState::Parsing, "2024-03-09T20:00:00Z", Vec::new()),
+    );
+    assert!(!resent(&moving) && moving.reported.is_empty(), "{moving:?}");
+    // Sent again twice (the maximum) and still stuck: reported, not sent a third time.
+    let twice = vec![
+        planned("2024-03-09", "2024-03-08T22:30:00Z", Reason::StuckResend),
+        planned("2024-03-09", "2024-03-09T06:00:00Z", Reason::StuckResend),
+    ];
+    let exhausted = run(
+        SLOT,
+        &history(IssueState::Queued, "2024-03-09T06:00:00Z", twice),
+    );
+    assert!(!resent(&exhausted));
+    assert_eq!(
+        exhausted.reported,
+        vec![Reported {
+            date: day("2024-03-09"),
+            state: IssueState::Queued
         }]
     );
 }

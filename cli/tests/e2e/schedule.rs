@@ -48,6 +48,7 @@ fn config(base_url: &str) -> Config {
         partial_backoff_minutes: 60,
         partial_max_replays: 3,
         lookback_days: 3,
+        stuck_after_minutes: 360,
     };
     let sites = Sites::load(&Default::default()).unwrap();
     Config::from_settings(&settings, &sites).unwrap()

@@ -233,7 +233,11 @@ impl Schedule {
 pub enum SiteError {
     #[error("unknown site {0:?}; `epaper sites` lists the known ones")]
     Unknown(String),
-    #[error("site {0:?} has no base URL in its profile; pass --base-url")]
+    #[error(
+        "site {0:?} has no base URL in its profile: give one with --base-url (run, enqueue, \
+         replay) or, for the scheduler, schedule.base_urls.{0} \
+         (EPAPER__SCHEDULE__BASE_URLS__<SITE>)"
+    )]
     NoBaseUrl(String),
     /// A base URL may be chosen per request only for a profile without one of its own (the
     /// sample site): otherwise whoever can send a crawl request could aim a real profile, and
