@@ -152,6 +152,11 @@ mod tests {
             aqwb.contains("read-do [month index, newspaperId 2]"),
             "{aqwb}"
         );
+        let hkrb = lines.iter().find(|l| l.starts_with("hkrb ")).unwrap();
+        assert!(
+            hkrb.contains("read-do [month index, newspaperId 1, yyyymm]"),
+            "{hkrb}"
+        );
         let last = lines.last().unwrap();
         assert!(
             last.starts_with(&format!("{} profiles: ", sites.all().len())),
