@@ -241,7 +241,10 @@ fn a_read_do_profile_in_the_directory_gives_its_index_and_a_broken_one_is_refuse
     let sites = load(&dir).unwrap();
     assert_eq!(
         sites.get("wanbao").unwrap().issue_index,
-        Some(sites::IssueIndex::ReadDo { newspaper_id: 5 })
+        Some(sites::IssueIndex::ReadDo {
+            newspaper_id: 5,
+            month_param: sites::MonthParam::Date
+        })
     );
     let dir = sites_dir(&[("wanbao.toml", &read_do(""))]);
     assert_refused(

@@ -112,11 +112,7 @@ async fn read(url: &str, fetcher: &Fetcher) -> Days {
 
 /// A month's issue index, fetched and read; `Err` naming the index and why it failed.
 async fn read_index(request: &IndexRequest, fetcher: &Fetcher) -> Result<Issues, StageError> {
-    let month = request
-        .form
-        .iter()
-        .find(|(name, _)| name == "date")
-        .map_or("", |(_, date)| date.get(..7).unwrap_or(date));
+    let month = &request.month;
     let failed = |reason: String| {
         anyhow::anyhow!(
             "issue index {} for {month}: {reason}; a read.do issue is entered only through it",
@@ -133,7 +129,7 @@ async fn read_index(request: &IndexRequest, fetcher: &Fetcher) -> Result<Issues,
     // Read from where the answer came from (after any redirect the fetch allowed).
     let index_url = url::Url::parse(&doc.url)
         .map_err(|error| StageError::permanent(failed(format!("its URL: {error}"))))?;
-    let IssueIndex::ReadDo { newspaper_id } = request.index;
+    let IssueIndex::ReadDo { newspaper_id, .. } = request.index;
     let parsed = tokio::task::spawn_blocking(move || {
         epaper_parser::calendar::read_do_issues(&doc.body, &index_url, newspaper_id)
     });

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use epaper_common::config::Settings;
-use epaper_common::sites::{IssueIndex, Profile, Schedule, Site, Sites};
+use epaper_common::sites::{IssueIndex, MonthParam, Profile, Schedule, Site, Sites};
 use unicode_width::UnicodeWidthStr;
 
 const HEADER: [&str; 6] = ["ID", "NAME", "LAYOUT", "SCHEDULE", "BASE URL", "SOURCE"];
@@ -64,8 +64,18 @@ fn row(site: &Site) -> [String; 6] {
 /// the paper's id), and how many earlier layouts the paper had (its eras).
 fn layout(profile: &Profile) -> String {
     let mut text = profile.layout.name().to_string();
-    if let Some(IssueIndex::ReadDo { newspaper_id }) = profile.issue_index {
-        text.push_str(&format!(" [month index, newspaperId {newspaper_id}]"));
+    if let Some(IssueIndex::ReadDo {
+        newspaper_id,
+        month_param,
+    }) = profile.issue_index
+    {
+        let month = match month_param {
+            MonthParam::Date => "",
+            MonthParam::Yyyymm => ", yyyymm",
+        };
+        text.push_str(&format!(
+            " [month index, newspaperId {newspaper_id}{month}]"
+        ));
     }
     match profile.eras.len() {
         0 => text,
@@ -141,6 +151,11 @@ mod tests {
         assert!(
             aqwb.contains("read-do [month index, newspaperId 2]"),
             "{aqwb}"
+        );
+        let hkrb = lines.iter().find(|l| l.starts_with("hkrb ")).unwrap();
+        assert!(
+            hkrb.contains("read-do [month index, newspaperId 1, yyyymm]"),
+            "{hkrb}"
         );
         let last = lines.last().unwrap();
         assert!(

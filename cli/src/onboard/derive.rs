@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use epaper_common::messages::DocKind;
-use epaper_common::sites::{IssueIndex, Layout, Profile, Rate, Schedule};
+use epaper_common::sites::{IssueIndex, Layout, MonthParam, Profile, Rate, Schedule};
 use url::Url;
 
 /// A profile derived from a URL, with the day the URL is of.
@@ -169,7 +169,11 @@ fn read_do(
         "{{base}}{}?m=i&iid={{iid}}&idate={newspaper_id}_{{yyyy}}-{{mm}}-{{dd}}",
         url.path()
     );
-    let index = IssueIndex::ReadDo { newspaper_id };
+    // The page says nothing of how its month index wants the month: the common form.
+    let index = IssueIndex::ReadDo {
+        newspaper_id,
+        month_param: MonthParam::Date,
+    };
     Ok((date, origin.to_string(), entry, Some(index)))
 }
 
@@ -198,9 +202,21 @@ impl Derived {
             )),
         }
         out.push_str(&format!("entry = {}\n", quoted(&p.entry)));
-        if let Some(IssueIndex::ReadDo { newspaper_id }) = p.issue_index {
+        if let Some(IssueIndex::ReadDo {
+            newspaper_id,
+            month_param,
+        }) = p.issue_index
+        {
+            let month = match month_param {
+                MonthParam::Date => String::new(),
+                MonthParam::Yyyymm => ", month_param = \"yyyymm\"".to_string(),
+            };
+            out.push_str(
+                "# The month index is asked with date=YYYY-MM-DD; where it lists no issues, \
+                 try month_param = \"yyyymm\" (yyyymm=YYYYMM, as 海口日报 asks).\n",
+            );
             out.push_str(&format!(
-                "issue_index = {{ kind = \"read-do\", newspaper_id = {newspaper_id} }}\n"
+                "issue_index = {{ kind = \"read-do\", newspaper_id = {newspaper_id}{month} }}\n"
             ));
         }
         if p.test_site {
@@ -318,7 +334,13 @@ mod tests {
             p.entry,
             "{base}/epaper/read.do?m=i&iid={iid}&idate=2_{yyyy}-{mm}-{dd}"
         );
-        assert_eq!(p.issue_index, Some(IssueIndex::ReadDo { newspaper_id: 2 }));
+        assert_eq!(
+            p.issue_index,
+            Some(IssueIndex::ReadDo {
+                newspaper_id: 2,
+                month_param: MonthParam::Date
+            })
+        );
         let text = derived.toml();
         assert!(
             text.contains("issue_index = { kind = \"read-do\", newspaper_id = 2 }"),
@@ -336,6 +358,21 @@ mod tests {
         assert_eq!(
             loaded.unwrap().get("fy").unwrap().issue_index,
             p.issue_index
+        );
+        // The page cannot say how the index wants the month: the file says how to change it,
+        // and a profile changed so is written out so.
+        assert!(text.contains("try month_param = \"yyyymm\""), "{text}");
+        let mut yyyymm = derived;
+        yyyymm.profile.issue_index = Some(IssueIndex::ReadDo {
+            newspaper_id: 2,
+            month_param: MonthParam::Yyyymm,
+        });
+        let text = yyyymm.toml();
+        assert!(
+            text.contains(
+                "issue_index = { kind = \"read-do\", newspaper_id = 2, month_param = \"yyyymm\" }"
+            ),
+            "{text}"
         );
 
         let undated = Url::parse("http://test.fynews.net/epaper/read.do?m=i&iid=2474").unwrap();

@@ -3,8 +3,8 @@
 //! read.do system names every document `epaper/read.do` and tells them apart by the query
 //! ([`Routing::ReadDo`]): a GET of `read.do` is routed by its naming parameters (`m`, `iid`,
 //! `eid`, `sid`, `idate`, written in that order, as the layout writes its paths), and a POST of
-//! `read.do?m=getIssueByMonth` with the form `newspaperId=N&date=YYYY-MM-DD` gets the month's
-//! issue index.
+//! `read.do?m=getIssueByMonth` with the form `newspaperId=N&date=YYYY-MM-DD` (or, as 海口日报's
+//! installation asks, `newspaperId=N&yyyymm=YYYYMM`) gets the month's issue index.
 //!
 //! What must stay true: a query that names no document (another parameter, one given twice, an
 //! unknown method, a form without its fields) is a 404 like any unknown path; a POST body is
@@ -78,22 +78,32 @@ fn document(query: &str) -> Option<String> {
 }
 
 /// The key of the month index a POST asks for: `m=getIssueByMonth`, and a form naming the
-/// paper and any day of the month.
+/// paper and the month, as any day of it (`date`) or as `yyyymm`; both at once name none.
 fn month_index(query: &str, form: &[u8]) -> Option<String> {
     if query != "m=getIssueByMonth" {
         return None;
     }
-    let (mut paper, mut date) = (None, None);
+    let (mut paper, mut month, mut n_months) = (None, None, 0);
     for (name, value) in url::form_urlencoded::parse(form) {
-        match &*name {
-            "newspaperId" => paper = value.parse::<u32>().ok(),
-            "date" => date = chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").ok(),
-            _ => {}
-        }
+        let day = match &*name {
+            "newspaperId" => {
+                paper = value.parse::<u32>().ok();
+                continue;
+            }
+            "date" => chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").ok(),
+            // `%Y%m` alone is no date to chrono: read it as the month's first day.
+            "yyyymm" if value.len() == 6 && value.bytes().all(|b| b.is_ascii_digit()) => {
+                chrono::NaiveDate::parse_from_str(&format!("{value}01"), "%Y%m%d").ok()
+            }
+            "yyyymm" => None,
+            _ => continue,
+        };
+        month = day;
+        n_months += 1;
     }
     use chrono::Datelike;
-    let date = date?;
-    Some(month_index_key(paper?, date.year(), date.month()))
+    let month = month.filter(|_| n_months == 1)?;
+    Some(month_index_key(paper?, month.year(), month.month()))
 }
 
 #[cfg(test)]
@@ -145,7 +155,24 @@ mod tests {
             .await,
             key(&month_index_key(2, 2024, 3))
         );
+        // 海口日报's form names the same index.
+        assert_eq!(
+            route(
+                Method::POST,
+                "/epaper/read.do?m=getIssueByMonth",
+                "newspaperId=2&yyyymm=202403"
+            )
+            .await,
+            key(&month_index_key(2, 2024, 3))
+        );
         for (query, form) in [
+            ("m=getIssueByMonth", "newspaperId=2&yyyymm=2024-03"),
+            ("m=getIssueByMonth", "newspaperId=2&yyyymm=202413"),
+            ("m=getIssueByMonth", "newspaperId=2&yyyymm=2024031"),
+            (
+                "m=getIssueByMonth",
+                "newspaperId=2&yyyymm=202403&date=2024-03-17",
+            ),
             ("m=getIssueByMonth", "newspaperId=2"),
             ("m=getIssueByMonth", "date=2024-03-17"),
             ("m=getIssueByMonth", "newspaperId=x&date=2024-03-17"),

@@ -3,7 +3,8 @@
 //! crawler enters an issue at the URL that list gives its day.
 //!
 //! A profile writes `issue_index = { kind = "read-do", newspaper_id = 2 }` (at the top level or
-//! in an `[[eras]]` entry). Its entry template then names the issue's URL with `{iid}` for the
+//! in an `[[eras]]` entry), with `month_param = "yyyymm"` where the system asks for the month as
+//! `yyyymm=YYYYMM` (海口日报) instead of `date=YYYY-MM-DD` (the default; 安庆, 颍州, 社科报). Its entry template then names the issue's URL with `{iid}` for the
 //! index's issue id, `{base}/epaper/read.do?m=i&iid={iid}&idate=2_{yyyy}-{mm}-{dd}`: no crawl
 //! asks for that template (the index's own URL is used), but it says where the issues are, its
 //! `read.do` is where the index is asked, and it dates the 上一期 / 下一期 links of a chain.
@@ -21,9 +22,37 @@ use super::{Layout, Profile};
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum IssueIndex {
     /// read.do's `POST …/read.do?m=getIssueByMonth` with the form body
-    /// `newspaperId=<N>&date=<YYYY-MM-DD>` (any day of the month), answered with
+    /// `newspaperId=<N>&date=<YYYY-MM-DD>` (any day of the month; or `yyyymm=<YYYYMM>`, as
+    /// `month_param` says), answered with
     /// `{"data":[{"path":"/epaper/read.do?m=i&iid=…&idate=N_YYYY-MM-DD"}, …]}`.
-    ReadDo { newspaper_id: u32 },
+    ReadDo {
+        newspaper_id: u32,
+        #[serde(default)]
+        month_param: MonthParam,
+    },
+}
+
+/// How a read.do month index request names the month. The installations differ, and one
+/// asked the other way answers with no issues rather than an error, so the profile says which.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MonthParam {
+    /// `date=YYYY-MM-DD`, the month's first day (安庆晚报, 颍州晚报, 中国社会科学报).
+    #[default]
+    Date,
+    /// `yyyymm=YYYYMM` (海口日报).
+    Yyyymm,
+}
+
+impl MonthParam {
+    /// The form field that names the month of `date`.
+    fn field(self, date: NaiveDate) -> (String, String) {
+        let first = date.with_day(1).unwrap_or(date);
+        match self {
+            MonthParam::Date => ("date".into(), first.format("%Y-%m-%d").to_string()),
+            MonthParam::Yyyymm => ("yyyymm".into(), first.format("%Y%m").to_string()),
+        }
+    }
 }
 
 impl IssueIndex {
@@ -39,6 +68,8 @@ impl IssueIndex {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexRequest {
     pub index: IssueIndex,
+    /// The month asked for, `YYYY-MM`, however the form writes it (for messages).
+    pub month: String,
     pub url: String,
     /// The form fields, in the order they are sent.
     pub form: Vec<(String, String)>,
@@ -56,16 +87,19 @@ impl IndexRequest {
 /// with `base` filled in.
 pub(super) fn request(index: IssueIndex, entry: &str, base: &str, date: NaiveDate) -> IndexRequest {
     match index {
-        IssueIndex::ReadDo { newspaper_id } => {
+        IssueIndex::ReadDo {
+            newspaper_id,
+            month_param,
+        } => {
             let filled = entry.replace("{base}", base);
             let endpoint = filled.split(['?', '#']).next().unwrap_or_default();
-            let first = date.with_day(1).unwrap_or(date);
             IndexRequest {
                 index,
+                month: date.format("%Y-%m").to_string(),
                 url: format!("{endpoint}?m=getIssueByMonth"),
                 form: vec![
                     ("newspaperId".into(), newspaper_id.to_string()),
-                    ("date".into(), first.format("%Y-%m-%d").to_string()),
+                    month_param.field(date),
                 ],
             }
         }
@@ -168,7 +202,10 @@ mod tests {
         let profile = parse(READ_DO).unwrap();
         assert_eq!(
             profile.issue_index,
-            Some(IssueIndex::ReadDo { newspaper_id: 2 })
+            Some(IssueIndex::ReadDo {
+                newspaper_id: 2,
+                month_param: MonthParam::Date
+            })
         );
         let request = profile.index_request(None, day(2023, 3, 17)).unwrap();
         let request = request.expect("an index request");
@@ -199,6 +236,41 @@ mod tests {
         // The system's 上一期 / 下一期 links are dated by the template's date part.
         let link = "http://paper.example.cn/epaper/read.do?m=i&iid=11041&idate=2_2023-02-28";
         assert_eq!(profile.date_in_url(link), Some(day(2023, 2, 28)));
+    }
+
+    /// 海口日报's installation asks for the month as `yyyymm=YYYYMM`; the rest of the request
+    /// (where, the paper, one request a month) is the same.
+    #[test]
+    fn a_read_do_index_can_ask_for_the_month_as_yyyymm() {
+        let text = READ_DO.replace(
+            "newspaper_id = 2",
+            "newspaper_id = 2, month_param = \"yyyymm\"",
+        );
+        let profile = parse(&text).unwrap();
+        let request = profile
+            .index_request(None, day(2023, 3, 17))
+            .unwrap()
+            .expect("an index request");
+        assert_eq!(
+            request.url,
+            "http://paper.example.cn/epaper/read.do?m=getIssueByMonth"
+        );
+        assert_eq!(
+            request.form,
+            [
+                ("newspaperId".to_string(), "2".to_string()),
+                ("yyyymm".to_string(), "202303".to_string())
+            ]
+        );
+        assert_eq!(request.month, "2023-03");
+        let other = profile.index_request(None, day(2023, 3, 31)).unwrap();
+        assert_eq!(other.unwrap().key(), request.key());
+        // Written out, the default is the date form.
+        let explicit = READ_DO.replace(
+            "newspaper_id = 2",
+            "newspaper_id = 2, month_param = \"date\"",
+        );
+        assert_eq!(parse(&explicit).unwrap(), parse(READ_DO).unwrap());
     }
 
     #[test]
@@ -245,6 +317,13 @@ mod tests {
             (
                 READ_DO.replace("newspaper_id = 2", "newspaper_id = -1"),
                 "expected u32 for key `issue_index`",
+            ),
+            (
+                READ_DO.replace(
+                    "newspaper_id = 2",
+                    "newspaper_id = 2, month_param = \"yyyy-mm\"",
+                ),
+                "unknown variant `yyyy-mm`, expected `date` or `yyyymm`",
             ),
             (
                 READ_DO.replace(", newspaper_id = 2", ""),

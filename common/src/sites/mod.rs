@@ -15,7 +15,7 @@ mod timezone;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Deserialize;
 
-pub use index::{IndexRequest, IssueIndex};
+pub use index::{IndexRequest, IssueIndex, MonthParam};
 pub use rate::Rate;
 pub use registry::{MAX_FILE_BYTES, MAX_FILES, Site, Sites, Source};
 pub use selectors::{MAX_PATTERN_BYTES, Selectors, css, regex};
@@ -65,7 +65,8 @@ pub struct Profile {
     #[serde(default)]
     pub publication_days: Option<String>,
     /// Where the paper lists its issues, with each one's entry URL, when no issue URL follows
-    /// from the date alone (`{ kind = "read-do", newspaper_id = N }`; see `index.rs`): a day
+    /// from the date alone (`{ kind = "read-do", newspaper_id = N }`, optionally with
+    /// `month_param = "yyyymm"`; see `index.rs`): a day
     /// it does not list is absent, and a list that cannot be read fails the issue.
     #[serde(default)]
     pub issue_index: Option<IssueIndex>,

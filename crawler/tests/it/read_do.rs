@@ -158,6 +158,30 @@ async fn a_listed_day_is_entered_where_the_index_says_and_an_unlisted_one_is_abs
     assert_eq!(server.hits(INDEX), 1);
 }
 
+/// 海口日报's installation names the month as `yyyymm=YYYYMM`; a profile that says so is sent
+/// that form, and the crawl goes on as with the date form.
+#[tokio::test]
+async fn a_profile_with_the_yyyymm_month_param_posts_that_form() {
+    let server = server_with(index_listing(&[ISSUE])).await;
+    let mut profile = profile();
+    profile.issue_index = Some(sites::IssueIndex::ReadDo {
+        newspaper_id: 2,
+        month_param: sites::MonthParam::Yyyymm,
+    });
+    let stage = stage(&settings(&[])).with_profile(profile);
+
+    let manifest = crawl(&stage, &server, day(4)).await.unwrap();
+    assert!(!manifest.absent, "{manifest:?}");
+    assert_no_failures(&manifest);
+    assert_eq!(manifest.pages.len(), 2, "{manifest:?}");
+    assert_eq!(manifest.articles.len(), 4, "{manifest:?}");
+    let posts = server.posts.lock().unwrap().clone();
+    assert_eq!(
+        posts,
+        [(INDEX.to_string(), "newspaperId=2&yyyymm=202403".to_string())]
+    );
+}
+
 #[tokio::test]
 async fn entries_the_index_may_not_name_are_never_asked_for() {
     let hostile = [

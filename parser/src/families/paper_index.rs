@@ -4,7 +4,10 @@
 //! `ArticelNNNNNxx.htm` (sic), where `NN` is the 版 number (`01`, `A01`), the three digits after
 //! it the article's place on the 版, and `xx` one or two letters that differ from paper to paper
 //! (`TB`, `BC`, `JQ`). `PageArticleIndexXX.htm` lists the whole issue; it is read as a page
-//! whose page list is every 版 and whose articles are every article. The entry
+//! whose page list is every 版 and whose articles are every article. The 版 list has many
+//! skins: the known ones are read by their markers, and where none is on the page (法治日报's
+//! `a.atitle` table, `a.18`, `div.gebanlist_2`, `ul.gebanlist.showbox`, `ul.pc_ul`) every link
+//! to a `PageNN…` page of the same issue directory is the list, in document order. The entry
 //! `content/PaperIndex.htm` (and an issue's `IssueIndex.htm`) is only a meta refresh, no page
 //! of this family: the crawler follows it as a redirect (`crate::refresh`, for every family).
 //!
@@ -20,7 +23,8 @@ use url::Url;
 use super::{Family, kind_by_markers};
 use crate::article::{self, Body, Titles};
 use crate::html::{
-    first_href, first_src, issue_article, issue_link, own_url, pages_in_order, target,
+    Links, MAX_PAGES_PER_ISSUE, first_href, first_src, issue_article, issue_link, own_url,
+    pages_in_order, target,
 };
 use crate::label::{self, Label, split_page_label};
 use crate::regions::{PageArticles, link_text};
@@ -44,10 +48,11 @@ selector!(
 );
 // The 版 label a page or article prints for itself: `span.banci-A01`.
 selector!(PRINTED_LABEL, r#"span[class^="banci-"]"#);
-// The title lists: `ul#newslist` (most), `div.bd_newslist` (半岛都市报).
+// The title lists: `ul#newslist` (most), `div.bd_newslist` (半岛都市报), the `a.atitle` links
+// of 法治日报's table (its 版 list has the same class; those are pages, no articles).
 selector!(
     TITLE_LISTS,
-    "ul#newslist li a[href], div.bd_newslist a[href]"
+    "ul#newslist li a[href], div.bd_newslist a[href], a.atitle[href]"
 );
 // Hotspots over the page image (半岛都市报, 潍坊晚报): the title in `neirong`, the article in
 // `href`, or in `alt` where the href is a script.
@@ -63,6 +68,18 @@ selector!(NEIRONG_SUBTITLE, "div.neirong h4, div.duneirong h4");
 selector!(ID_PRETITLE, "#suptitle");
 selector!(ID_TITLE, "#title");
 selector!(ID_SUBTITLE, "#subtitle");
+/// The title where neither style has one, in the order tried: 大众日报's dzwww template
+/// (`div#news-header h1`), 鲁中晨报 (`span#contenttitle`), 南方农村报 (`div.news_title`),
+/// 法治日报 (`span[align=center] strong`).
+static OTHER_TITLES: std::sync::LazyLock<[Selector; 4]> = std::sync::LazyLock::new(|| {
+    [
+        "div#news-header h1",
+        "span#contenttitle",
+        "div.news_title",
+        r#"span[align="center"] strong"#,
+    ]
+    .map(|css| Selector::parse(css).expect("valid selector"))
+});
 selector!(IMAGE_LISTS, "span#imagelist, div.imagelist, #imagelist");
 
 /// The body, in the order tried: `span#contenttext` (most), `div.contenttext` / `div#contenttext`
@@ -140,13 +157,66 @@ fn split_label(text: &str) -> Label {
     }
 }
 
-/// The issue's pages in list order, each once.
+/// The issue's pages in list order, each once: the known 版 lists, else every link to a 版
+/// of the issue ([`linked_pages`]).
 fn page_list(doc: &Html, base: &Url) -> Vec<PageRef> {
-    pages_in_order(
+    let listed = pages_in_order(
         doc.select(&PAGE_LINKS),
         |link| target(link, base),
         split_label,
-    )
+    );
+    if listed.is_empty() {
+        linked_pages(doc, base)
+    } else {
+        listed
+    }
+}
+
+/// Link texts that step through the 版 rather than list them: each names a 版 that the list
+/// names too, by the wrong label.
+const PAGE_STEPS: [&str; 4] = ["上一版", "下一版", "上一期", "下一期"];
+
+/// The 版 list of a skin no marker names (法治日报's `a.atitle` table, 伊犁日报's `a.18`,
+/// 吐鲁番日报's `div.gebanlist_2`, 潍坊晚报's `ul.gebanlist.showbox`, 南方农村报's `ul.pc_ul`):
+/// every link to a `PageNN…` page in the page's own issue directory, in document order, each
+/// page once, with the first label that names its number (a thumbnail links a 版 without
+/// text). Stepping links (下一版) are left out; PDFs and the whole-issue index are no 版.
+fn linked_pages(doc: &Html, base: &Url) -> Vec<PageRef> {
+    let mut pages: Links<PageRef> = Links::new(MAX_PAGES_PER_ISSUE);
+    for link in doc.select(&ANCHORS) {
+        let text = element_text(link);
+        if PAGE_STEPS.iter().any(|step| text.contains(step)) {
+            continue;
+        }
+        let Some(url) = issue_page(base, link) else {
+            continue;
+        };
+        let (page_no, page_name) = split_label(&text);
+        match pages.get_mut(&url) {
+            Some(seen) if seen.page_no.is_none() && page_no.is_some() => {
+                (seen.page_no, seen.page_name) = (page_no, page_name);
+            }
+            Some(_) => {}
+            None => pages.insert(
+                url.clone(),
+                PageRef {
+                    page_no,
+                    page_name,
+                    url,
+                },
+            ),
+        }
+    }
+    pages.into_vec()
+}
+
+/// Where `link` points when that is a 版 (`PageNN…`) in the same directory as `base`, on its host.
+fn issue_page(base: &Url, link: ElementRef<'_>) -> Option<String> {
+    let url = target(link, base)?;
+    let page = Url::parse(&url).ok()?;
+    let dir = |url: &Url| url.path().rsplit_once('/').map(|(dir, _)| dir.to_string());
+    let same_issue = page.host_str() == base.host_str() && dir(&page) == dir(base);
+    (same_issue && PAGE_PATH.is_match(page.path())).then_some(url)
 }
 
 /// The label the document prints for its own 版.
@@ -179,12 +249,41 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         pages,
         articles: page_articles(&doc, url),
         image_url: first_src(doc.select(&SCAN), url),
-        pdf_url: first_href(doc.select(&ANCHORS), url, |href| {
-            href.trim().to_ascii_lowercase().ends_with(".pdf")
-        }),
+        pdf_url: pdf_url(&doc, url, &own_url),
         prev_issue_url: issue_link(&doc, url, "上一期"),
         next_issue_url: issue_link(&doc, url, "下一期"),
         url: own_url,
+    }
+}
+
+fn is_pdf(link: ElementRef<'_>) -> bool {
+    link.value()
+        .attr("href")
+        .is_some_and(|href| href.trim().to_ascii_lowercase().ends_with(".pdf"))
+}
+
+/// The 版's PDF: where the 版 list gives every 版 its PDF in a table row (法治日报: the 版's
+/// link, then its PDF in the next cell), the one in the row that links this page; else the
+/// first PDF link.
+fn pdf_url(doc: &Html, url: &Url, own_url: &str) -> Option<String> {
+    let links_here = |row: ElementRef<'_>| {
+        row.select(&ANCHORS)
+            .any(|link| target(link, url).as_deref() == Some(own_url))
+    };
+    let own_row = doc
+        .select(&ANCHORS)
+        .filter(|link| is_pdf(*link))
+        .find(|link| {
+            link.ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|el| el.value().name().eq_ignore_ascii_case("tr"))
+                .is_some_and(links_here)
+        });
+    match own_row {
+        Some(link) => target(link, url),
+        None => first_href(doc.select(&ANCHORS), url, |href| {
+            href.trim().to_ascii_lowercase().ends_with(".pdf")
+        }),
     }
 }
 
@@ -228,21 +327,23 @@ fn page_articles(doc: &Html, url: &Url) -> Vec<ArticleRef> {
 pub fn parse_article(html: &str, url: &Url) -> ArticleRecord {
     let doc = crate::html::article_document(html);
     let props = crate::properties::Properties::read(html);
-    let first = |selectors: [&Selector; 2]| {
+    let first = |selectors: &[&Selector]| {
         selectors
-            .into_iter()
+            .iter()
             .find_map(|selector| doc.select(selector).find_map(block_text))
     };
+    let other_titles: Vec<&Selector> = OTHER_TITLES.iter().collect();
     let titles = Titles {
-        pretitle: first([&NEIRONG_PRETITLE, &ID_PRETITLE]),
-        title: first([&NEIRONG_TITLE, &ID_TITLE]),
-        subtitle: first([&NEIRONG_SUBTITLE, &ID_SUBTITLE]),
+        pretitle: first(&[&NEIRONG_PRETITLE, &ID_PRETITLE]),
+        title: first(&[&NEIRONG_TITLE, &ID_TITLE]).or_else(|| first(&other_titles)),
+        subtitle: first(&[&NEIRONG_SUBTITLE, &ID_SUBTITLE]),
     }
     .or_metadata(&props, &doc);
     let container = BODIES
         .iter()
         .find_map(|selector| doc.select(selector).next());
-    // No author field in this system: the byline is what the body prints.
+    // No author field in this system: the byline is what the body prints. (大众日报's
+    // `div.infor` names the page's editor and the source, neither of them the author.)
     let body = Body::with_byline(None, article::paragraphs(html, container));
     let images = match doc.select(&IMAGE_LISTS).next().or(container) {
         Some(root) => article::images(

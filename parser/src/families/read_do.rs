@@ -19,7 +19,8 @@
 //!
 //! No URL of an issue follows from its date alone: the system lists a month's issues as JSON,
 //! answering `POST read.do?m=getIssueByMonth` with the form `newspaperId=N&date=YYYY-MM-DD`
-//! (any day of the month) by `{"data":[{"path":"/epaper/read.do?m=i&iid=…&idate=N_…"},…]}`.
+//! (any day of the month; 海口日报's installation wants `yyyymm=YYYYMM` instead, which the
+//! profile's `month_param` says) by `{"data":[{"path":"/epaper/read.do?m=i&iid=…&idate=N_…"},…]}`.
 //! A profile therefore names its issue index (`issue_index = { kind = "read-do",
 //! newspaper_id = N }`), the crawler asks it once a month (`crawler/src/calendar.rs`), reads
 //! it with `calendar::read_do_issues` and [`listed_issue`], and enters each issue at the URL

@@ -19,6 +19,7 @@ mod founder_new_pages;
 mod hostile;
 mod nbs;
 mod paper_index;
+mod paper_index_skins;
 mod profiles;
 mod qpaper;
 mod read_do;

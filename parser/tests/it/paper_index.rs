@@ -123,9 +123,13 @@ fn list_page_served_as_gbk_gives_every_field() {
     assert_eq!(record, expected);
 }
 
+/// Without its list (and so with no link to another 版 but 下一版, which is no list entry),
+/// the page takes its label from `span.banci-NN`.
 #[test]
 fn list_page_without_its_list_takes_its_label_from_span_banci() {
-    let html = LIST_PAGE.replace("li class=\"banci\"", "li class=\"other\"");
+    let start = LIST_PAGE.find("<ul class=\"banci_list\">").unwrap();
+    let end = LIST_PAGE[start..].find("</ul>").unwrap() + start + "</ul>".len();
+    let html = format!("{}{}", &LIST_PAGE[..start], &LIST_PAGE[end..]);
     let record = page(
         "http://paper.example.cn/dzrb/content/20240305/Page01TB.htm",
         &gbk_with_crlf(&html),

@@ -12,6 +12,7 @@ use crate::support::{article, article_ref, date, mapped, page, page_ref};
 const ROOT: &str = "http://paper.example.cn/epaper/";
 const PAGE_HTML: &str = include_str!("../fixtures/read_do/page.html");
 const ARTICLE_HTML: &str = include_str!("../fixtures/read_do/article.html");
+const HUMOR_PAGE_HTML: &str = include_str!("../fixtures/read_do/humor_page.html");
 
 fn page_url(eid: u32) -> String {
     format!("{ROOT}read.do?m=i&iid=6120&eid={eid}&idate=2_2025-06-18")
@@ -117,6 +118,44 @@ fn an_article_gives_its_two_title_lines_body_byline_and_pictures() {
                     caption: None,
                 },
             ],
+        }
+    );
+}
+
+/// 海口日报's shape: the article list `div.humor ul li a`, titled by the links' text (no
+/// `@title`), with host-relative links; no image map.
+#[test]
+fn a_humor_list_page_gives_its_articles_with_their_titles() {
+    let root = "https://szb.example.cn/epaper/";
+    let url = format!("{root}read.do?m=i&iid=8801&eid=90103&idate=1_2024-08-22");
+    let record = page(&url, HUMOR_PAGE_HTML.as_bytes());
+    let page_at = |eid: u32| format!("{root}read.do?m=i&iid=8801&eid={eid}&idate=1_2024-08-22");
+    let article_at =
+        |sid: u32| format!("{root}read.do?m=i&iid=8801&eid=90103&sid={sid}&idate=1_2024-08-22");
+    let upload = "https://szb.example.cn/epaper/upload/2024/08/22/";
+    assert_eq!(
+        record,
+        PageRecord {
+            url: url.clone(),
+            date: date(2024, 8, 22),
+            page_no: Some("03".into()),
+            page_name: Some("城事".into()),
+            pages: vec![
+                page_ref("01", "要闻", &page_at(90101)),
+                page_ref("02", "综合", &page_at(90102)),
+                page_ref("03", "城事", &page_at(90103)),
+            ],
+            articles: vec![
+                article_ref("骑楼老街夜市今晚开市", &article_at(700301)),
+                article_ref("椰林步道新添二十处休憩点", &article_at(700302)),
+                article_ref("台风过后 环卫工人连夜清障", &article_at(700303)),
+            ],
+            // The scan is the image of a map (as the other read.do papers have it); this page
+            // has none.
+            image_url: None,
+            pdf_url: Some(format!("{upload}c4d2e9f1.pdf")),
+            prev_issue_url: None,
+            next_issue_url: None,
         }
     );
 }

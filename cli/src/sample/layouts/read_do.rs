@@ -3,7 +3,8 @@
 //! `read.do?m=i&iid=<issue>&eid=<版>&idate=2_YYYY-MM-DD`, an article adds `&sid=<article>`, and
 //! the issue itself (what the month index lists) is `read.do?m=i&iid=<issue>&idate=…`, which
 //! shows the first 版. No URL follows from the date alone: the site answers
-//! `POST epaper/read.do?m=getIssueByMonth` with the form `newspaperId=2&date=YYYY-MM-DD` by the
+//! `POST epaper/read.do?m=getIssueByMonth` with the form `newspaperId=2&date=YYYY-MM-DD` (or
+//! `yyyymm=YYYYMM`, 海口日报's form; `sample/routing.rs` reads both) by the
 //! month's issues as JSON (`{"data":[{"path":…}, …]}`), and the server routes these documents
 //! by their query (`sample/routing.rs`).
 //!
@@ -266,5 +267,65 @@ impl Layout for ReadDo {
             captions: false,
             ..Fields::ALL
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{HeaderMap, Method, Uri};
+
+    use super::*;
+    use crate::sample::{Faults, Site, paper};
+
+    async fn ask(site: &Site, method: Method, path: &str, form: &str) -> (u16, Vec<u8>) {
+        let uri: Uri = format!("/{path}").parse().unwrap();
+        let response = site
+            .respond(
+                &method,
+                &uri,
+                &HeaderMap::new(),
+                Body::from(form.to_string()),
+            )
+            .await;
+        let status = response.status().as_u16();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, body.to_vec())
+    }
+
+    /// The month index answers the date form (安庆, 社科报) and 海口日报's `yyyymm` form alike,
+    /// and the issue it lists is served.
+    #[tokio::test]
+    async fn the_month_index_answers_both_month_forms_with_the_issue() {
+        let paper = paper(1);
+        let base = "http://127.0.0.1:1/";
+        let site = Site::with_offsite(
+            &paper,
+            base.into(),
+            Faults::None,
+            "http://127.0.0.2:9/".into(),
+            &ReadDo,
+        );
+        let date = paper.issues[0].date;
+        let index = format!("{READ_DO_PATH}?m=getIssueByMonth");
+        let by_date = format!(
+            "newspaperId={NEWSPAPER_ID}&date={}",
+            date.format("%Y-%m-%d")
+        );
+        let by_month = format!("newspaperId={NEWSPAPER_ID}&yyyymm={}", date.format("%Y%m"));
+        let (status, listed) = ask(&site, Method::POST, &index, &by_date).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            ask(&site, Method::POST, &index, &by_month).await,
+            (200, listed.clone())
+        );
+        let index_url = url::Url::parse(&format!("{base}{index}")).unwrap();
+        let issues =
+            epaper_parser::calendar::read_do_issues(&listed, &index_url, NEWSPAPER_ID).unwrap();
+        let entry = issues.get(&date).expect("the issue listed for its day");
+        let path = entry.strip_prefix(base).expect("on the site");
+        assert_eq!(ask(&site, Method::GET, path, "").await.0, 200, "{entry}");
     }
 }
