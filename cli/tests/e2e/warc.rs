@@ -14,9 +14,11 @@ use sha2::Digest;
 
 use crate::support::*;
 
-/// The warcio the test reads with, pinned; its virtualenv is cached outside the checkout like
-/// `.ci/run`'s moto.
-const WARCIO: &str = "warcio==1.8.1";
+/// The warcio the test reads with and the pywb it replays with, pinned; their virtualenv is
+/// cached outside the checkout like `.ci/run`'s moto.
+const WARC_TOOLS: [&str; 2] = ["warcio==1.8.1", "pywb==2.10.0"];
+/// The virtualenv's directory under the cache (`.ci/run` makes the same one).
+const WARC_TOOLS_VENV: &str = "warcio-1.8.1-pywb-2.10.0";
 
 /// Reads a WARC file with warcio, digests checked (`check_digests="raise"`), and prints one
 /// JSON object a record: its fields, HTTP status and content type, the SHA-256 of its payload,
@@ -42,16 +44,16 @@ with open(sys.argv[1], "rb") as f:
         print(json.dumps(out))
 "#;
 
-/// The virtualenv's python with warcio, created (and warcio installed) on first use.
+/// The virtualenv's python with warcio and pywb, created (and both installed) on first use.
 fn warcio_python() -> PathBuf {
     let cache = std::env::var("EPAPER_CI_CACHE")
         .map(PathBuf::from)
         .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/epaper-ci"));
-    let venv = cache.join(WARCIO.replace("==", "-"));
+    let venv = cache.join(WARC_TOOLS_VENV);
     let python = venv.join("bin/python");
     let works = |python: &Path| {
         Command::new(python)
-            .args(["-c", "import warcio"])
+            .args(["-c", "import warcio, pywb"])
             .output()
             .is_ok_and(|out| out.status.success())
     };
@@ -71,20 +73,84 @@ fn warcio_python() -> PathBuf {
         text(&made.stderr)
     );
     let pip = Command::new(venv.join("bin/pip"))
-        .args(["install", "-q", WARCIO])
+        .args(["install", "-q"])
+        .args(WARC_TOOLS)
         .output()
         .expect("pip runs");
     assert!(
         pip.status.success(),
-        "cannot install {WARCIO} into {} (the WARC test reads its export with warcio): {}",
+        "cannot install {WARC_TOOLS:?} into {} (the WARC test reads its export with them): {}",
         venv.display(),
         text(&pip.stderr)
     );
     assert!(
         works(&python),
-        "warcio does not import after pip installed it"
+        "warcio or pywb does not import after pip installed them"
     );
     python
+}
+
+/// Puts `warc` in a pywb collection (`wb-manager init` and `add`, which index it), serves it
+/// with pywb's `wayback` on a free port and asks it for each of `urls` in identity mode
+/// (`id_`: the archived bytes as they were, no rewriting); prints one JSON object a URL with
+/// the status and the SHA-256 of the body pywb replayed.
+const PYWB_REPLAY: &str = r#"
+import hashlib, json, os, socket, subprocess, sys, tempfile, time, urllib.request, urllib.error
+warc, urls = sys.argv[1], sys.argv[2:]
+bindir = os.path.dirname(sys.executable)
+with tempfile.TemporaryDirectory() as root:
+    run = lambda *args: subprocess.run([os.path.join(bindir, "wb-manager"), *args], cwd=root,
+                                       check=True, capture_output=True)
+    run("init", "papers")
+    run("add", "papers", warc)
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    server = subprocess.Popen([os.path.join(bindir, "wayback"), "-b", "127.0.0.1", "-p", str(port)],
+                              cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except Exception:
+                time.sleep(0.2)
+        for url in urls:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/papers/id_/{url}", timeout=20) as r:
+                    status, body = r.status, r.read()
+            except urllib.error.HTTPError as e:
+                status, body = e.code, b""
+            print(json.dumps({"url": url, "status": status,
+                              "sha256": hashlib.sha256(body).hexdigest()}))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+"#;
+
+/// What pywb replays of `urls` from `warc`: (URL, status, SHA-256 of the body), in order.
+fn replay_with_pywb(warc: &Path, urls: &[String]) -> Vec<(String, u64, String)> {
+    let out = Command::new(warcio_python())
+        .args(["-c", PYWB_REPLAY])
+        .arg(warc)
+        .args(urls)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "pywb could not replay {}: {}",
+        warc.display(),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+        .lines()
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            (
+                v["url"].as_str().unwrap().to_string(),
+                v["status"].as_u64().unwrap(),
+                v["sha256"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -151,6 +217,31 @@ async fn a_warc_export_reads_in_warcio_and_imports_to_an_identical_archive() {
     assert!(export.status.success(), "{}", text(&export.stderr));
     let records = read_with_warcio(&warc);
     assert_records_match_the_archive(&records, &url_a).await;
+
+    // pywb, the replay tool archivists run, indexes the file and replays a page, an article
+    // and a medium byte for byte.
+    let wanted: Vec<&serde_json::Value> = ["page", "article", "scan"]
+        .iter()
+        .map(|kind| {
+            records
+                .iter()
+                .find(|r| r["epaper-Kind"] == *kind)
+                .unwrap_or_else(|| panic!("no {kind} record"))
+        })
+        .collect();
+    let urls: Vec<String> = wanted
+        .iter()
+        .map(|r| r["WARC-Target-URI"].as_str().unwrap().to_string())
+        .collect();
+    let replayed = replay_with_pywb(&warc, &urls);
+    let expected: Vec<(String, u64, String)> = wanted
+        .iter()
+        .map(|r| {
+            let url = r["WARC-Target-URI"].as_str().unwrap().to_string();
+            (url, 200, r["sha256"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(replayed, expected, "pywb replays the archived bytes");
 
     let import = epaper(&[
         "import",
