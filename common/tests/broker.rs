@@ -465,3 +465,137 @@ async fn a_delivery_larger_than_the_largest_legal_message_is_dead_lettered_undec
         broker.close().await;
     }
 }
+
+/// Takes batches and never finishes one, as a handler stuck on a server that stopped answering.
+struct Stuck {
+    entered: AtomicU32,
+}
+
+impl Handler for Stuck {
+    async fn handle<O: Outbox>(&self, _message: Message, _out: &O) -> Result<(), StageError> {
+        self.entered.fetch_add(1, Ordering::SeqCst);
+        std::future::pending().await
+    }
+
+    fn max_batch(&self) -> usize {
+        8
+    }
+
+    async fn handle_batch<O: Outbox>(
+        &self,
+        _messages: Vec<Message>,
+        _out: &O,
+    ) -> Result<(), StageError> {
+        self.entered.fetch_add(1, Ordering::SeqCst);
+        std::future::pending().await
+    }
+}
+
+/// Closes the broker's connection named `name` through the management API (as an operator, or
+/// a broker going down, would), once the API lists it.
+fn close_connection_named(name: &str) {
+    let api = std::env::var("EPAPER_TEST_AMQP_API")
+        .unwrap_or_else(|_| "http://guest:guest@127.0.0.1:15672".into());
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        let out = std::process::Command::new("curl")
+            .args([
+                "-fsS",
+                &format!("{api}/api/connections?columns=name,client_properties"),
+            ])
+            .output()
+            .expect("curl runs");
+        assert!(
+            out.status.success(),
+            "management API: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let listed: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let found = listed
+            .iter()
+            .find(|c| c["client_properties"]["connection_name"] == name)
+            .and_then(|c| c["name"].as_str());
+        if let Some(id) = found {
+            // The name (`127.0.0.1:50412 -> 127.0.0.1:5672`) as one percent-encoded segment.
+            let mut url = url::Url::parse(&api).unwrap();
+            url.path_segments_mut()
+                .unwrap()
+                .extend(["api", "connections", id]);
+            let closed = std::process::Command::new("curl")
+                .args(["-fsS", "-X", "DELETE", url.as_str()])
+                .output()
+                .expect("curl runs");
+            assert!(
+                closed.status.success(),
+                "{}",
+                String::from_utf8_lossy(&closed.stderr)
+            );
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("the management API never listed the connection {name:?}");
+}
+
+/// A connection lost while a batch is in hand ends the consumer with an error at once, so the
+/// service exits and is restarted, instead of waiting on a handler whose acks cannot arrive
+/// (a RabbitMQ restart once left an indexer so for four minutes). The same for one-at-a-time
+/// handling: the lost connection is seen while a delivery is in hand.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_connection_ends_the_consumer_even_with_work_in_hand() {
+    for batch in [true, false] {
+        let prefix = prefix();
+        let settings = settings(&prefix);
+        let broker = Broker::connect(&settings.amqp).await.unwrap();
+        broker.declare_topology().await.unwrap();
+        let publisher = broker.publisher().await.unwrap();
+        publisher.publish(&crawl_issue()).await.unwrap();
+        let handler = Arc::new(Stuck {
+            entered: AtomicU32::new(0),
+        });
+        let grace = Duration::from_secs(5);
+        let consuming = async {
+            if batch {
+                broker
+                    .run_consumer(Stage::Crawl, handler.clone(), Shutdown::new(), grace)
+                    .await
+            } else {
+                let each = Arc::new(StuckEach(handler.clone()));
+                broker
+                    .run_consumer(Stage::Crawl, each, Shutdown::new(), grace)
+                    .await
+            }
+        };
+        tokio::pin!(consuming);
+        tokio::select! {
+            outcome = &mut consuming => panic!("consumer stopped before the fault: {outcome:?}"),
+            () = wait_until(Duration::from_secs(10), || handler.entered.load(Ordering::SeqCst) > 0) => {}
+        }
+        assert!(
+            handler.entered.load(Ordering::SeqCst) > 0,
+            "no delivery reached the handler"
+        );
+        let name = format!("epaper {prefix} pid {}", std::process::id());
+        tokio::task::spawn_blocking(move || close_connection_named(&name))
+            .await
+            .unwrap();
+        let outcome = tokio::time::timeout(Duration::from_secs(10) + grace, consuming)
+            .await
+            .unwrap_or_else(|_| {
+                panic!("batch {batch}: the consumer kept waiting on a lost connection")
+            });
+        assert!(outcome.is_err(), "batch {batch}: {outcome:?}");
+        let cleanup = Broker::connect(&settings.amqp).await.unwrap();
+        cleanup.delete_topology().await.unwrap();
+        cleanup.close().await;
+    }
+}
+
+/// [`Stuck`] one message at a time.
+struct StuckEach(Arc<Stuck>);
+
+impl Handler for StuckEach {
+    async fn handle<O: Outbox>(&self, message: Message, out: &O) -> Result<(), StageError> {
+        self.0.handle(message, out).await
+    }
+}

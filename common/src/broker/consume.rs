@@ -1,6 +1,10 @@
 //! The consumer loop every service runs: deliveries of the stage's work queue to its handler,
 //! one at a time up to `prefetch` at once, or in batches for a handler that takes them; on
 //! shutdown it takes no new deliveries and lets the ones in hand finish within the grace period.
+//! A lost connection ends the loop with an error, whatever it was waiting on (a delivery, a
+//! batch in hand): the service then exits and is restarted, and the broker redelivers every
+//! unacked message to the next consumer. Waiting on the consumer stream alone is not enough: a
+//! RabbitMQ restart once left an indexer waiting for four minutes on a connection that was gone.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +13,7 @@ use futures_util::StreamExt;
 use lapin::message::Delivery;
 use lapin::options::{BasicCancelOptions, BasicConsumeOptions, BasicQosOptions};
 use lapin::types::FieldTable;
-use lapin::{Channel, Consumer};
+use lapin::{Channel, Connection, Consumer};
 use tokio::task::JoinSet;
 
 use super::settle::Settler;
@@ -40,6 +44,7 @@ impl Broker {
         let deliveries = Deliveries {
             consumer: &mut consumer,
             shutdown: &shutdown,
+            connection: &self.connection,
         };
         let mut in_flight = JoinSet::new();
         let outcome = if handler.max_batch() > 1 {
@@ -89,6 +94,7 @@ impl Broker {
         loop {
             tokio::select! {
                 _ = deliveries.shutdown.cancelled() => return Ok(()),
+                _ = connection_lost(deliveries.connection) => return Err(closed()),
                 Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
                 delivery = deliveries.consumer.next() => match delivery {
                     Some(Ok(delivery)) => {
@@ -124,7 +130,13 @@ impl Broker {
             topology: &self.topology,
         };
         while let Some(batch) = deliveries.next_batch(handler.max_batch()).await? {
-            settler.settle_batch(batch, handler).await;
+            // Its acks cannot reach a broker that is gone, so a batch in hand is given up when
+            // the connection is lost (its transaction rolls back when dropped): the broker
+            // redelivers it whole.
+            tokio::select! {
+                () = settler.settle_batch(batch, handler) => {}
+                () = connection_lost(deliveries.connection) => return Err(closed()),
+            }
         }
         Ok(())
     }
@@ -134,6 +146,7 @@ impl Broker {
 struct Deliveries<'a> {
     consumer: &'a mut Consumer,
     shutdown: &'a Shutdown,
+    connection: &'a Connection,
 }
 
 impl Deliveries<'_> {
@@ -143,6 +156,7 @@ impl Deliveries<'_> {
         const LINGER: Duration = Duration::from_millis(20);
         let first = tokio::select! {
             _ = self.shutdown.cancelled() => return Ok(None),
+            () = connection_lost(self.connection) => return Err(closed()),
             delivery = self.consumer.next() => match delivery {
                 Some(delivery) => delivery?,
                 None => return Err(closed()),
@@ -178,6 +192,16 @@ async fn drain(mut in_flight: JoinSet<()>, grace: Duration) {
         );
         in_flight.abort_all();
     }
+}
+
+/// Returns once `connection` is no longer connected (closed, errored, closing); polled, since
+/// lapin tells a consumer's stream, not every waiter, that the connection died.
+async fn connection_lost(connection: &Connection) {
+    const EVERY: Duration = Duration::from_millis(250);
+    while connection.status().connected() {
+        tokio::time::sleep(EVERY).await;
+    }
+    tracing::warn!("the broker connection is lost");
 }
 
 /// The consumer's stream ended: the connection is gone.

@@ -63,9 +63,16 @@ pub struct Broker {
 impl Broker {
     pub async fn connect(settings: &AmqpSettings) -> Result<Broker, BrokerError> {
         let url = redact_url(&settings.url);
+        // Named after the deployment's queue prefix and the process, so that the management
+        // UI (and an operator closing a connection there) can tell which process holds which.
+        let name = format!(
+            "epaper {} pid {}",
+            settings.queue_prefix,
+            std::process::id()
+        );
         let connection = Connection::connect(
             settings.url.expose_secret(),
-            ConnectionProperties::default(),
+            ConnectionProperties::default().with_connection_name(name.into()),
         )
         .await
         .map_err(|source| BrokerError::Connect {
