@@ -62,6 +62,7 @@ pub const FAMILY: Family = Family {
     detect,
     parse_page,
     parse_article,
+    skin: super::no_skins,
 };
 
 // bjrbdzb's issue document.

@@ -36,6 +36,7 @@ pub const FAMILY: Family = Family {
     detect,
     parse_page,
     parse_article,
+    skin: skin,
 };
 
 // The page list: `li.banci` (大众日报 and most), `div.banmianlist_box` (半岛都市报), and the
@@ -142,6 +143,23 @@ pub fn detect(html: &str) -> Option<DocKind> {
         ],
         &["contenttext"],
     )
+}
+
+selector!(BANMIANLIST, "div.banmianlist_box");
+
+/// The family's `skin`: the variant of the page `html`, by its page list: 半岛都市报's
+/// `banmianlist_box`, the whole-issue index `PageArticleIndex` (`div.linkto`, 新华每日电讯's
+/// `div.listdaohang`), else the common `li.banci` list, `banci`.
+fn skin(html: &str) -> Option<&'static str> {
+    let doc = Html::parse_document(html);
+    let name = if doc.select(&BANMIANLIST).next().is_some() {
+        "banmianlist_box"
+    } else if doc.select(&INDEX_BLOCKS).next().is_some() {
+        "PageArticleIndex"
+    } else {
+        "banci"
+    };
+    Some(name)
 }
 
 fn date_of(url: &Url) -> Option<NaiveDate> {
