@@ -36,7 +36,7 @@ pub const FAMILY: Family = Family {
     detect,
     parse_page,
     parse_article,
-    skin: skin,
+    skin,
 };
 
 selector!(

@@ -36,7 +36,7 @@ pub const FAMILY: Family = Family {
     detect,
     parse_page,
     parse_article,
-    skin: skin,
+    skin,
 };
 
 // The page list: `li.banci` (大众日报 and most), `div.banmianlist_box` (半岛都市报), and the

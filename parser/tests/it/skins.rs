@@ -10,7 +10,7 @@ fn family(name: &str) -> &'static Family {
 
 #[test]
 fn every_skin_fixture_names_its_skin() {
-    let cases: [(&str, &str, &str); 16] = [
+    let cases: [(&str, &str, &str); 18] = [
         (
             "founder-new",
             include_str!("../fixtures/founder_new/navlist_page.html"),
@@ -76,6 +76,16 @@ fn every_skin_fixture_names_its_skin() {
             "paper-index",
             include_str!("../fixtures/paper_index/PageArticleIndexLB.htm"),
             "PageArticleIndex",
+        ),
+        (
+            "bjrbdzb",
+            include_str!("../fixtures/bjrb/20250618_m.html"),
+            "bjrbdzb",
+        ),
+        (
+            "bjrbdzb",
+            include_str!("../fixtures/bjrb/20250618_002.html"),
+            "plist",
         ),
         (
             "nbs",
