@@ -146,18 +146,26 @@ pub fn detect(html: &str) -> Option<DocKind> {
 }
 
 selector!(BANMIANLIST, "div.banmianlist_box");
+selector!(BANCI_LIST, "li.banci");
+selector!(ATITLE, "a.atitle");
 
 /// The family's `skin`: the variant of the page `html`, by its page list: 半岛都市报's
 /// `banmianlist_box`, the whole-issue index `PageArticleIndex` (`div.linkto`, 新华每日电讯's
-/// `div.listdaohang`), else the common `li.banci` list, `banci`.
+/// `div.listdaohang`), the common `li.banci` list (`banci`), 法治日报's `atitle` table, else
+/// `unmarked` (a list read by its links alone).
 fn skin(html: &str) -> Option<&'static str> {
     let doc = Html::parse_document(html);
-    let name = if doc.select(&BANMIANLIST).next().is_some() {
+    let has = |selector: &Selector| doc.select(selector).next().is_some();
+    let name = if has(&BANMIANLIST) {
         "banmianlist_box"
-    } else if doc.select(&INDEX_BLOCKS).next().is_some() {
+    } else if has(&INDEX_BLOCKS) {
         "PageArticleIndex"
-    } else {
+    } else if has(&BANCI_LIST) {
         "banci"
+    } else if has(&ATITLE) {
+        "atitle"
+    } else {
+        "unmarked"
     };
     Some(name)
 }

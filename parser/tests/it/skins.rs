@@ -10,7 +10,7 @@ fn family(name: &str) -> &'static Family {
 
 #[test]
 fn every_skin_fixture_names_its_skin() {
-    let cases: [(&str, &str, &str); 18] = [
+    let cases: [(&str, &str, &str); 19] = [
         (
             "founder-new",
             include_str!("../fixtures/founder_new/navlist_page.html"),
@@ -76,6 +76,11 @@ fn every_skin_fixture_names_its_skin() {
             "paper-index",
             include_str!("../fixtures/paper_index/PageArticleIndexLB.htm"),
             "PageArticleIndex",
+        ),
+        (
+            "paper-index",
+            include_str!("../fixtures/paper_index/fzrb_Page02TB.htm"),
+            "atitle",
         ),
         (
             "bjrbdzb",
