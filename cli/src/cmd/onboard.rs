@@ -1,5 +1,6 @@
 //! `epaper sites check` and `epaper sites probe`: one issue crawled into a throw-away archive
-//! and reported field by field ([`crate::onboard`]).
+//! and reported field by field ([`crate::onboard`]); probe first derives the profile, or for a
+//! system no family knows proposes a `selectors` one.
 
 use std::io::Write;
 
@@ -16,8 +17,10 @@ pub enum Action {
     /// Crawl one issue of a configured profile without storing it, and report what the
     /// parser read of it, field by field.
     Check(CheckArgs),
-    /// Derive a profile from the URL of a page (版) of a paper: print it as TOML, with the
-    /// report of one issue crawled with it.
+    /// Derive a profile from the URL of a page (版) of a paper (its layout family and skin,
+    /// entry template and date pattern) and print it as TOML, with the report of one issue
+    /// crawled with it. For a page of no known family, propose a `layout = "selectors"` profile
+    /// from the page and its first article instead: best effort, to review.
     Probe(ProbeArgs),
 }
 
@@ -51,9 +54,9 @@ pub async fn run(settings: &Settings, action: Action) -> anyhow::Result<()> {
 
 /// Prints the report (each line after `prefix`) and exits non-zero when the issue did not come
 /// in whole: a script can gate on it.
-fn finish(report: &onboard::Report, prefix: &str) -> anyhow::Result<()> {
+fn finish(report: &onboard::Report, prefix: &str, note: Option<&str>) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    for line in report.to_string().lines() {
+    for line in report.to_string().lines().chain(note) {
         writeln!(stdout, "{prefix}{line}")?;
     }
     stdout.flush()?;
@@ -82,32 +85,37 @@ async fn check(settings: &Settings, args: CheckArgs) -> anyhow::Result<()> {
         .or(profile.sample_date)
         .with_context(|| format!("{} has no sample_date; pass --date", profile.id))?;
     let report = onboard::check(settings, &sites, &profile, args.base_url, date).await?;
-    finish(&report, "")
+    finish(&report, "", None)
 }
 
 async fn probe(settings: &Settings, args: ProbeArgs) -> anyhow::Result<()> {
     let url = args.url;
-    let layout = match onboard::derive::layout_of(&url, None) {
-        Ok(layout) => layout,
-        // No family knows the URL: read the page and ask its markup.
-        Err(_) => {
-            // The layout is not known yet; the profile serves only this one fetch.
-            let provisional = onboard::derive(&url, &args.id, Layout::FounderClassic)
-                .map_err(anyhow::Error::msg)?;
-            let stage = CrawlStage::new(settings.crawler.clone());
-            let page = stage
-                .fetch_one(&provisional.profile, url.as_str())
-                .await
-                .with_context(|| format!("fetching {url}"))?;
-            let charset = page
-                .content_type
-                .as_deref()
-                .and_then(epaper_parser::decode::charset_from_content_type);
-            let html = epaper_parser::decode::decode(&page.body, charset).text;
-            onboard::derive::layout_of(&url, Some(&html)).map_err(anyhow::Error::msg)?
-        }
+    // The page is read first: its markup names the family when its URL does not, the skin, and
+    // for a system no family knows, what a proposal is made of. Until the layout is known, the
+    // profile the URL suggests (read.do's needs its own) serves only the fetches.
+    let by_url = onboard::derive::layout_of(&url, None).ok();
+    let fetching = onboard::derive(&url, &args.id, by_url.unwrap_or(Layout::FounderClassic))
+        .map_err(anyhow::Error::msg)?
+        .profile;
+    let stage = CrawlStage::new(settings.crawler.clone());
+    let html = onboard::fetch_text(&stage, &fetching, url.as_str()).await?;
+    let derived: Derived = if epaper_parser::detect(&url, &html).is_some() {
+        let layout = onboard::derive::layout_of(&url, Some(&html)).map_err(anyhow::Error::msg)?;
+        let mut derived = onboard::derive(&url, &args.id, layout).map_err(anyhow::Error::msg)?;
+        derived.skin =
+            epaper_parser::families::by_name(layout.name()).and_then(|family| (family.skin)(&html));
+        derived
+    } else {
+        // No family: a selectors profile, best effort; else the reason with what was looked for.
+        let proposed = onboard::propose_profile(&stage, &fetching, &url, &html, &args.id).await;
+        proposed.map_err(|reason| {
+            let unknown = onboard::derive::layout_of(&url, Some(&html))
+                .err()
+                .unwrap_or_default();
+            anyhow::anyhow!("{unknown}; `sites probe` could not propose one: {reason}")
+        })?
     };
-    let derived: Derived = onboard::derive(&url, &args.id, layout).map_err(anyhow::Error::msg)?;
+    let proposed = derived.profile.selectors.is_some();
     // The profile, then the report as TOML comments: the whole output is a profile file.
     println!("{}", derived.toml());
     let sites = Sites::load(&settings.sites)?.with_probed(derived.profile.clone());
@@ -119,5 +127,11 @@ async fn probe(settings: &Settings, args: ProbeArgs) -> anyhow::Result<()> {
         derived.date,
     )
     .await?;
-    finish(&report, "# ")
+    let note = proposed.then(|| {
+        format!(
+            "{}: the counts above say how many articles each field was found in",
+            onboard::derive::PROPOSED
+        )
+    });
+    finish(&report, "# ", note.as_deref())
 }

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use epaper_common::messages::DocKind;
-use epaper_common::sites::{IssueIndex, Layout, MonthParam, Profile, Rate, Schedule};
+use epaper_common::sites::{IssueIndex, Layout, MonthParam, Profile, Rate, Schedule, Selectors};
 use url::Url;
 
 /// A profile derived from a URL, with the day the URL is of.
@@ -14,10 +14,12 @@ pub struct Derived {
     pub date: NaiveDate,
     /// The base URL the crawl is given at run time, for a test profile (a local site).
     pub run_base: Option<String>,
+    /// The skin of the page, where its family has skins (`nav-list`, `bmdh`).
+    pub skin: Option<&'static str>,
 }
 
 /// The date forms URLs of e-papers use, most specific first, with their template.
-const FORMS: [(&str, &str); 5] = [
+pub(crate) const FORMS: [(&str, &str); 5] = [
     ("%Y-%m/%d", "{yyyy}-{mm}/{dd}"),
     ("%Y%m/%d", "{yyyy}{mm}/{dd}"),
     ("%Y-%m-%d", "{yyyy}-{mm}-{dd}"),
@@ -27,7 +29,7 @@ const FORMS: [(&str, &str); 5] = [
 
 /// The first date in `path` written in one of [`FORMS`], standing alone (no digit right
 /// before or after it).
-fn first_date(path: &str) -> Option<NaiveDate> {
+pub(crate) fn first_date(path: &str) -> Option<NaiveDate> {
     let bytes = path.as_bytes();
     let digit_at = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_digit);
     (0..bytes.len())
@@ -84,9 +86,8 @@ pub fn layout_of(url: &Url, html: Option<&str>) -> Result<Layout, String> {
             .collect();
         return Err(format!(
             "{url}: no known layout; looked for the URL patterns and page markers of {}. \
-             A paper of another system is described by hand, with layout = \"selectors\" and \
-             a [selectors] table (README, \"Add your paper\"): `sites probe` cannot derive \
-             one yet",
+             A paper of another system is described with layout = \"selectors\" and a \
+             [selectors] table (README, \"Add your paper\")",
             names.join(", ")
         ));
     };
@@ -140,6 +141,7 @@ pub fn derive(url: &Url, id: &str, layout: Layout) -> Result<Derived, String> {
         profile,
         date,
         run_base: local.then_some(base),
+        skin: None,
     })
 }
 
@@ -182,18 +184,78 @@ fn quoted(text: &str) -> String {
     serde_json::to_string(text).expect("a string serializes")
 }
 
+/// What the output of a proposal says, in its TOML and after its report.
+pub const PROPOSED: &str = "Proposed, best effort: review the selectors";
+
+/// `text` as a TOML literal string where it can be one (a regex reads as written), else basic.
+fn literal(text: &str) -> String {
+    if text.contains('\'') || text.chars().any(char::is_control) {
+        quoted(text)
+    } else {
+        format!("'{text}'")
+    }
+}
+
+/// The `[selectors]` table of a proposal, the keys it found and, commented out, those it did
+/// not, so a reader sees what to fill in.
+fn selectors_table(table: &Selectors) -> String {
+    let mut out = String::from(
+        "\n[selectors]\n# Regexes, matched against a document's absolute URL (without query).\n",
+    );
+    out.push_str(&format!(
+        "page_url = {}\narticle_url = {}\n# CSS selectors.\n",
+        literal(&table.page_url),
+        literal(&table.article_url)
+    ));
+    let keys = [
+        ("page_list", Some(&table.page_list)),
+        ("article_list", Some(&table.article_list)),
+        ("title", Some(&table.title)),
+        ("pretitle", table.pretitle.as_ref()),
+        ("subtitle", table.subtitle.as_ref()),
+        ("author", table.author.as_ref()),
+        ("date", table.date.as_ref()),
+        ("body", Some(&table.body)),
+        ("images", table.images.as_ref()),
+        ("page_label", table.page_label.as_ref()),
+        ("scan", table.scan.as_ref()),
+        ("pdf", table.pdf.as_ref()),
+    ];
+    for (key, value) in keys {
+        match value {
+            Some(css) => out.push_str(&format!("{key} = {}\n", quoted(css))),
+            None => out.push_str(&format!("# {key} = \"\"  (none found)\n")),
+        }
+    }
+    out
+}
+
 impl Derived {
     /// The profile as a file for `sites.dir`.
     pub fn toml(&self) -> String {
         let p = &self.profile;
-        let mut out = format!(
-            "# Derived by `epaper sites probe` from a page of {}.\nid = {}\nname = {}\n\
-             layout = {}\nschedule = \"daily\"\n",
-            self.date,
+        let mut out = match (&p.selectors, self.skin) {
+            (Some(_), _) => format!(
+                "# Proposed by `epaper sites probe` from a page of {} and one of its articles: no \
+                 known layout\n# matched, so the [selectors] table describes the paper's own \
+                 system.\n# {PROPOSED}.\n",
+                self.date
+            ),
+            (None, Some(skin)) => format!(
+                "# Derived by `epaper sites probe` from a page of {} (skin {skin}).\n",
+                self.date
+            ),
+            (None, None) => format!(
+                "# Derived by `epaper sites probe` from a page of {}.\n",
+                self.date
+            ),
+        };
+        out.push_str(&format!(
+            "id = {}\nname = {}\nlayout = {}\nschedule = \"daily\"\n",
             quoted(&p.id),
             quoted(&p.name),
             quoted(p.layout.name()),
-        );
+        ));
         match &p.base_url {
             Some(base) => out.push_str(&format!("base_url = {}\n", quoted(base))),
             None => out.push_str(&format!(
@@ -228,6 +290,9 @@ impl Derived {
             p.max_connections,
             self.date
         ));
+        if let Some(table) = &p.selectors {
+            out.push_str(&selectors_table(table));
+        }
         out
     }
 }
@@ -313,11 +378,7 @@ mod tests {
             error.contains("no known layout; looked for") && error.contains("nbs"),
             "{error}"
         );
-        assert!(
-            error.contains("layout = \"selectors\"")
-                && error.contains("`sites probe` cannot derive one yet"),
-            "{error}"
-        );
+        assert!(error.contains("layout = \"selectors\""), "{error}");
     }
 
     #[test]

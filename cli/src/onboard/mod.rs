@@ -1,26 +1,74 @@
 //! Onboarding a paper: `epaper sites check ID --date D` crawls one issue of a configured
 //! profile into a throw-away archive and reports, field by field, what the parser got;
 //! `epaper sites probe URL` first derives the profile from the URL of one of the paper's pages
-//! (its layout family, entry template and date pattern) and prints it as TOML with the report.
+//! (its layout family and skin, entry template and date pattern) and prints it as TOML with the
+//! report; for a page of no known family it proposes a `layout = "selectors"` profile instead
+//! ([`propose`]), best effort, and says so.
 //!
 //! What must stay true: nothing is stored where the user keeps an archive (the crawl goes to a
 //! temporary SQLite file in a private directory that is removed, whatever the outcome), and the fetches are the crawler's own, so robots.txt,
 //! politeness, size caps and the address rules hold as in any crawl.
 
 pub mod derive;
+pub mod propose;
 mod report;
 
 use anyhow::Context;
 use chrono::NaiveDate;
 use epaper_common::config::Settings;
-use epaper_common::sites::{Profile, Sites};
+use epaper_common::sites::{Layout, Profile, Sites};
+use epaper_crawler::CrawlStage;
 use secrecy::SecretString;
+use url::Url;
 
 use crate::connect::open_store;
 use crate::embedded::{self, RunOptions};
 
 pub use derive::{Derived, derive};
 pub use report::Report;
+
+/// The document at `url`, fetched as `profile`'s crawl fetches (robots.txt, politeness, caps,
+/// address rules), decoded from its bytes as the parser decodes them.
+pub async fn fetch_text(
+    stage: &CrawlStage,
+    profile: &Profile,
+    url: &str,
+) -> anyhow::Result<String> {
+    let fetched = stage
+        .fetch_one(profile, url)
+        .await
+        .with_context(|| format!("fetching {url}"))?;
+    let charset = fetched
+        .content_type
+        .as_deref()
+        .and_then(epaper_parser::decode::charset_from_content_type);
+    Ok(epaper_parser::decode::decode(&fetched.body, charset).text)
+}
+
+/// A `layout = "selectors"` profile proposed from the page at `url` (its markup `html`) and the
+/// first article it lists, fetched with `stage` as `fetching` fetches, and loaded from the very
+/// text it prints, as a profile file in `sites.dir` is loaded: what is crawled with is what the
+/// user gets. The error says why no proposal could be made.
+pub async fn propose_profile(
+    stage: &CrawlStage,
+    fetching: &Profile,
+    url: &Url,
+    html: &str,
+    id: &str,
+) -> Result<Derived, String> {
+    let part = propose::page_part(html, url)?;
+    let article = part.first_article.0.clone();
+    let article_url = Url::parse(&article).map_err(|error| format!("{article}: {error}"))?;
+    let article_html = fetch_text(stage, fetching, &article)
+        .await
+        .map_err(|error| format!("{error:#}"))?;
+    let table = propose::selectors(part, &article_html, &article_url)?;
+    let mut derived = derive(url, id, Layout::Selectors)?;
+    derived.profile.selectors = Some(table);
+    derived.profile = Profile::from_toml(&derived.toml())
+        .map_err(|error| format!("the proposed profile does not load: {error}"))?;
+    Ok(derived)
+}
 
 /// A SQLite archive in a private temporary directory (made with mode 0700 under a name no
 /// other process can predict or take), removed with everything SQLite put beside it (`-wal`,

@@ -17,6 +17,9 @@ pub struct Report {
     pub site: String,
     pub date: NaiveDate,
     pub layout: String,
+    /// The skin of its pages where the family has skins (`nav-list`, `bmdh`; see
+    /// [`epaper_parser::Family::skin`]).
+    pub skin: Option<&'static str>,
     /// `complete`, `partial`, `absent`, … (`None`: no state was recorded).
     pub state: Option<IssueState>,
     pub pages: usize,
@@ -48,6 +51,7 @@ struct Tally {
     articles: Vec<String>,
     /// Articles a page's map or hotspots mark on the scan.
     mapped: std::collections::HashSet<String>,
+    skin: Option<&'static str>,
     failures: Vec<(String, String)>,
 }
 
@@ -87,6 +91,18 @@ impl Tally {
     }
 }
 
+/// The skin of a page of `family` from its bytes as served; `None` for a family without skins
+/// (and for the `selectors` layout, which is no family).
+fn skin_of(
+    family: Option<&epaper_parser::Family>,
+    bytes: &[u8],
+    content_type: Option<&str>,
+) -> Option<&'static str> {
+    let family = family?;
+    let charset = content_type.and_then(epaper_parser::decode::charset_from_content_type);
+    (family.skin)(&epaper_parser::decode::decode(bytes, charset).text)
+}
+
 fn has(article: &ArticleRecord) -> [bool; 9] {
     [
         article.title.is_some(),
@@ -118,6 +134,7 @@ impl Report {
         let mut tally = Tally::default();
         // The paper's own system, as the crawl read it.
         let custom = profile.edition(date).selectors;
+        let family = epaper_parser::families::by_name(profile.edition(date).layout.name());
         store
             .raw_documents(&filter, async |doc| {
                 if !matches!(doc.kind, DocKind::Article | DocKind::Page) {
@@ -126,6 +143,9 @@ impl Report {
                 match doc.inflate(caps) {
                     Ok(bytes) => {
                         let content_type = doc.content_type.as_deref();
+                        if doc.kind == DocKind::Page && tally.skin.is_none() {
+                            tally.skin = skin_of(family, &bytes, content_type);
+                        }
                         let parsed =
                             epaper_parser::parse_with(&doc.url, &bytes, content_type, custom);
                         tally.add(doc.url, parsed, doc.kind);
@@ -135,6 +155,7 @@ impl Report {
                 Ok(())
             })
             .await?;
+        let skin = tally.skin;
         let (articles, counts, mut failures) = tally.fields();
         let pages = store.pages_of(&profile.id, date).await?.len();
         let state = store.issue_state(&profile.id, date).await?;
@@ -144,6 +165,7 @@ impl Report {
             site: profile.id.clone(),
             date,
             layout: profile.edition(date).layout.to_string(),
+            skin,
             state,
             pages,
             articles,
@@ -176,7 +198,14 @@ impl fmt::Display for Report {
             .state
             .as_ref()
             .map_or("no state recorded".to_string(), ToString::to_string);
-        writeln!(f, "{} {} ({}): {state}", self.site, self.date, self.layout)?;
+        let skin = self
+            .skin
+            .map_or(String::new(), |skin| format!(", skin {skin}"));
+        writeln!(
+            f,
+            "{} {} ({}{skin}): {state}",
+            self.site, self.date, self.layout
+        )?;
         writeln!(f, "  pages     {}", self.pages)?;
         writeln!(
             f,

@@ -230,9 +230,9 @@ pub(crate) async fn every_layout_family_is_archived_over_the_services_and_embedd
             .sum();
         let page_url = pages[1]["url"].as_str().unwrap();
         if layout.name() == epaper::sample::layouts::OneOff.name() {
-            // A one-off system is described by hand (its bundled profile, checked below):
-            // probe derives profiles of the known families only, and says so.
-            probe_refuses_a_one_off_system(page_url);
+            // A one-off system: probe proposes a selectors profile (its bundled, hand-written
+            // profile is checked below).
+            probe_proposes_selectors(page_url, &date, n_articles);
         } else {
             probe(*layout, page_url, &date, pages.len(), n_articles);
         }
@@ -250,48 +250,100 @@ pub(crate) async fn every_layout_family_is_archived_over_the_services_and_embedd
     }
 }
 
-/// `sites probe` derives a profile from the URL of a page of `layout`, crawls an issue with it,
-/// and prints a profile file that `sites check` crawls with too.
-fn probe(layout: &dyn Layout, page_url: &str, date: &str, n_pages: usize, n_articles: usize) {
+/// `sites probe` derives a profile from the URL of a page of `layout`, names the skin where
+/// the sample layout is one (`founder-new/nav-list`), crawls an issue with it, and prints a
+/// profile file that `sites check` crawls with too.
+pub(crate) fn probe(
+    layout: &dyn Layout,
+    page_url: &str,
+    date: &str,
+    n_pages: usize,
+    n_articles: usize,
+) {
     let out =
         run_ok(Command::new(bin("epaper")).args(["sites", "probe", page_url, "--id", "probed"]));
     assert!(
         out.contains(&format!("layout = \"{}\"", layout_family(layout))),
         "{out}"
     );
+    if let Some((_, skin)) = layout.name().split_once('/') {
+        assert_names_skin(&out, skin);
+    }
     assert_whole_report(&out, "probed", date, n_pages, n_articles);
-    // Its output is a profile file: in a sites directory, `sites check` crawls with it.
+    check_printed_profile(&out, page_url, |report| {
+        assert_whole_report(report, "probed", date, n_pages, n_articles);
+    });
+}
+
+/// The probe's output names the skin (its families.md name, of which the sample layout's
+/// `/SKIN` is a part: `layout-catalogue` for `catalogue`) in the profile's header and in the
+/// report's first line.
+fn assert_names_skin(out: &str, skin: &str) {
+    let lower = out.to_lowercase();
+    let skin = skin.to_lowercase();
+    let in_header = lower
+        .lines()
+        .next()
+        .is_some_and(|line| line.contains("(skin ") && line.contains(&skin));
+    let in_report = lower.lines().any(|line| {
+        line.starts_with("# probed ") && line.contains(", skin ") && line.contains(&skin)
+    });
+    assert!(in_header && in_report, "skin {skin}: {out}");
+}
+
+/// Its output is a profile file: in a sites directory, `sites check` crawls with it, and
+/// `assert_report` holds of what it prints.
+fn check_printed_profile(out: &str, page_url: &str, assert_report: impl Fn(&str)) {
     let dir = std::env::temp_dir().join(format!("epaper-probed-{}", random_suffix()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("probed.toml"), &out).unwrap();
-    let out = run_ok(
+    std::fs::write(dir.join("probed.toml"), out).unwrap();
+    let report = run_ok(
         Command::new(bin("epaper"))
             .args([
                 "sites",
                 "check",
                 "probed",
                 "--base-url",
-                &probed_base(&out, page_url),
+                &probed_base(out, page_url),
             ])
             .env("EPAPER__SITES__DIR", &dir),
     );
-    assert_whole_report(&out, "probed", date, n_pages, n_articles);
     let _ = std::fs::remove_dir_all(&dir);
+    assert_report(&report);
 }
 
-/// `sites probe` on a page of no family fails, pointing to `layout = "selectors"`.
-fn probe_refuses_a_one_off_system(page_url: &str) {
-    let out = Command::new(bin("epaper"))
-        .args(["sites", "probe", page_url, "--id", "probed"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{stderr}");
+/// `sites probe` on a page of no known family proposes a `layout = "selectors"` profile, says
+/// it is a proposal to review, and its check crawl finds every article with a title and text;
+/// the profile it prints crawls the same with `sites check`.
+pub(crate) fn probe_proposes_selectors(page_url: &str, date: &str, n_articles: usize) {
+    let out =
+        run_ok(Command::new(bin("epaper")).args(["sites", "probe", page_url, "--id", "probed"]));
     assert!(
-        stderr.contains("layout = \"selectors\"")
-            && stderr.contains("`sites probe` cannot derive one yet"),
-        "{stderr}"
+        out.contains("layout = \"selectors\"") && out.contains("\n[selectors]\n"),
+        "{out}"
     );
+    assert!(
+        out.matches("Proposed, best effort: review the selectors")
+            .count()
+            == 2,
+        "{out}"
+    );
+    let assert_found = |report: &str| {
+        assert!(
+            report.contains(&format!("probed {date} (selectors): complete")),
+            "{report}"
+        );
+        assert!(
+            report.contains(&format!("  articles  {n_articles} ")),
+            "{report}"
+        );
+        for field in ["title", "paragraphs"] {
+            let line = format!("    {field:<11} {n_articles}/{n_articles}\n");
+            assert!(report.contains(&line), "{field}: {report}");
+        }
+    };
+    assert_found(&out);
+    check_printed_profile(&out, page_url, assert_found);
 }
 
 /// The base URL a probed profile of a local site names for `--base-url`.

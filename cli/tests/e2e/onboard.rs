@@ -64,3 +64,34 @@ pub(crate) async fn concurrent_checks_do_not_collide_and_leave_nothing_behind() 
     assert!(left.is_empty(), "left behind: {left:?}");
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// `sites probe` names the skin of each new Founder skin the sample site serves, and on the
+/// sample site's one-off system, which no family knows, proposes a `selectors` profile whose
+/// crawl finds every article with a title and text. (The families test probes every layout
+/// too, inside its services run; this one stands alone, without the services.)
+#[tokio::test(flavor = "multi_thread")]
+pub(crate) async fn probe_names_skins_and_proposes_selectors_for_an_unknown_system() {
+    use epaper::sample::Layout;
+    use epaper::sample::layouts::{LAYOUTS, OneOff};
+
+    let chosen = LAYOUTS.iter().filter(|layout| {
+        layout.name().starts_with("founder-new/") || layout.name() == OneOff.name()
+    });
+    for &layout in chosen {
+        let site = SampleSite::start_in(1, "none", layout);
+        let manifest = site_manifest(&site.base_url).await;
+        let issue = &manifest["issues"][0];
+        let date = issue["date"].as_str().unwrap();
+        let pages = issue["pages"].as_array().unwrap();
+        let n_articles: usize = pages
+            .iter()
+            .map(|p| p["articles"].as_array().unwrap().len())
+            .sum();
+        let page_url = pages[1]["url"].as_str().unwrap();
+        if layout.name() == OneOff.name() {
+            crate::families::probe_proposes_selectors(page_url, date, n_articles);
+        } else {
+            crate::families::probe(layout, page_url, date, pages.len(), n_articles);
+        }
+    }
+}

@@ -497,6 +497,14 @@ fn parse(text: &str) -> Result<Profile, String> {
     Ok(profile)
 }
 
+impl Profile {
+    /// A profile from the text of a profile file, checked as [`Sites::load`] checks each file
+    /// of `sites.dir`: what `epaper sites probe` proves its proposal with.
+    pub fn from_toml(text: &str) -> Result<Profile, String> {
+        parse(text)
+    }
+}
+
 /// Every bundled profile, in a stable order: the defaults that [`Sites::load`] starts from.
 /// Commands and stages look profiles up in a [`Sites`] loaded from the settings; this is for
 /// tests, which want the profiles as committed.

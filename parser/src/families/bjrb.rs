@@ -62,6 +62,7 @@ pub const FAMILY: Family = Family {
     detect,
     parse_page,
     parse_article,
+    skin,
 };
 
 // bjrbdzb's issue document.
@@ -165,6 +166,16 @@ fn article_url(page: &Url, href: &str) -> Option<String> {
     let url = issue_article(page, href, &URL_DATE)?;
     let path = Url::parse(&url).ok()?;
     ARTICLE_URL.is_match(path.path()).then_some(url)
+}
+
+/// The family's `skin`: `bjrbdzb` for the issue document (its `div.nav-items`), else `plist`,
+/// whose index and pages are documents of their own.
+fn skin(html: &str) -> Option<&'static str> {
+    let issue_document = Html::parse_document(html)
+        .select(&NAV_ITEMS)
+        .next()
+        .is_some();
+    Some(if issue_document { "bjrbdzb" } else { "plist" })
 }
 
 pub fn parse_page(html: &str, url: &Url) -> PageRecord {

@@ -36,6 +36,7 @@ pub const FAMILY: Family = Family {
     detect,
     parse_page,
     parse_article,
+    skin: super::no_skins,
 };
 
 // Page. The 版 list: a name link (with a thumbnail link beside it), or `a.bmml-tit` with its

@@ -36,6 +36,7 @@ pub const FAMILY: Family = Family {
     detect,
     parse_page,
     parse_article,
+    skin,
 };
 
 selector!(
@@ -98,6 +99,18 @@ pub fn detect(html: &str) -> Option<DocKind> {
     } else {
         None
     }
+}
+
+/// The family's `skin`: the restyled skin of the page `html`, by the page list's markup
+/// (`../shared/families.md` names them); `plain` for `a#pageLink` alone.
+fn skin(html: &str) -> Option<&'static str> {
+    const SKINS: [(&str, &str); 3] = [
+        ("rigth_bmdh_href", "bmdh"),
+        ("layout-catalogue-list", "layout-catalogue"),
+        ("main-ednav-nav", "main-ednav"),
+    ];
+    let restyled = SKINS.iter().find(|(marker, _)| html.contains(marker));
+    Some(restyled.map_or("plain", |(_, name)| name))
 }
 
 fn date_of(url: &Url, props: &Properties, doc: &Html) -> Option<NaiveDate> {

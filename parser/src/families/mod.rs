@@ -34,6 +34,20 @@ pub struct Family {
     pub detect: fn(&str) -> Option<DocKind>,
     pub parse_page: fn(&str, &Url) -> PageRecord,
     pub parse_article: fn(&str, &Url) -> ArticleRecord,
+    /// The skin of a page (版) of this family, by the names `../shared/families.md` uses
+    /// (`nav-list`, `bmdh`, …); `None` for a family with one markup (see [`no_skins`]). For
+    /// reports (`sites probe`, `sites check`), not for parsing: each family reads every skin.
+    pub skin: fn(&str) -> Option<&'static str>,
+}
+
+/// The `skin` of a family whose pages have one markup.
+pub(crate) fn no_skins(_html: &str) -> Option<&'static str> {
+    None
+}
+
+/// The family of a profile's layout name (`founder-new`), if it is one of [`FAMILIES`].
+pub fn by_name(name: &str) -> Option<&'static Family> {
+    FAMILIES.iter().copied().find(|family| family.name == name)
 }
 
 /// Every family, in the order detection asks them. By URL the classic layout comes last: its

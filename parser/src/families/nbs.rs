@@ -38,6 +38,7 @@ pub const FAMILY: Family = Family {
     detect,
     parse_page,
     parse_article,
+    skin: super::no_skins,
 };
 
 // Page.

@@ -36,6 +36,7 @@ pub const FAMILY: Family = Family {
     detect,
     parse_page,
     parse_article,
+    skin,
 };
 
 // The page list: `li.banci` (大众日报 and most), `div.banmianlist_box` (半岛都市报), and the
@@ -142,6 +143,31 @@ pub fn detect(html: &str) -> Option<DocKind> {
         ],
         &["contenttext"],
     )
+}
+
+selector!(BANMIANLIST, "div.banmianlist_box");
+selector!(BANCI_LIST, "li.banci");
+selector!(ATITLE, "a.atitle");
+
+/// The family's `skin`: the variant of the page `html`, by its page list: 半岛都市报's
+/// `banmianlist_box`, the whole-issue index `PageArticleIndex` (`div.linkto`, 新华每日电讯's
+/// `div.listdaohang`), the common `li.banci` list (`banci`), 法治日报's `atitle` table, else
+/// `unmarked` (a list read by its links alone).
+fn skin(html: &str) -> Option<&'static str> {
+    let doc = Html::parse_document(html);
+    let has = |selector: &Selector| doc.select(selector).next().is_some();
+    let name = if has(&BANMIANLIST) {
+        "banmianlist_box"
+    } else if has(&INDEX_BLOCKS) {
+        "PageArticleIndex"
+    } else if has(&BANCI_LIST) {
+        "banci"
+    } else if has(&ATITLE) {
+        "atitle"
+    } else {
+        "unmarked"
+    };
+    Some(name)
 }
 
 fn date_of(url: &Url) -> Option<NaiveDate> {

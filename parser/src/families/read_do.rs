@@ -49,6 +49,7 @@ pub const FAMILY: Family = Family {
     detect,
     parse_page,
     parse_article,
+    skin: super::no_skins,
 };
 
 /// The query parameters that name a read.do document, in the order its URLs are written.

@@ -44,6 +44,7 @@ pub const FAMILY: Family = Family {
     detect,
     parse_page,
     parse_article,
+    skin: super::no_skins,
 };
 
 // Page: the 版 lists of the x-publish, sxrb, scol and scol-old skins, then their title lists.

@@ -10,7 +10,7 @@ const KJB_PAGE_URL: &str = "http://paper.example.cn/kjb/html/2023-03/22/node_2.h
 /// paper's own "about" texts (also `content_N.htm`: one on another host, one on this host under
 /// another date), and the node's metadata after `</html>`. The static 上一期 link is the
 /// 中国纪检监察报 one.
-const KJB_PAGE: &str = r##"<html>
+pub(crate) const KJB_PAGE: &str = r##"<html>
 <head>
   <meta http-equiv="X-UA-Compatible" content="IE=EmulateIE7" />
   <meta http-equiv="Content-Type" content="text/html; charset=utf-8" />

@@ -29,5 +29,6 @@ mod regions;
 mod robustness;
 mod selectors;
 mod shtml;
+mod skins;
 mod stage;
 mod support;

@@ -37,6 +37,7 @@ pub const FAMILY: Family = Family {
     detect,
     parse_page,
     parse_article,
+    skin: pages::skin_name,
 };
 
 // Where the page or article prints its date: 人民日报 `span.newstime` (`2026年03月10日 Tue`), the

@@ -98,6 +98,19 @@ impl Skin {
             .map_or(Skin::Headlines, |(_, skin)| skin)
     }
 
+    /// The skin's name as `../shared/families.md` spells it; `headlines-only` is 人民日报's and
+    /// 光明日报's page, which lists the 版 and the page's headlines and nothing a skin adds.
+    pub fn name(self) -> &'static str {
+        match self {
+            Skin::Headlines => "headlines-only",
+            Skin::NavList => "nav-list",
+            Skin::LayoutList => "layoutlist",
+            Skin::Chunkicon => "Chunkicon",
+            Skin::Therestlist => "Therestlist",
+            Skin::Webtree => "webtree",
+        }
+    }
+
     /// The items of the page list, one per 版.
     fn items<'a>(self, doc: &'a Html) -> Vec<ElementRef<'a>> {
         let selector: &Selector = match self {
@@ -110,6 +123,11 @@ impl Skin {
         };
         doc.select(selector).collect()
     }
+}
+
+/// The family's `skin`: the name of the skin of the page `html`.
+pub(super) fn skin_name(html: &str) -> Option<&'static str> {
+    Some(Skin::of(&Html::parse_document(html)).name())
 }
 
 /// The issue's pages in issue order: the links of the skin's items that are not PDFs (an item
