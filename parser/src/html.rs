@@ -374,34 +374,13 @@ fn in_image_table(p: ElementRef<'_>) -> bool {
 /// The issue's pages from its page-list links, in order, each URL once (at most
 /// [`MAX_PAGES_PER_ISSUE`]), labels split into number and name.
 pub fn page_refs<'a>(links: impl IntoIterator<Item = ElementRef<'a>>, base: &Url) -> Vec<PageRef> {
-    let mut pages: Links<PageRef> = Links::new(MAX_PAGES_PER_ISSUE);
-    for link in links {
-        let Some(url) = target(link, base) else {
-            continue;
-        };
-        let (page_no, page_name) = split_page_label(&element_text(link));
-        // A page listed twice (a hidden menu and the visible list) keeps the first label that
-        // names its number.
-        if let Some(seen) = pages.get_mut(&url) {
-            if seen.page_no.is_none() && page_no.is_some() {
-                (seen.page_no, seen.page_name) = (page_no, page_name);
-            }
-            continue;
-        }
-        pages.insert(
-            url.clone(),
-            PageRef {
-                page_no,
-                page_name,
-                url,
-            },
-        );
-    }
-    pages.into_vec()
+    pages_in_order(links, |link| target(link, base), split_page_label)
 }
 
-/// The issue's pages from `links` in order, each URL (as `url_of` reads a link) once with the
-/// label of its first link (as `split` reads the link's text), at most [`MAX_PAGES_PER_ISSUE`].
+/// The issue's pages from `links` in order, each URL (as `url_of` reads a link) once, at most
+/// [`MAX_PAGES_PER_ISSUE`], with the label (as `split` reads the link's text) of its first link
+/// that names its number: a page listed twice (a hidden menu and the visible list, a thumbnail
+/// without text and its text link) keeps that one.
 pub fn pages_in_order<'a>(
     links: impl IntoIterator<Item = ElementRef<'a>>,
     url_of: impl Fn(ElementRef<'_>) -> Option<String>,
@@ -413,12 +392,20 @@ pub fn pages_in_order<'a>(
             continue;
         };
         let (page_no, page_name) = split(&element_text(link));
-        let page = PageRef {
-            page_no,
-            page_name,
-            url: url.clone(),
-        };
-        pages.insert(url, page);
+        match pages.get_mut(&url) {
+            Some(seen) if seen.page_no.is_none() && page_no.is_some() => {
+                (seen.page_no, seen.page_name) = (page_no, page_name);
+            }
+            Some(_) => {}
+            None => pages.insert(
+                url.clone(),
+                PageRef {
+                    page_no,
+                    page_name,
+                    url,
+                },
+            ),
+        }
     }
     pages.into_vec()
 }

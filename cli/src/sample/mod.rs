@@ -266,6 +266,26 @@ impl Site {
         self.not_modified.load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// The status and body of the answer to `method` on `/path` with the form `body`, for
+    /// the sample site's own tests.
+    #[cfg(test)]
+    pub(crate) async fn ask(&self, method: Method, path: &str, body: &str) -> (u16, Vec<u8>) {
+        let uri: Uri = format!("/{path}").parse().expect("a test path");
+        let response = self
+            .respond(
+                &method,
+                &uri,
+                &HeaderMap::new(),
+                Body::from(body.to_string()),
+            )
+            .await;
+        let status = response.status().as_u16();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("a sample body");
+        (status, body.to_vec())
+    }
+
     /// Answers a request: the document its path (or, read.do, its query or form) names.
     pub async fn respond(
         &self,

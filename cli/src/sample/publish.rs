@@ -65,22 +65,13 @@ pub fn first_date_ending_today(n_issues: usize, every_days: u64) -> NaiveDate {
 
 #[cfg(test)]
 mod tests {
-    use axum::body::Body;
-    use axum::http::{HeaderMap, Method, Uri};
+    use axum::http::Method;
 
     use super::super::{Faults, Site, paper_from};
     use super::*;
 
     async fn get(site: &Site, path: &str) -> (u16, Vec<u8>) {
-        let uri: Uri = format!("/{path}").parse().unwrap();
-        let response = site
-            .respond(&Method::GET, &uri, &HeaderMap::new(), Body::empty())
-            .await;
-        let status = response.status().as_u16();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        (status, body.to_vec())
+        site.ask(Method::GET, path, "").await
     }
 
     fn entry(date: NaiveDate) -> String {

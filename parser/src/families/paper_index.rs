@@ -23,8 +23,7 @@ use url::Url;
 use super::{Family, kind_by_markers};
 use crate::article::{self, Body, Titles};
 use crate::html::{
-    Links, MAX_PAGES_PER_ISSUE, first_href, first_src, issue_article, issue_link, own_url,
-    pages_in_order, target,
+    first_href, first_src, issue_article, issue_link, own_url, pages_in_order, target,
 };
 use crate::label::{self, Label, split_page_label};
 use crate::regions::{PageArticles, link_text};
@@ -208,32 +207,11 @@ const PAGE_STEPS: [&str; 4] = ["上一版", "下一版", "上一期", "下一期
 /// page once, with the first label that names its number (a thumbnail links a 版 without
 /// text). Stepping links (下一版) are left out; PDFs and the whole-issue index are no 版.
 fn linked_pages(doc: &Html, base: &Url) -> Vec<PageRef> {
-    let mut pages: Links<PageRef> = Links::new(MAX_PAGES_PER_ISSUE);
-    for link in doc.select(&ANCHORS) {
-        let text = element_text(link);
-        if PAGE_STEPS.iter().any(|step| text.contains(step)) {
-            continue;
-        }
-        let Some(url) = issue_page(base, link) else {
-            continue;
-        };
-        let (page_no, page_name) = split_label(&text);
-        match pages.get_mut(&url) {
-            Some(seen) if seen.page_no.is_none() && page_no.is_some() => {
-                (seen.page_no, seen.page_name) = (page_no, page_name);
-            }
-            Some(_) => {}
-            None => pages.insert(
-                url.clone(),
-                PageRef {
-                    page_no,
-                    page_name,
-                    url,
-                },
-            ),
-        }
-    }
-    pages.into_vec()
+    let listing = doc.select(&ANCHORS).filter(|link| {
+        let text = element_text(*link);
+        !PAGE_STEPS.iter().any(|step| text.contains(step))
+    });
+    pages_in_order(listing, |link| issue_page(base, link), split_label)
 }
 
 /// Where `link` points when that is a 版 (`PageNN…`) in the same directory as `base`, on its host.

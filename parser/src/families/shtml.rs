@@ -31,7 +31,7 @@ use url::Url;
 use super::{Family, kind_by_markers, kind_by_path};
 use crate::article::{self, Titles};
 use crate::html::{
-    Links, MAX_ARTICLES_PER_PAGE, MAX_PAGES_PER_ISSUE, absolute, first_src, issue_article, own_url,
+    Links, MAX_ARTICLES_PER_PAGE, absolute, first_src, issue_article, own_url, pages_in_order,
     push_article,
 };
 use crate::label::{self, Label, split_page_label};
@@ -164,22 +164,11 @@ fn link_target(element: ElementRef<'_>, base: &Url) -> Option<String> {
 
 /// The issue's pages from the 版 list, in order, each URL once, labels split.
 fn page_list(doc: &Html, base: &Url) -> Vec<PageRef> {
-    let mut pages: Links<PageRef> = Links::new(MAX_PAGES_PER_ISSUE);
-    for link in doc.select(&PAGE_LIST) {
-        let Some(url) = link_target(link, base) else {
-            continue;
-        };
-        let (page_no, page_name) = split_page_label(&element_text(link));
-        pages.insert(
-            url.clone(),
-            PageRef {
-                page_no,
-                page_name,
-                url,
-            },
-        );
-    }
-    pages.into_vec()
+    pages_in_order(
+        doc.select(&PAGE_LIST),
+        |link| link_target(link, base),
+        split_page_label,
+    )
 }
 
 /// Whether a 版 list entry is marked as the current one, on the link or on its parent item.

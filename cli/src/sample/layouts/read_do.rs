@@ -272,27 +272,13 @@ impl Layout for ReadDo {
 
 #[cfg(test)]
 mod tests {
-    use axum::body::Body;
-    use axum::http::{HeaderMap, Method, Uri};
+    use axum::http::Method;
 
     use super::*;
     use crate::sample::{Faults, Site, paper};
 
     async fn ask(site: &Site, method: Method, path: &str, form: &str) -> (u16, Vec<u8>) {
-        let uri: Uri = format!("/{path}").parse().unwrap();
-        let response = site
-            .respond(
-                &method,
-                &uri,
-                &HeaderMap::new(),
-                Body::from(form.to_string()),
-            )
-            .await;
-        let status = response.status().as_u16();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        (status, body.to_vec())
+        site.ask(method, path, form).await
     }
 
     /// The month index answers the date form (安庆, 社科报) and 海口日报's `yyyymm` form alike,
