@@ -1,15 +1,68 @@
 //! Where an article sits on the page scan: the image map's `area` (`shape`, `coords`) or a
 //! positioned hotspot (`style="left:…px; top:…px; width:…px; height:…px"`) that links it, read
-//! into a [`Region`] in the scan's pixel coordinates. Whatever does not read as a well-formed
+//! into a [`Region`] in the coordinates the page wrote. Whatever does not read as a well-formed
 //! shape of finite, non-negative numbers is no region; nothing here panics or reads more than a
 //! polygon's cap of numbers, whatever the markup. [`PageArticles`] gathers a page's articles
 //! from its title lists, image maps and hotspots, the reading the families share.
+//!
+//! Those coordinates are in the size the page displays its scan at, not necessarily the scan's
+//! own pixels (人民日报 shows its scan at `width="400" height="575"` and maps it in that space):
+//! [`scan_of`] reads the scan and that size from the same element, the one place every family
+//! takes its scan from, so a record's regions and its `map_size` always describe one image.
 
-use epaper_common::messages::{ArticleRef, MAX_REGION_POINTS, Region, Shape};
+use epaper_common::messages::{ArticleRef, MAX_REGION_POINTS, MapSize, Region, Shape};
 use scraper::ElementRef;
+use url::Url;
 
-use crate::html::{Links, MAX_ARTICLES_PER_PAGE, push_article};
+use crate::html::{Links, MAX_ARTICLES_PER_PAGE, absolute, push_article};
 use crate::text::{element_text, non_empty};
+
+/// A page's scan: its URL and the size the page displays it at, the space of its map.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scan {
+    pub url: Option<String>,
+    pub map_size: Option<MapSize>,
+}
+
+/// The scan among `images` (the family's scan elements, the `img[usemap]` first): the first
+/// whose `src` resolves, with the size that same element gives it ([`map_size_of`]). Nothing
+/// when none resolves.
+pub fn scan_of<'a>(images: impl IntoIterator<Item = ElementRef<'a>>, base: &Url) -> Scan {
+    images
+        .into_iter()
+        .find_map(|img| {
+            let url = absolute(base, img.value().attr("src")?)?;
+            Some(Scan {
+                url: Some(url),
+                map_size: map_size_of(img),
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// The size an image is displayed at by its `width` and `height` attributes, when it has both
+/// as plain positive pixel numbers (`400`, `400px`) within [`MapSize::new`]'s bounds. A
+/// percentage, a number with a fraction or a sign, or anything else is no size: the map's space
+/// is then unknown, and a reader takes the scan's own pixels.
+pub fn map_size_of(img: ElementRef<'_>) -> Option<MapSize> {
+    let side = |name: &str| pixels(img.value().attr(name)?);
+    MapSize::new(side("width")?, side("height")?)
+}
+
+/// A `width`/`height` value in pixels: ASCII digits, optionally followed by `px`, spaces
+/// around; at most 6 digits, so that no value can overflow before the bounds are checked.
+fn pixels(value: &str) -> Option<u32> {
+    let value = value.trim();
+    let digits = match value.len().checked_sub(2) {
+        Some(at) if value.is_char_boundary(at) && value[at..].eq_ignore_ascii_case("px") => {
+            value[..at].trim_end()
+        }
+        _ => value,
+    };
+    let plain =
+        !digits.is_empty() && digits.len() <= 6 && digits.bytes().all(|b| b.is_ascii_digit());
+    plain.then(|| digits.parse().ok()).flatten()
+}
 
 /// The region an element marks: an `area`'s shape and coordinates, or any other element's
 /// positioned box.
@@ -233,6 +286,60 @@ mod tests {
             hotspot_region("position:absolute; LEFT: 12.5px;top:3px;width:10px;height:7px"),
             rect_of([12.5, 3., 22.5, 10.])
         );
+    }
+
+    #[test]
+    fn a_scan_is_sized_only_by_plain_positive_pixel_numbers() {
+        let size = |attrs: &str| {
+            let html = format!(r##"<img src="/scan.jpg" usemap="#m" {attrs}>"##);
+            let doc = scraper::Html::parse_fragment(&html);
+            let img = scraper::Selector::parse("img").unwrap();
+            let base = Url::parse("http://paper.example.cn/a/node_1.htm").unwrap();
+            let scan = scan_of(doc.select(&img), &base);
+            assert_eq!(
+                scan.url.as_deref(),
+                Some("http://paper.example.cn/scan.jpg")
+            );
+            scan.map_size.map(|s| (s.width, s.height))
+        };
+        assert_eq!(size(r#"width="400" height="575""#), Some((400, 575)));
+        assert_eq!(size(r#"WIDTH=" 400px " HEIGHT=575Px"#), Some((400, 575)));
+        assert_eq!(size(r#"width="60000" height="1""#), Some((60000, 1)));
+        for hostile in [
+            "",
+            r#"width="400""#,
+            r#"width="100%" height="575""#,
+            r#"width="400" height="0""#,
+            r#"width="-400" height="575""#,
+            r#"width="+400" height="575""#,
+            r#"width="400.5" height="575""#,
+            r#"width="4e2" height="575""#,
+            r#"width="400em" height="575""#,
+            r#"width="60001" height="575""#,
+            r#"width="99999999999999999999" height="575""#,
+            r#"width="" height="575""#,
+            r#"width="px" height="575""#,
+            r#"width="400 500" height="575""#,
+            r#"width="NaN" height="575""#,
+        ] {
+            assert_eq!(size(hostile), None, "{hostile}");
+        }
+    }
+
+    #[test]
+    fn the_scan_is_the_first_image_whose_source_resolves_and_its_size_is_its_own() {
+        let html = r#"<img usemap="x" width="10" height="10" src="javascript:x">
+                      <img usemap="y" src="/scan.png"><img src="/other.png" width="5" height="5">"#;
+        let doc = scraper::Html::parse_fragment(html);
+        let img = scraper::Selector::parse("img").unwrap();
+        let base = Url::parse("http://paper.example.cn/").unwrap();
+        let scan = scan_of(doc.select(&img), &base);
+        assert_eq!(
+            scan.url.as_deref(),
+            Some("http://paper.example.cn/scan.png")
+        );
+        assert_eq!(scan.map_size, None);
+        assert_eq!(scan_of(std::iter::empty(), &base), Scan::default());
     }
 
     #[test]

@@ -41,15 +41,16 @@ pub enum ExportFormat {
     /// One JSON object a line, every field, with the stored media of the article and its page.
     Jsonl,
     /// One row an article; paragraphs joined by newlines, images as JSON, the stored scan and
-    /// PDF of its page as paths under the media directory, and last its regions on the scan
-    /// as JSON, the same array as JSONL's `regions`.
+    /// PDF of its page as paths under the media directory, then its regions on the scan as
+    /// JSON, the same array as JSONL's `regions`, and last the space they are in as JSONL's
+    /// `regions_size` (`{"width":…,"height":…}`, empty where null).
     Csv,
     /// WARC/1.1, a gzip member per record: a warcinfo record, a response record per archived
     /// page and article (status line, headers, exact bytes), a resource record per medium.
     Warc,
 }
 
-const CSV_HEADER: [&str; 14] = [
+const CSV_HEADER: [&str; 15] = [
     "site",
     "date",
     "page_no",
@@ -65,6 +66,7 @@ const CSV_HEADER: [&str; 14] = [
     "page_pdf_path",
     // Last, so that scripts reading the earlier columns by position keep working.
     "regions",
+    "regions_size",
 ];
 
 pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
@@ -206,7 +208,7 @@ async fn write_csv(
 }
 
 /// The fields of [`CSV_HEADER`] for one article.
-fn csv_row(a: &ExportedArticle) -> std::io::Result<[String; 14]> {
+fn csv_row(a: &ExportedArticle) -> std::io::Result<[String; 15]> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let path = |m: &Option<StoredMedium>| m.as_ref().map(|m| m.path.clone()).unwrap_or_default();
     Ok([
@@ -224,17 +226,21 @@ fn csv_row(a: &ExportedArticle) -> std::io::Result<[String; 14]> {
         path(&a.page_scan),
         path(&a.page_pdf),
         serde_json::to_string(&a.regions)?,
+        match &a.regions_size {
+            Some(size) => serde_json::to_string(size)?,
+            None => String::new(),
+        },
     ])
 }
 
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
-    use epaper_common::messages::{Region, Shape};
+    use epaper_common::messages::{MapSize, Region, Shape};
 
     use super::*;
 
-    fn article(regions: Vec<Region>) -> ExportedArticle {
+    fn article(regions: Vec<Region>, regions_size: Option<MapSize>) -> ExportedArticle {
         ExportedArticle {
             site: "sample".into(),
             date: NaiveDate::from_ymd_opt(2025, 6, 17).expect("a date"),
@@ -250,6 +256,7 @@ mod tests {
             page_scan: None,
             page_pdf: None,
             regions,
+            regions_size,
         }
     }
 
@@ -273,14 +280,21 @@ mod tests {
     fn csv_regions_read_back_as_the_jsonl_regions() {
         let rect = Region::new(Shape::Rect, vec![10.0, 20.0, 300.5, 400.0]).unwrap();
         let poly = Region::new(Shape::Poly, vec![0.0, 0.0, 5.0, 0.0, 5.0, 5.0]).unwrap();
-        let articles = [article(vec![rect, poly]), article(Vec::new())];
+        let articles = [
+            article(vec![rect, poly], MapSize::new(400, 575)),
+            article(Vec::new(), None),
+        ];
         let rows = round_trip(&articles);
         assert_eq!(rows.len(), 2);
         let regions_at = CSV_HEADER.iter().position(|h| *h == "regions").unwrap();
+        let size_at = CSV_HEADER
+            .iter()
+            .position(|h| *h == "regions_size")
+            .unwrap();
         assert_eq!(
-            regions_at,
-            CSV_HEADER.len() - 1,
-            "regions is the last column"
+            (regions_at, size_at),
+            (CSV_HEADER.len() - 2, CSV_HEADER.len() - 1),
+            "regions, then regions_size, are the last columns"
         );
         for (row, a) in rows.iter().zip(&articles) {
             let from_csv: serde_json::Value = serde_json::from_str(&row[regions_at]).unwrap();
@@ -292,5 +306,15 @@ mod tests {
         let first: Vec<Region> = serde_json::from_str(&rows[0][regions_at]).unwrap();
         assert_eq!(first, articles[0].regions);
         assert_eq!(&rows[1][regions_at], "[]");
+        // The space as JSONL has it, or nothing where JSONL has null.
+        assert_eq!(&rows[0][size_at], r#"{"width":400,"height":575}"#);
+        let jsonl = serde_json::to_value(&articles[0]).unwrap();
+        let from_csv: serde_json::Value = serde_json::from_str(&rows[0][size_at]).unwrap();
+        assert_eq!(from_csv, jsonl["regions_size"]);
+        assert_eq!(&rows[1][size_at], "");
+        assert_eq!(
+            serde_json::to_value(&articles[1]).unwrap()["regions_size"],
+            serde_json::Value::Null
+        );
     }
 }

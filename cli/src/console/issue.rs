@@ -154,7 +154,10 @@ async fn scan_of(
     };
     let src = format!("/media/{}/{sha}", &sha[..2]);
     match scan_size(console, sha).await {
-        Some(size) => scan_with_regions(&src, size, &label, &view.hotspots(page, current)),
+        Some(size) => {
+            let space = size.regions_space(page.map_size);
+            scan_with_regions(&src, size, space, &label, &view.hotspots(page, current))
+        }
         // A header the console cannot read: the scan alone, without regions to misplace.
         None => html! { div.scanbox { img.scan src=(src) alt=(label); } },
     }

@@ -1,22 +1,23 @@
 //! A page's scan with its articles' regions drawn over it as links: the printed page as the
 //! reader sees it.
 //!
-//! The regions are the parser's, in the scan's pixel coordinates (`Region`: an image map's
-//! `area` or a positioned hotspot, read as the page printed them). The parser keeps only the
-//! coordinates, not the size the page displayed the map's image at, so the assumption is that a
-//! map's coordinates are in the scan's natural pixels: the e-paper systems we know print the scan
-//! at its own size (the sample site's scans are made so, `bjrbdzb`'s `width`/`height` included).
+//! The regions are the parser's (`Region`: an image map's `area` or a positioned hotspot, read
+//! as the page printed them), in the space the page displayed its scan at: the `width` and
+//! `height` of the scan's `img`, which the page records as its map size (`StoredPage::map_size`;
+//! 人民日报 maps a larger scan at 400 × 575). Where the page recorded none, the map is taken to
+//! be in the scan's natural pixels, as an `img` without a size is displayed.
 //!
-//! The overlay is an inline SVG over the `img`, whose `viewBox` is the scan's natural size read
-//! from the stored bytes' header ([`scan_size`]), so the regions scale with the image whatever
-//! size the stylesheet gives it: no script and no inline style, which the CSP forbids. Every
-//! value is put in by `maud` (titles escaped, attributes quoted), every coordinate is clamped to
-//! the scan and written as a plain number, and only the console's own `/article` URLs are links.
+//! The overlay is an inline SVG over the `img`, whose `viewBox` is that space (the map size, else
+//! the scan's natural size read from the stored bytes' header, [`scan_size`]) stretched over the
+//! scan, so the regions scale with the image whatever size the stylesheet gives it: no script
+//! and no inline style, which the CSP forbids. Every value is put in by `maud` (titles escaped,
+//! attributes quoted), every coordinate is clamped to the space and written as a plain number,
+//! and only the console's own `/article` URLs are links.
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
-use epaper_common::messages::{Region, Shape};
+use epaper_common::messages::{MapSize, Region, Shape};
 use maud::{Markup, html};
 
 use super::Console;
@@ -47,6 +48,15 @@ impl ScanSize {
         (side.contains(&width) && side.contains(&height)).then_some(ScanSize {
             width: width as u32,
             height: height as u32,
+        })
+    }
+
+    /// The space a page's regions are in: its map size where it recorded one, else this, the
+    /// scan's natural size.
+    pub(super) fn regions_space(self, map_size: Option<MapSize>) -> ScanSize {
+        map_size.map_or(self, |map| ScanSize {
+            width: map.width,
+            height: map.height,
         })
     }
 }
@@ -98,14 +108,16 @@ pub(super) struct Hotspot<'a> {
     pub current: bool,
 }
 
-/// The scan at `src` with each hotspot's regions as a link over it, in the scan's pixel space.
+/// The scan at `src` (its natural `size`) with each hotspot's regions as a link over it, in the
+/// space `space` stretched over the whole scan ([`ScanSize::regions_space`]).
 pub(super) fn scan_with_regions(
     src: &str,
     size: ScanSize,
+    space: ScanSize,
     label: &str,
     hotspots: &[Hotspot<'_>],
 ) -> Markup {
-    let view_box = format!("0 0 {} {}", size.width, size.height);
+    let view_box = format!("0 0 {} {}", space.width, space.height);
     html! {
         div.scanbox {
             img.scan src=(src) alt=(label) width=(size.width) height=(size.height);
@@ -116,7 +128,7 @@ pub(super) fn scan_with_regions(
                         a.region.current[hotspot.current] href=(hotspot.href)
                             aria-label=(hotspot.title) {
                             title { (hotspot.title) }
-                            @for region in hotspot.regions { (shape(region, size)) }
+                            @for region in hotspot.regions { (shape(region, space)) }
                         }
                     }
                 }
@@ -138,7 +150,7 @@ pub(super) fn missing_scan(source: Option<&str>, why: &str) -> Markup {
     }
 }
 
-/// One region as an SVG shape, its coordinates clamped to the scan.
+/// One region as an SVG shape, its coordinates clamped to the space they are in.
 fn shape(region: &Region, size: ScanSize) -> Markup {
     let (width, height) = (size.width as f32, size.height as f32);
     let x = |value: f32| number(value, width);
@@ -201,7 +213,7 @@ mod tests {
             regions: &regions,
             current: true,
         }];
-        let markup = scan_with_regions("/media/ab/x", size, "第1版", &hotspots).into_string();
+        let markup = scan_with_regions("/media/ab/x", size, size, "第1版", &hotspots).into_string();
         for want in [
             r#"viewBox="0 0 400 600""#,
             r#"<img class="scan" src="/media/ab/x" alt="第1版" width="400" height="600">"#,
@@ -233,7 +245,7 @@ mod tests {
             regions: &regions,
             current: false,
         }];
-        let markup = scan_with_regions("/media/ab/x", size, "p", &hotspots).into_string();
+        let markup = scan_with_regions("/media/ab/x", size, size, "p", &hotspots).into_string();
         assert!(!markup.contains("<script"), "{markup}");
         assert!(!markup.contains("javascript:x\""), "{markup}");
         // The title's quotes are entities, so its `onfocus=` stays text inside the attribute.
@@ -257,6 +269,30 @@ mod tests {
             let value: f64 = number.parse().unwrap();
             assert!((0.0..=200.0).contains(&value), "{number} in {markup}");
         }
+    }
+
+    #[test]
+    fn regions_are_drawn_in_the_space_the_page_mapped_them_in() {
+        let regions = [region(Shape::Rect, &[100.0, 200.0, 400.0, 575.0])];
+        let hotspots = [Hotspot {
+            href: "/article?url=x".into(),
+            title: "t",
+            regions: &regions,
+            current: false,
+        }];
+        // A scan of 1600 × 2300 shown by its page at 400 × 575: the viewBox is the page's.
+        let scan = ScanSize::new(1600, 2300).unwrap();
+        let space = scan.regions_space(MapSize::new(400, 575));
+        let markup = scan_with_regions("/media/ab/x", scan, space, "p", &hotspots).into_string();
+        for want in [
+            r#"viewBox="0 0 400 575""#,
+            r#"width="1600" height="2300""#,
+            r#"<rect x="100" y="200" width="300" height="375"></rect>"#,
+        ] {
+            assert!(markup.contains(want), "{want} in {markup}");
+        }
+        // No map size: the scan's own pixels, as before.
+        assert_eq!(scan.regions_space(None), scan);
     }
 
     #[test]

@@ -35,7 +35,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, Response, StatusCode, Uri, header};
-use epaper_common::messages::Region;
+use epaper_common::messages::{MapSize, Region};
 use serde::Serialize;
 
 pub use generate::{Paper, Shape, paper, paper_from, paper_shaped};
@@ -124,6 +124,11 @@ struct ManifestPage {
     /// article URL; absent in layouts whose sample prints no map coordinates.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     regions: BTreeMap<String, Vec<Region>>,
+    /// The space `regions` are in: the `width` and `height` the page prints on its scan
+    /// (contract 1's `PageRecord.map_size`); absent where it prints none, and then `regions`
+    /// are in the scan's own pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    map_size: Option<MapSize>,
 }
 
 #[derive(Serialize)]
@@ -473,6 +478,9 @@ fn render_issue(
                 .map(|(k, a)| (absolute(at.article_path(a)), layout.article_regions(k)))
                 .filter(|(_, regions)| !regions.is_empty())
                 .collect(),
+            map_size: layout
+                .displayed_size(page)
+                .and_then(|(width, height)| MapSize::new(width, height)),
         });
     }
     ManifestIssue {

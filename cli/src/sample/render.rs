@@ -60,6 +60,9 @@ fn issue_links(paper: &Paper, issue_idx: usize) -> String {
 pub fn page_html(paper: &Paper, issue_idx: usize, page_idx: usize) -> String {
     let issue = &paper.issues[issue_idx];
     let page = &issue.pages[page_idx];
+    // The scan is shown at half its size, in the space its map is drawn in
+    // (`layouts::Classic`).
+    let (width, height) = super::layouts::map_space(page);
     let mut html = String::new();
     let _ = write!(
         html,
@@ -68,7 +71,8 @@ pub fn page_html(paper: &Paper, issue_idx: usize, page_idx: usize) -> String {
          <title>样报数字报</title>\n</head>\n<body>\n\
          <p class=\"rq\">{}</p>\n{}\
          <div class=\"banci\">第{}版：<STRONG>{}</STRONG></div>\n\
-         <img src=\"../../../{}\" border=0 usemap=\"#PagePicMap\">\n<map name=PagePicMap>",
+         <img src=\"../../../{}\" width={width} height={height} border=0 usemap=\"#PagePicMap\">\n\
+         <map name=PagePicMap>",
         date_line(issue),
         issue_links(paper, issue_idx),
         page.page_no,
@@ -201,8 +205,8 @@ pub fn png(seed: u64) -> Vec<u8> {
 }
 
 /// A page scan `width` × `height` pixels: light paper with grey lines of "text" in two
-/// columns, a shade per `seed`. Its size is the pixel space of the page's image map
-/// ([`super::layouts::Layout::scan_size`]), as on a real e-paper page.
+/// columns, a shade per `seed`. Its size is the layout's ([`super::layouts::Layout::scan_size`]):
+/// the space of the page's image map, or twice it where the page shows the scan at half size.
 pub fn scan_png(seed: u64, width: u32, height: u32) -> Vec<u8> {
     let ink = 120 + (seed % 60) as u8;
     let column = width / 2;
@@ -283,7 +287,8 @@ pub fn pdf(label: &str) -> Vec<u8> {
     out
 }
 
-/// The regions the page map draws for the `k`-th article of a page, in the scan's pixels: its
+/// The regions the page map draws for the `k`-th article of a page, in the map's space
+/// ([`super::layouts::map_space`], the size the page shows its scan at): its
 /// box, and for every other article a small second box (`?div=0`), as real papers' maps do. The
 /// ground truth of `ArticleRef.regions` and of the export's `regions`.
 pub fn map_regions(k: usize) -> Vec<Region> {

@@ -364,6 +364,19 @@ async fn reads_equal_the_cli(api: &Api, db_url: &str, dates: &[String], token: &
     let stored_pages = store.pages_of("sample", day).await.unwrap();
     let pages = detail["pages"].as_array().unwrap();
     assert_eq!(pages.len(), stored_pages.len());
+    // Each page's map size, the space of its articles' regions, as stored: the classic sample
+    // shows its scans at half their size and prints that size, so every page has one.
+    for (page, stored) in pages.iter().zip(&stored_pages) {
+        assert_eq!(page["url"], stored.url.as_str());
+        let size = stored
+            .map_size
+            .expect("the classic sample prints its scans' size");
+        assert_eq!(
+            page["map_size"],
+            serde_json::json!({"width": size.width, "height": size.height}),
+            "{page}"
+        );
+    }
     let referenced: BTreeSet<&str> = pages
         .iter()
         .flat_map(|p| p["articles"].as_array().unwrap())

@@ -372,7 +372,8 @@ pub(crate) async fn embedded_run_stores_the_same_set_in_sqlite() {
             "export lacks {key}"
         );
     }
-    // CSV has the same articles, each row's last column its regions as JSONL has them.
+    // CSV has the same articles, each row's last columns its regions and their space as JSONL
+    // has them.
     let csv_text =
         run_ok(Command::new(bin("epaper")).args(["export", "--db", &db_url, "--format", "csv"]));
     assert_csv_regions_match(&csv_text, &exported);
@@ -380,25 +381,40 @@ pub(crate) async fn embedded_run_stores_the_same_set_in_sqlite() {
 }
 
 /// Every CSV row's `regions` column, read back as JSON, is the `regions` of the JSONL row of
-/// its URL, and some article has regions (the classic sample maps its articles on the scan).
+/// its URL, and its last column, `regions_size`, that row's `regions_size` (empty for null);
+/// some article has regions (the classic sample maps its articles on the scan), each such in
+/// the space its page shows the scan at.
 fn assert_csv_regions_match(csv_text: &str, jsonl: &[serde_json::Value]) {
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let headers = reader.headers().unwrap().clone();
     let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let (url_at, regions_at) = (column("url"), column("regions"));
-    assert_eq!(regions_at, headers.len() - 1, "{headers:?}");
+    let (url_at, regions_at, size_at) = (column("url"), column("regions"), column("regions_size"));
+    assert_eq!(
+        (regions_at, size_at),
+        (headers.len() - 2, headers.len() - 1),
+        "{headers:?}"
+    );
     let by_url: HashMap<&str, &serde_json::Value> = jsonl
         .iter()
-        .map(|row| (row["url"].as_str().unwrap(), &row["regions"]))
+        .map(|row| (row["url"].as_str().unwrap(), row))
         .collect();
     let mut n_rows = 0;
     let mut n_with_regions = 0;
     for row in reader.records() {
         let row = row.unwrap();
+        let line = by_url[&row[url_at]];
         let regions: serde_json::Value = serde_json::from_str(&row[regions_at]).unwrap();
-        assert_eq!(Some(&&regions), by_url.get(&row[url_at]), "{row:?}");
+        assert_eq!(regions, line["regions"], "{row:?}");
+        let size = match &row[size_at] {
+            "" => serde_json::Value::Null,
+            json => serde_json::from_str(json).unwrap(),
+        };
+        assert_eq!(size, line["regions_size"], "{row:?}");
         n_rows += 1;
-        n_with_regions += usize::from(regions.as_array().is_some_and(|r| !r.is_empty()));
+        if regions.as_array().is_some_and(|r| !r.is_empty()) {
+            n_with_regions += 1;
+            assert!(size["width"].as_u64().is_some(), "{row:?}");
+        }
     }
     assert_eq!(n_rows, jsonl.len());
     assert!(n_with_regions > 0, "no CSV row has regions: {csv_text}");

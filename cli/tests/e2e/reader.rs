@@ -2,6 +2,10 @@
 //! are where the sample site's image map puts them, scaled to the scan as displayed; they are
 //! links to their articles, and the page view walks pages and issues. Run inside the console
 //! test that already built the archive (one embedded run, no new one).
+//!
+//! The classic sample shows its scans at half their size and maps them in that space (as
+//! 人民日报 does), so a reader that drew the map in the scan's own pixels would put every region
+//! at half its place: the regions are measured against the map's space, not the scan's.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -47,7 +51,7 @@ impl Rect {
 }
 
 /// The union of an article's regions (`[{shape, coords}]` as the manifest spells them), in the
-/// scan's pixels.
+/// map's space.
 fn bounds_of(regions: &serde_json::Value) -> Rect {
     let (mut left, mut top, mut right, mut bottom) = (f64::MAX, f64::MAX, 0f64, 0f64);
     for region in regions.as_array().unwrap() {
@@ -150,17 +154,34 @@ pub(crate) async fn check_the_printed_page(
     let bytes = reqwest::get(src).await.unwrap().bytes().await.unwrap();
     let (natural_width, natural_height) = png_size(&bytes);
     let shown = browser.rect(&scan).await;
-    let scale = shown.width / natural_width;
     assert!(
-        (shown.height - natural_height * scale).abs() <= TOLERANCE,
+        (shown.height - natural_height * shown.width / natural_width).abs() <= TOLERANCE,
         "the scan keeps its proportions: {shown:?} of {natural_width}×{natural_height}"
     );
+    // The space the map's coordinates are in: the size the sample page shows its scan at.
+    let map_size = &page["map_size"];
+    let (map_width, map_height) = (
+        map_size["width"]
+            .as_f64()
+            .expect("the classic page prints its scan's size"),
+        map_size["height"]
+            .as_f64()
+            .expect("the classic page prints its scan's size"),
+    );
+    assert!(
+        (natural_width - 2.0 * map_width).abs() < 1.0
+            && (natural_height - 2.0 * map_height).abs() < 1.0,
+        "the sample maps its scan at half its size ({map_width}×{map_height} of \
+         {natural_width}×{natural_height}), so the map's space is tested"
+    );
+    let scale = shown.width / map_width;
     assert!(
         (scale - 1.0).abs() > 0.05,
-        "the scan is shown at another size than its own ({scale}), so the scaling is tested"
+        "the map is shown at another size than its own ({scale}), so the scaling is tested"
     );
 
-    // Every region link sits where the map puts its article, scaled to the scan as shown.
+    // Every region link sits where the map puts its article, scaled from the map's space to
+    // the scan as shown.
     let links = browser.find_all("svg.regions a.region").await;
     let mut seen = Vec::new();
     for link in &links {

@@ -222,6 +222,12 @@ pub(crate) fn assert_matches_generator(rows: &[ExportedArticle], base_url: &str)
         .position(|a| a.id == article.id)
         .unwrap();
     assert_eq!(row.regions, epaper::sample::render::map_regions(k));
+    // In the space the page shows its scan at, which the classic page prints on its `img`.
+    let (width, height) = epaper::sample::layouts::map_space(page);
+    assert_eq!(
+        row.regions_size,
+        epaper_common::messages::MapSize::new(width, height)
+    );
 }
 
 pub(crate) fn assert_same_set(rows: &[ExportedArticle], want: &BTreeSet<String>) {

@@ -26,8 +26,8 @@ pub use issues::{
     CrawlIssue, Direction, FailureReport, FetchFailure, Follow, IssueManifest, IssueRef, Validator,
 };
 pub use records::{
-    ArticleRecord, ArticleRef, Image, MAX_REGION_POINTS, MAX_REGIONS, PageRecord, PageRef, Record,
-    Region, Shape,
+    ArticleRecord, ArticleRef, Image, MAX_MAP_SIDE, MAX_REGION_POINTS, MAX_REGIONS, MapSize,
+    PageRecord, PageRef, Record, Region, Shape,
 };
 
 /// The version this build writes and accepts.

@@ -30,6 +30,12 @@ pub struct PageRecord {
     pub pages: Vec<PageRef>,
     pub articles: Vec<ArticleRef>,
     pub image_url: Option<String>,
+    /// The size the page displays its scan at (the `width` and `height` of the image its map
+    /// or hotspots are drawn over), which is the space its articles' regions are in; `None`
+    /// where the page gives none, and then the regions are in the scan's own pixels. Left out
+    /// of the JSON when `None` (and absent from older messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map_size: Option<MapSize>,
     pub pdf_url: Option<String>,
     pub prev_issue_url: Option<String>,
     pub next_issue_url: Option<String>,
@@ -46,8 +52,9 @@ pub struct PageRef {
 pub struct ArticleRef {
     pub title: Option<String>,
     pub url: String,
-    /// Where the article sits on the page scan, in the scan's pixels, from the page's image map
-    /// or hotspots; empty where the page has none (and absent from older messages).
+    /// Where the article sits on the page scan, from the page's image map or hotspots, in the
+    /// space of the page's [`PageRecord::map_size`] (the scan's own pixels where it has none);
+    /// empty where the page has none (and absent from older messages).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<Region>,
 }
@@ -85,7 +92,8 @@ pub enum Shape {
     Poly,
 }
 
-/// An area of the page scan, in the scan's pixel coordinates. Built through [`Region::new`],
+/// An area of the page scan, in the coordinates the page's map is in ([`PageRecord::map_size`],
+/// else the scan's pixels). Built through [`Region::new`],
 /// which keeps only finite, non-negative coordinates of a well-formed shape; a message that
 /// carries any other does not read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,6 +133,46 @@ impl TryFrom<UncheckedRegion> for Region {
     fn try_from(region: UncheckedRegion) -> Result<Region, Self::Error> {
         Region::new(region.shape, region.coords)
             .ok_or("a region needs finite, non-negative coordinates that fit its shape")
+    }
+}
+
+/// The largest side a [`MapSize`] may have: no page displays its scan larger (the console
+/// refuses scans with a larger side too), so a larger value is markup that lies.
+pub const MAX_MAP_SIDE: u32 = 60_000;
+
+/// The size, in CSS pixels, a page displays its scan at: the space an image map's `coords` and
+/// a hotspot's box are in, which need not be the scan's own pixels (人民日报 shows a scan of
+/// another size at `width="400" height="575"`). A region at (x, y) is at (x / width, y /
+/// height) of the scan, whatever its size. Built through [`MapSize::new`]: both sides from 1 to
+/// [`MAX_MAP_SIDE`]; a message with any other does not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "UncheckedMapSize")]
+pub struct MapSize {
+    pub width: u32,
+    pub height: u32,
+}
+
+impl MapSize {
+    /// The size, or `None` when a side is 0 or over [`MAX_MAP_SIDE`].
+    pub fn new(width: u32, height: u32) -> Option<MapSize> {
+        let side = 1..=MAX_MAP_SIDE;
+        (side.contains(&width) && side.contains(&height)).then_some(MapSize { width, height })
+    }
+}
+
+/// A map size as a message spells it, before [`MapSize::new`] checks it.
+#[derive(Deserialize)]
+struct UncheckedMapSize {
+    width: u32,
+    height: u32,
+}
+
+impl TryFrom<UncheckedMapSize> for MapSize {
+    type Error = &'static str;
+
+    fn try_from(size: UncheckedMapSize) -> Result<MapSize, Self::Error> {
+        MapSize::new(size.width, size.height)
+            .ok_or("a map size needs both sides from 1 to 60000 pixels")
     }
 }
 
@@ -175,6 +223,30 @@ mod tests {
             r#"{"shape":"circle","coords":[1.0,2.0,3.0]}"#,
         ] {
             assert!(serde_json::from_str::<Region>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_page_without_a_map_size_reads_and_writes_without_one() {
+        let old = r#"{"url":"http://a/n","date":null,"page_no":null,"page_name":null,"pages":[],"articles":[],"image_url":null,"pdf_url":null,"prev_issue_url":null,"next_issue_url":null}"#;
+        let page: PageRecord = serde_json::from_str(old).unwrap();
+        assert_eq!(page.map_size, None);
+        assert_eq!(serde_json::to_string(&page).unwrap(), old);
+        let sized = old.replace(
+            r#""image_url":null,"#,
+            r#""image_url":null,"map_size":{"width":400,"height":575},"#,
+        );
+        let page: PageRecord = serde_json::from_str(&sized).unwrap();
+        assert_eq!(page.map_size, MapSize::new(400, 575));
+        assert_eq!(serde_json::to_string(&page).unwrap(), sized);
+        for bad in [
+            r#"{"width":0,"height":575}"#,
+            r#"{"width":400,"height":60001}"#,
+            r#"{"width":-4,"height":5}"#,
+            r#"{"width":4.5,"height":5}"#,
+            r#"{"width":400}"#,
+        ] {
+            assert!(serde_json::from_str::<MapSize>(bad).is_err(), "{bad}");
         }
     }
 

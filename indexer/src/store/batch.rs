@@ -154,15 +154,23 @@ fn page_row<'a>(page: &'a PageRecord, site: &'a str, date: NaiveDate) -> PageRow
         .iter()
         .position(|p| p.url == page.url)
         .map(|i| i as i64);
-    let content_hash = hash(&[
+    let page_idx_text = page_idx.map(|i| i.to_string()).unwrap_or_default();
+    let mut parts = vec![
         page.page_no.as_deref().unwrap_or(""),
         page.page_name.as_deref().unwrap_or(""),
         page.image_url.as_deref().unwrap_or(""),
         page.pdf_url.as_deref().unwrap_or(""),
         &article_urls,
         &article_regions,
-        &page_idx.map(|i| i.to_string()).unwrap_or_default(),
-    ]);
+        &page_idx_text,
+    ];
+    // Hashed only where the page gives one: a page without a map size keeps the hash it had
+    // before the size was kept (nothing to rewrite), and a re-parse that finds one rewrites it.
+    let map_size = page
+        .map_size
+        .map(|size| format!("{}x{}", size.width, size.height));
+    parts.extend(map_size.as_deref());
+    let content_hash = hash(&parts);
     PageRow {
         page,
         site,

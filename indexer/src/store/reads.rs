@@ -4,11 +4,11 @@
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use epaper_common::messages::{FetchedDocument, Region};
+use epaper_common::messages::{FetchedDocument, MapSize, Region};
 use futures_util::TryStreamExt;
 use serde::Serialize;
 
-use super::rows::{ExportRow, PageRegionsRow, RawDocumentRow, SearchRow};
+use super::rows::{ExportRow, PageRegionsRow, RawDocumentRow, SearchRow, StoredPageRow};
 use super::{Store, StoreError};
 
 /// Which articles to export.
@@ -40,6 +40,12 @@ pub struct ExportedArticle {
     /// Where the article sits on its 版's scan (contract 1's `ArticleRef.regions`), from the
     /// image maps of the pages that link it; `[]` where they have none.
     pub regions: Vec<Region>,
+    /// The space `regions` are in: the size the page that maps them displays its scan at
+    /// (contract 1's `PageRecord.map_size`); `None` where that page gave none (then they are in
+    /// the scan's own pixels) or the article has no regions. Regions of pages whose maps are
+    /// in another space than the first page's (by URL) are left out: they could not be drawn
+    /// over one scan together.
+    pub regions_size: Option<MapSize>,
 }
 
 /// An article image as exported: the parsed fields and, once fetched, where its bytes are.
@@ -105,7 +111,7 @@ pub struct Failure {
 }
 
 /// A stored page (版) of an issue, in issue order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredPage {
     pub url: String,
     pub page_no: Option<String>,
@@ -115,10 +121,15 @@ pub struct StoredPage {
     /// The SHA-256 of the stored scan and PDF, where the media store holds them.
     pub scan_sha256: Option<String>,
     pub pdf_sha256: Option<String>,
+    /// The size the page displays its scan at, the space of its articles' regions
+    /// (`PageRecord::map_size`); `None` where it gave none, and then they are in the scan's
+    /// own pixels.
+    pub map_size: Option<MapSize>,
 }
 
-/// Where the articles a page's image map links sit on its scan (`pages.article_regions`), in
-/// the scan's pixel coordinates as the parser read them; articles without regions are absent.
+/// Where the articles a page's image map links sit on its scan (`pages.article_regions`), as
+/// the parser read them: in the page's [`StoredPage::map_size`], else the scan's pixels;
+/// articles without regions are absent.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PageRegions {
     /// The page's URL (`StoredPage::url`).
@@ -173,8 +184,9 @@ static PG_EXPORT: LazyLock<String> = LazyLock::new(|| {
         )
         .replace(
             "{regions_agg}",
-            "string_agg(p.article_regions, E'\\n' ORDER BY p.url)",
+            "string_agg({regions_line}, E'\\n' ORDER BY p.url)",
         )
+        .replace("{regions_line}", REGIONS_LINE)
 });
 static SQLITE_EXPORT: LazyLock<String> = LazyLock::new(|| {
     EXPORT
@@ -182,8 +194,16 @@ static SQLITE_EXPORT: LazyLock<String> = LazyLock::new(|| {
             "{agg}",
             "group_concat(m.kind || ' ' || m.url || ' ' || m.sha256 || ' ' || m.size, char(10))",
         )
-        .replace("{regions_agg}", "group_concat(p.article_regions, char(10))")
+        .replace(
+            "{regions_agg}",
+            "group_concat({regions_line}, char(10) ORDER BY p.url)",
+        )
+        .replace("{regions_line}", REGIONS_LINE)
 });
+/// A page's regions as the export reads them: `width height {article_regions}`, `-` for a
+/// side the page did not give (`rows::article_regions` reads it).
+const REGIONS_LINE: &str = "COALESCE(CAST(p.map_width AS TEXT), '-') || ' ' || \
+     COALESCE(CAST(p.map_height AS TEXT), '-') || ' ' || p.article_regions";
 const RAW_DOCUMENTS: &str = include_str!("sql/raw_documents.sql");
 const PAGES_OF: &str = include_str!("sql/pages_of.sql");
 const PG_SEARCH: &str = include_str!("sql/search_postgres.sql");
@@ -326,13 +346,14 @@ impl Store {
         site: &str,
         date: NaiveDate,
     ) -> Result<Vec<StoredPage>, StoreError> {
-        Ok(on_pool!(self, |pool| {
+        let rows: Vec<StoredPageRow> = on_pool!(self, |pool| {
             sqlx::query_as(PAGES_OF)
                 .bind(site)
                 .bind(date)
                 .fetch_all(pool)
                 .await?
-        }))
+        });
+        rows.into_iter().map(StoredPage::try_from).collect()
     }
 
     /// The article regions of every stored page of an issue, by page URL order.

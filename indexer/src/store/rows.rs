@@ -2,18 +2,20 @@
 //! the rest of the code uses. A stored value that does not convert (an unknown kind, corrupt
 //! JSON, an impossible status) is a [`StoreError::Corrupt`] naming the row, never a default.
 //!
-//! Rows whose columns are already the public type's fields (`IssueRow`, `StoredPage`,
-//! `Failure`, `UnfinishedIssue`) derive `FromRow` where they are defined.
+//! Rows whose columns are already the public type's fields (`IssueRow`, `Failure`,
+//! `UnfinishedIssue`) derive `FromRow` where they are defined.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
 use epaper_common::messages::{
-    ArticleRef, CompressedBytes, DocKind, FetchedDocument, Image, Region, Validator,
+    ArticleRef, CompressedBytes, DocKind, FetchedDocument, Image, MapSize, Region, Validator,
 };
 
 use super::StoreError;
-use super::reads::{ExportedArticle, ExportedImage, PageRegions, SearchHit, StoredMedium};
+use super::reads::{
+    ExportedArticle, ExportedImage, PageRegions, SearchHit, StoredMedium, StoredPage,
+};
 
 /// A row of `raw_documents` (`sql/raw_documents.sql`).
 #[derive(sqlx::FromRow)]
@@ -87,7 +89,7 @@ impl TryFrom<ExportRow> for ExportedArticle {
     fn try_from(row: ExportRow) -> Result<Self, StoreError> {
         let paragraphs = json_column(&row.paragraphs, "paragraphs", &row.url)?;
         let images: Vec<Image> = json_column(&row.images, "images", &row.url)?;
-        let regions = article_regions(row.page_regions.as_deref(), &row.url)?;
+        let (regions, regions_size) = article_regions(row.page_regions.as_deref(), &row.url)?;
         let own_media = StoredMedium::parse_lines(row.own_media.as_deref());
         let page_media = StoredMedium::parse_lines(row.page_media.as_deref());
         let page_medium = |kind: &str| {
@@ -122,24 +124,104 @@ impl TryFrom<ExportRow> for ExportedArticle {
             page_scan: page_medium("scan"),
             page_pdf: page_medium("pdf"),
             regions,
+            regions_size,
         })
     }
 }
 
-/// The regions `url` has in the pages' `article_regions` objects (one a line), each once and at
-/// most [`MAX_REGIONS`](epaper_common::messages::MAX_REGIONS).
-fn article_regions(lines: Option<&str>, url: &str) -> Result<Vec<Region>, StoreError> {
+/// The regions `url` has in the pages' `width height {article_regions}` lines (in page URL
+/// order), each once and at most [`MAX_REGIONS`](epaper_common::messages::MAX_REGIONS), and the
+/// space they are in: the first page that maps the article decides it, and a page whose map is
+/// in another space adds nothing (its regions could not be drawn over the same scan).
+fn article_regions(
+    lines: Option<&str>,
+    url: &str,
+) -> Result<(Vec<Region>, Option<MapSize>), StoreError> {
+    let corrupt = |reason: String| StoreError::corrupt("pages", url, reason);
     let mut article = ArticleRef::new(None, url.to_string());
+    let mut space = None;
     for line in lines.unwrap_or_default().lines() {
-        let mut by_url: HashMap<String, Vec<Region>> =
-            serde_json::from_str(line).map_err(|error| {
-                StoreError::corrupt("pages", url, format!("article_regions: {error}"))
-            })?;
-        for region in by_url.remove(url).unwrap_or_default() {
+        let mut parts = line.splitn(3, ' ');
+        let (width, height, json) = (parts.next(), parts.next(), parts.next());
+        let (Some(width), Some(height), Some(json)) = (width, height, json) else {
+            return Err(corrupt(format!(
+                "a regions line without its map size: {line:?}"
+            )));
+        };
+        let side = |side: &str| -> Result<Option<i64>, StoreError> {
+            match side {
+                "-" => Ok(None),
+                number => number
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| corrupt(format!("map size side {number:?}"))),
+            }
+        };
+        let size = map_size(side(width)?, side(height)?).map_err(corrupt)?;
+        let mut by_url: HashMap<String, Vec<Region>> = serde_json::from_str(json)
+            .map_err(|error| corrupt(format!("article_regions: {error}")))?;
+        let regions = by_url.remove(url).unwrap_or_default();
+        if regions.is_empty() {
+            continue;
+        }
+        match space {
+            None => space = Some(size),
+            Some(first) if first != size => continue,
+            Some(_) => {}
+        }
+        for region in regions {
             article.add_region(region);
         }
     }
-    Ok(article.regions)
+    Ok((article.regions, space.flatten()))
+}
+
+/// The map size of a page's `map_width` and `map_height` columns: both or neither, each side
+/// one [`MapSize::new`] takes; anything else is the reason the row is corrupt.
+fn map_size(width: Option<i64>, height: Option<i64>) -> Result<Option<MapSize>, String> {
+    match (width, height) {
+        (None, None) => Ok(None),
+        (Some(width), Some(height)) => u32::try_from(width)
+            .ok()
+            .zip(u32::try_from(height).ok())
+            .and_then(|(width, height)| MapSize::new(width, height))
+            .map(Some)
+            .ok_or_else(|| format!("map size {width}x{height} is out of bounds")),
+        _ => Err("map_width and map_height: one is set without the other".into()),
+    }
+}
+
+/// A row of `sql/pages_of.sql`.
+#[derive(sqlx::FromRow)]
+pub(super) struct StoredPageRow {
+    url: String,
+    page_no: Option<String>,
+    page_name: Option<String>,
+    image_url: Option<String>,
+    pdf_url: Option<String>,
+    scan_sha256: Option<String>,
+    pdf_sha256: Option<String>,
+    map_width: Option<i64>,
+    map_height: Option<i64>,
+}
+
+impl TryFrom<StoredPageRow> for StoredPage {
+    type Error = StoreError;
+
+    fn try_from(row: StoredPageRow) -> Result<StoredPage, StoreError> {
+        let map_size = map_size(row.map_width, row.map_height)
+            .map_err(|reason| StoreError::corrupt("pages", &row.url, reason))?;
+        Ok(StoredPage {
+            url: row.url,
+            page_no: row.page_no,
+            page_name: row.page_name,
+            image_url: row.image_url,
+            pdf_url: row.pdf_url,
+            scan_sha256: row.scan_sha256,
+            pdf_sha256: row.pdf_sha256,
+            map_size,
+        })
+    }
 }
 
 /// A page's `article_regions` column (`Store::page_regions`).

@@ -316,6 +316,8 @@ async fn upsert_pages(
                     .push_bind(&row.page.pdf_url)
                     .push_bind(&row.article_urls)
                     .push_bind(&row.article_regions)
+                    .push_bind(row.page.map_size.map(|size| i64::from(size.width)))
+                    .push_bind(row.page.map_size.map(|size| i64::from(size.height)))
                     .push_bind(&row.content_hash)
                     .push_bind(now);
             });

@@ -49,6 +49,7 @@ pub(crate) async fn completes_in_any_order_and_redelivery_changes_nothing(store:
             page_pdf: None,
             // The sample page has no image map.
             regions: vec![],
+            regions_size: None,
         }
     });
 

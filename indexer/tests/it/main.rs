@@ -69,5 +69,6 @@ on_both_stores!(
     export_names_the_stored_media_of_each_article_and_its_page,
     export_gives_each_article_the_regions_of_its_pages,
     page_regions_are_read_back_per_page_and_checked,
+    map_sizes_are_stored_with_the_page_and_give_the_regions_space,
     raw_documents_keep_their_http_head_and_stream_in_order,
 );

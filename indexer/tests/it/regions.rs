@@ -1,6 +1,7 @@
-//! Article regions on the page scan: stored with the page, exported with the article.
+//! Article regions on the page scan: stored with the page, exported with the article, each
+//! with the space it is in (the size the page displays its scan at).
 
-use epaper_common::messages::{DocKind, PageRecord, Record, Region, Shape};
+use epaper_common::messages::{DocKind, MapSize, PageRecord, PageRef, Record, Region, Shape};
 use epaper_indexer::Store;
 
 use crate::support::*;
@@ -54,6 +55,9 @@ pub(crate) async fn export_gives_each_article_the_regions_of_its_pages(store_: S
     );
     let json = serde_json::to_value(&before[1]).unwrap();
     assert_eq!(json["regions"], serde_json::json!([]));
+    // No page gave a map size: the regions are in the scan's pixels, and the export says so.
+    assert!(before.iter().all(|a| a.regions_size.is_none()));
+    assert_eq!(json["regions_size"], serde_json::Value::Null);
 
     // The page again, now without its map: its regions are gone from the export.
     let mut plain = first;
@@ -113,5 +117,118 @@ pub(crate) async fn page_regions_are_read_back_per_page_and_checked(store_: Stor
         error.contains(&second.url) && error.contains("article_regions"),
         "{error}"
     );
+    store_.close().await;
+}
+
+/// A page's map size is stored with it and read back with its pages and its articles' regions:
+/// the export gives an article the regions of the first page (by URL) that maps it and that
+/// page's size, and a later page whose map is in another space adds none of its regions; a
+/// page stored again without a size has none; a stored pair that is no size is an error
+/// naming the page.
+pub(crate) async fn map_sizes_are_stored_with_the_page_and_give_the_regions_space(store_: Store) {
+    let size = MapSize::new(400, 575).unwrap();
+    let mut first = page(2);
+    first.map_size = Some(size);
+    first.articles[0].regions = vec![rect([1.0, 2.0, 300.0, 400.0])];
+    first.articles[1].regions = vec![rect([5.0, 5.0, 6.0, 6.0])];
+    // Page 2 maps article 0 again, in the same space, and article 1 in another.
+    let mut second = page(2);
+    second.url = format!("{BASE}node_2.htm");
+    second.page_no = Some("02".into());
+    second.map_size = Some(size);
+    second.articles[0].regions = vec![rect([0.0, 500.0, 50.0, 560.0])];
+    let mut third = page(2);
+    third.url = format!("{BASE}node_3.htm");
+    third.page_no = Some("03".into());
+    third.map_size = MapSize::new(800, 1150);
+    third.articles[1].regions = vec![rect([700.0, 700.0, 790.0, 1100.0])];
+    let listed = [&first, &second, &third].map(|p| PageRef {
+        page_no: p.page_no.clone(),
+        page_name: p.page_name.clone(),
+        url: p.url.clone(),
+    });
+    for page in [&mut first, &mut second, &mut third] {
+        page.pages = listed.to_vec();
+    }
+    for page in [&first, &second, &third] {
+        store(&store_, page.clone()).await;
+    }
+    for k in 0..2 {
+        store_article(&store_, k, "段落。").await;
+    }
+
+    let pages = store_.pages_of("sample", date()).await.unwrap();
+    let sizes: Vec<Option<MapSize>> = pages.iter().map(|p| p.map_size).collect();
+    assert_eq!(sizes, vec![Some(size), Some(size), MapSize::new(800, 1150)]);
+
+    let rows = exported(&store_).await;
+    let got: Vec<(Vec<Region>, Option<MapSize>)> = rows
+        .iter()
+        .map(|a| (a.regions.clone(), a.regions_size))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                vec![
+                    rect([1.0, 2.0, 300.0, 400.0]),
+                    rect([0.0, 500.0, 50.0, 560.0])
+                ],
+                Some(size)
+            ),
+            (vec![rect([5.0, 5.0, 6.0, 6.0])], Some(size)),
+        ]
+    );
+    let json = serde_json::to_value(&rows[0]).unwrap();
+    assert_eq!(
+        json["regions_size"],
+        serde_json::json!({"width": 400, "height": 575})
+    );
+
+    // The first page again, now without a size: its regions are in the scan's pixels, and the
+    // pages in 400×575 no longer share a space with it.
+    let mut without_size = first.clone();
+    without_size.map_size = None;
+    store(&store_, without_size).await;
+    let pages = store_.pages_of("sample", date()).await.unwrap();
+    assert_eq!(pages[0].map_size, None);
+    let rows = exported(&store_).await;
+    assert_eq!(rows[0].regions, vec![rect([1.0, 2.0, 300.0, 400.0])]);
+    assert_eq!(rows[0].regions_size, None);
+
+    execute(
+        &store_,
+        "UPDATE pages SET map_width = 400, map_height = NULL WHERE url LIKE '%node_2.htm'",
+    )
+    .await;
+    let error = store_
+        .pages_of("sample", date())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(&second.url) && error.contains("map_"),
+        "{error}"
+    );
+    execute(
+        &store_,
+        "UPDATE pages SET map_width = 0, map_height = 5 WHERE url LIKE '%node_2.htm'",
+    )
+    .await;
+    let error = store_
+        .pages_of("sample", date())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(&second.url) && error.contains("map size"),
+        "{error}"
+    );
+    let error = store_
+        .export(&Default::default(), |_| Ok(()))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("map size"), "{error}");
     store_.close().await;
 }

@@ -49,6 +49,7 @@ pub(crate) fn page(n_articles: usize) -> PageRecord {
             })
             .collect(),
         image_url: Some("http://paper.test/images/2024-03/04/01/page_b.png".into()),
+        map_size: None,
         pdf_url: Some("http://paper.test/images/2024-03/04/01/page.pdf".into()),
         prev_issue_url: None,
         next_issue_url: None,

@@ -53,7 +53,7 @@ use crate::html::{
     first_src, issue_article, issue_link, own_url, push_article, target,
 };
 use crate::label::{self, Label, split_page_label};
-use crate::regions::push_mapped;
+use crate::regions::{Scan, push_mapped, scan_of};
 use crate::text::{element_text, non_empty, text_with_breaks};
 
 pub const FAMILY: Family = Family {
@@ -246,6 +246,8 @@ fn issue_page(doc: &Html, url: &Url) -> PageRecord {
             .select(&PIC_LIST_ITEMS)
             .nth(index)
             .and_then(|li| first_src(li.select(&IMAGES), url)),
+        // The issue document lists each 版's articles, with no map over its picture.
+        map_size: None,
         pdf_url: nav.and_then(|nav| ban_pdf(nav, url)),
         prev_issue_url: issue_link(doc, url, "上一期"),
         next_issue_url: issue_link(doc, url, "下一期"),
@@ -293,13 +295,18 @@ fn plist_page(doc: &Html, url: &Url) -> PageRecord {
         .iter()
         .find(|row| row.page.url == own)
         .and_then(|row| row.pdf.clone());
+    let Scan {
+        url: image_url,
+        map_size,
+    } = scan_of(doc.select(&MAP_IMAGE), url);
     PageRecord {
         date: date_in_url(url),
         page_no,
         page_name,
         pages,
         articles: map_articles(doc, url),
-        image_url: first_src(doc.select(&MAP_IMAGE), url),
+        image_url,
+        map_size,
         pdf_url,
         prev_issue_url: issue_link(doc, url, "上一期"),
         next_issue_url: issue_link(doc, url, "下一期"),

@@ -27,7 +27,7 @@ use super::{Family, kind_by_markers, kind_by_path};
 use crate::article::{self, Titles};
 use crate::html::{first_href, first_src, issue_article, issue_link, own_url, page_refs, target};
 use crate::label::{self, Label};
-use crate::regions::listed_then_mapped;
+use crate::regions::{Scan, listed_then_mapped, scan_of};
 use crate::text::{block_text, element_text};
 
 pub const FAMILY: Family = Family {
@@ -115,10 +115,17 @@ fn own_entry<'a>(doc: &'a Html, base: &Url, own: &str) -> Option<ElementRef<'a>>
     })
 }
 
-/// The page's scan: the picture of its image map, else its thumbnail in the 版 list.
-fn page_scan(doc: &Html, base: &Url, own: Option<ElementRef<'_>>) -> Option<String> {
-    first_src(doc.select(&SCAN), base)
-        .or_else(|| own.and_then(|entry| first_src(entry.select(&ENTRY_PIC), base)))
+/// The page's scan: the picture of its image map (with the size its map is in), else its
+/// thumbnail in the 版 list, which no map is drawn over.
+fn page_scan(doc: &Html, base: &Url, own: Option<ElementRef<'_>>) -> Scan {
+    let mapped = scan_of(doc.select(&SCAN), base);
+    if mapped.url.is_some() {
+        return mapped;
+    }
+    Scan {
+        url: own.and_then(|entry| first_src(entry.select(&ENTRY_PIC), base)),
+        map_size: None,
+    }
 }
 
 /// The page's PDF: the one in its own entry of the 版 list (`a.bmml-tit` + `a.pdf`), else
@@ -136,13 +143,18 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         label::first_numbered(doc.select(&PAGE_LABEL).map(element_text))
     });
     let entry = own_entry(&doc, url, &own);
+    let Scan {
+        url: image_url,
+        map_size,
+    } = page_scan(&doc, url, entry);
     PageRecord {
         date: date_of(url),
         page_no,
         page_name,
         pages,
         articles: page_articles(&doc, url),
-        image_url: page_scan(&doc, url, entry),
+        image_url,
+        map_size,
         pdf_url: page_pdf(&doc, url, entry),
         prev_issue_url: issue_link(&doc, url, "上一期"),
         next_issue_url: issue_link(&doc, url, "下一期"),

@@ -22,12 +22,12 @@ use url::Url;
 use super::{Family, kind_by_path};
 use crate::article::{self, Body, Titles};
 use crate::html::{
-    Links, MAX_ARTICLES_PER_PAGE, first_href, first_src, issue_article, issue_link, own_url,
-    page_refs, push_article, target,
+    Links, MAX_ARTICLES_PER_PAGE, first_href, issue_article, issue_link, own_url, page_refs,
+    push_article, target,
 };
 use crate::label::{self, Label};
 use crate::properties::Properties;
-use crate::regions::push_mapped;
+use crate::regions::{Scan, push_mapped, scan_of};
 use crate::text::{element_text, fold_spaces, non_empty, text_with_breaks};
 
 pub const FAMILY: Family = Family {
@@ -144,13 +144,18 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         label::of_page(&pages, &own_url, || printed_label(&doc)),
         &props,
     );
+    let Scan {
+        url: image_url,
+        map_size,
+    } = scan_of(doc.select(&MAP_IMAGE), url);
     PageRecord {
         date: date_of(url, &props, &doc),
         page_no,
         page_name,
         pages,
         articles: page_articles(&doc, url),
-        image_url: first_src(doc.select(&MAP_IMAGE), url),
+        image_url,
+        map_size,
         pdf_url: page_pdf(&doc, url, &own_url),
         prev_issue_url: issue_link(&doc, url, "上一期"),
         next_issue_url: issue_link(&doc, url, "下一期"),

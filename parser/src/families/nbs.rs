@@ -25,11 +25,11 @@ use url::Url;
 use super::{Family, kind_by_markers, kind_by_path};
 use crate::article::{self, Body, Titles};
 use crate::html::{
-    Links, MAX_ARTICLES_PER_PAGE, first_href, first_src, issue_article, issue_link, own_url,
-    page_refs, paragraphs_without_captions, push_article, target,
+    Links, MAX_ARTICLES_PER_PAGE, first_href, issue_article, issue_link, own_url, page_refs,
+    paragraphs_without_captions, push_article, target,
 };
 use crate::label::{self, Label};
-use crate::regions::push_mapped;
+use crate::regions::{Scan, push_mapped, scan_of};
 use crate::text::{element_text, non_empty, text_with_breaks};
 
 pub const FAMILY: Family = Family {
@@ -226,6 +226,10 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         doc.select(&ISSUE_DATE)
             .find_map(|el| crate::date::in_text(&element_text(el)))
     });
+    let Scan {
+        url: image_url,
+        map_size,
+    } = scan_of(doc.select(&MAP_IMAGE), url);
     PageRecord {
         pdf_url: page_pdf(&doc, url, &own),
         url: own,
@@ -234,7 +238,8 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         page_name,
         pages,
         articles: page_articles(&doc, url),
-        image_url: first_src(doc.select(&MAP_IMAGE), url),
+        image_url,
+        map_size,
         prev_issue_url: issue_link(&doc, url, "上一期"),
         next_issue_url: issue_link(&doc, url, "下一期"),
     }

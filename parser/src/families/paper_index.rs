@@ -22,11 +22,9 @@ use url::Url;
 
 use super::{Family, kind_by_markers};
 use crate::article::{self, Body, Titles};
-use crate::html::{
-    first_href, first_src, issue_article, issue_link, own_url, pages_in_order, target,
-};
+use crate::html::{first_href, issue_article, issue_link, own_url, pages_in_order, target};
 use crate::label::{self, Label, split_page_label};
-use crate::regions::{PageArticles, link_text};
+use crate::regions::{PageArticles, Scan, link_text, scan_of};
 use crate::text::{block_text, clean, element_text, non_empty};
 
 pub const FAMILY: Family = Family {
@@ -246,13 +244,18 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
         return index_record(&doc, url, own_url, pages);
     }
     let (page_no, page_name) = label::of_page(&pages, &own_url, || printed_label(&doc));
+    let Scan {
+        url: image_url,
+        map_size,
+    } = scan_of(doc.select(&SCAN), url);
     PageRecord {
         date: date_of(url),
         page_no,
         page_name,
         pages,
         articles: page_articles(&doc, url),
-        image_url: first_src(doc.select(&SCAN), url),
+        image_url,
+        map_size,
         pdf_url: pdf_url(&doc, url, &own_url),
         prev_issue_url: issue_link(&doc, url, "上一期"),
         next_issue_url: issue_link(&doc, url, "下一期"),
@@ -308,6 +311,7 @@ fn index_record(doc: &Html, url: &Url, own_url: String, pages: Vec<PageRef>) -> 
         pages,
         articles,
         image_url: None,
+        map_size: None,
         pdf_url: None,
         prev_issue_url: issue_link(doc, url, "上一期"),
         next_issue_url: issue_link(doc, url, "下一期"),

@@ -21,9 +21,9 @@ use url::Url;
 
 use super::{Family, kind_by_markers, kind_by_path};
 use crate::article::{self, Titles};
-use crate::html::{first_href, first_src, issue_article, issue_link, own_url, page_refs};
+use crate::html::{first_href, issue_article, issue_link, own_url, page_refs};
 use crate::label::{self, Label, split_page_label};
-use crate::regions::listed_then_mapped;
+use crate::regions::{Scan, listed_then_mapped, scan_of};
 use crate::text::{block_text, element_text};
 
 pub const FAMILY: Family = Family {
@@ -87,13 +87,18 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
     let pages = page_refs(doc.select(&PAGE_LIST), url);
     let own = own_url(url);
     let (page_no, page_name) = label::of_page(&pages, &own, || printed_label(&doc));
+    let Scan {
+        url: image_url,
+        map_size,
+    } = scan_of(doc.select(&SCAN), url);
     PageRecord {
         date: date_of(url),
         page_no,
         page_name,
         pages,
         articles: page_articles(&doc, url),
-        image_url: first_src(doc.select(&SCAN), url),
+        image_url,
+        map_size,
         pdf_url: first_href(doc.select(&PDF_BUTTONS), url, |href| {
             href.trim().to_ascii_lowercase().ends_with(".pdf")
         }),

@@ -38,9 +38,9 @@ use url::Url;
 
 use super::{Family, kind_by_markers};
 use crate::article::{self, Body, Titles};
-use crate::html::{NamingQuery, first_href, first_src, pages_in_order, paragraphs_of};
+use crate::html::{NamingQuery, first_href, pages_in_order, paragraphs_of};
 use crate::label::{self, Label, split_page_label};
-use crate::regions::{PageArticles, link_text};
+use crate::regions::{PageArticles, Scan, link_text, scan_of};
 use crate::text::{element_text, non_empty, text_with_breaks};
 
 pub const FAMILY: Family = Family {
@@ -146,13 +146,18 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
     let own = READ_DO.own_url(url);
     let pages = page_list(&doc, url);
     let (page_no, page_name) = label::of_page(&pages, &own, || printed_label(&doc));
+    let Scan {
+        url: image_url,
+        map_size,
+    } = scan_of(doc.select(&MAP_IMAGE), url);
     PageRecord {
         date: date_of(url),
         page_no,
         page_name,
         pages,
         articles: page_articles(&doc, url),
-        image_url: first_src(doc.select(&MAP_IMAGE), url),
+        image_url,
+        map_size,
         pdf_url: first_href(doc.select(&LEFT_TITLE_LINKS), url, is_pdf),
         prev_issue_url: issue_link(&doc, url, "上一期"),
         next_issue_url: issue_link(&doc, url, "下一期"),

@@ -28,10 +28,11 @@ use url::Url;
 
 use crate::article::{self, Body, Titles};
 use crate::html::{
-    Links, MAX_ARTICLES_PER_PAGE, absolute, article_document, first_href, first_src, issue_link,
-    own_url, page_refs, paragraphs_without_captions,
+    Links, MAX_ARTICLES_PER_PAGE, absolute, article_document, first_href, issue_link, own_url,
+    page_refs, paragraphs_without_captions,
 };
 use crate::label::{self, Label};
+use crate::regions::{Scan, push_mapped, scan_of};
 use crate::text::{block_text, element_text, fold_spaces, non_empty};
 
 selector!(FIGCAPTION, "figcaption");
@@ -186,7 +187,7 @@ fn page_articles(doc: &Html, url: &Url, system: &Compiled) -> Vec<ArticleRef> {
         };
         if let Some(article_url) = of_this_issue(url, page_date, href, &system.article_url) {
             // An image-map area (or a positioned hotspot) also marks where the story is.
-            crate::regions::push_mapped(&mut articles, article_url, block_text(link), link);
+            push_mapped(&mut articles, article_url, block_text(link), link);
         }
     }
     articles.into_vec()
@@ -221,16 +222,23 @@ pub fn parse_page(html: &str, url: &Url, system: &Compiled) -> PageRecord {
     let pages = page_list(&doc, url, system);
     let own_url = own_url(url);
     let (page_no, page_name) = label::of_page(&pages, &own_url, || printed_label(&doc, system));
+    // The profile's scan selector names the image its areas and hotspots are drawn over.
+    let Scan {
+        url: image_url,
+        map_size,
+    } = system
+        .scan
+        .as_ref()
+        .map(|selector| scan_of(doc.select(selector), url))
+        .unwrap_or_default();
     PageRecord {
         date: date_of(&doc, url, system),
         page_no,
         page_name,
         pages,
         articles: page_articles(&doc, url, system),
-        image_url: system
-            .scan
-            .as_ref()
-            .and_then(|selector| first_src(doc.select(selector), url)),
+        image_url,
+        map_size,
         pdf_url: system
             .pdf
             .as_ref()

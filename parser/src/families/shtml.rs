@@ -31,11 +31,10 @@ use url::Url;
 use super::{Family, kind_by_markers, kind_by_path};
 use crate::article::{self, Titles};
 use crate::html::{
-    Links, MAX_ARTICLES_PER_PAGE, absolute, first_src, issue_article, own_url, pages_in_order,
-    push_article,
+    Links, MAX_ARTICLES_PER_PAGE, absolute, issue_article, own_url, pages_in_order, push_article,
 };
 use crate::label::{self, Label, split_page_label};
-use crate::regions::push_mapped;
+use crate::regions::{Scan, push_mapped, scan_of};
 use crate::text::{block_text, element_text, non_empty};
 
 pub const FAMILY: Family = Family {
@@ -261,13 +260,18 @@ pub fn parse_page(html: &str, url: &Url) -> PageRecord {
             None,
         ),
     });
+    let Scan {
+        url: image_url,
+        map_size,
+    } = scan_of(doc.select(&SCAN), url);
     PageRecord {
         date: date_of(url),
         page_no,
         page_name,
         pages,
         articles: page_articles(&doc, url),
-        image_url: first_src(doc.select(&SCAN), url),
+        image_url,
+        map_size,
         pdf_url: page_pdf(&doc, url),
         prev_issue_url: issue_link(&doc, url, "上一期"),
         next_issue_url: issue_link(&doc, url, "下一期"),

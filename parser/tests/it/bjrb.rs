@@ -4,7 +4,7 @@
 //! structure the public crawlers describe (`../shared/article-markers.md` section 5) with
 //! made-up text.
 
-use epaper_common::messages::{ArticleRecord, DocKind, Image, PageRecord};
+use epaper_common::messages::{ArticleRecord, DocKind, Image, MapSize, PageRecord};
 use epaper_parser::families::bjrb::matches_url;
 use url::Url;
 
@@ -69,6 +69,7 @@ fn issue_record(k: usize, page_no: &str, page_name: &str, articles: &[(&str, &st
             .map(|(title, file)| article_ref(title, &format!("{ISSUE_DIR}{file}")))
             .collect(),
         image_url,
+        map_size: None,
         pdf_url,
         prev_issue_url: None,
         next_issue_url: None,
@@ -221,6 +222,7 @@ fn the_plist_index_is_a_page_list_without_a_page_of_its_own() {
             ],
             articles: vec![],
             image_url: None,
+            map_size: None,
             pdf_url: None,
             prev_issue_url: None,
             next_issue_url: None,
@@ -253,6 +255,7 @@ fn a_plist_page_gives_its_map_articles_and_scan_and_its_number_from_its_director
             ],
         ),
         image_url: Some("http://paper.example.cn/fzrb/pic/2025-06/18/fzrb20250618002.jpg".into()),
+        map_size: MapSize::new(360, 520),
         pdf_url: None,
         prev_issue_url: None,
         next_issue_url: None,

@@ -99,6 +99,7 @@ fn bmdh_page_gives_its_list_current_page_own_pdf_map_and_issue_links() {
             "http://epaper.example.cn/bhrb/page/2024-03/05/02/bhrb20240305002_b.jpg".into(),
         ),
         // `a#bigbmshowpdf`, not the first PDF of the page list (the 1st 版's).
+        map_size: None,
         pdf_url: Some(
             "http://epaper.example.cn/bhrb/page/2024-03/05/02/bhrb20240305002.pdf".into(),
         ),
@@ -233,6 +234,7 @@ fn catalogue_page_gives_its_list_pdfs_lowercase_map_and_issue_links() {
             ],
         ),
         image_url: Some("https://newpaper.example.cn/dhb/images/2024-03/05/A01/A01_b.jpg".into()),
+        map_size: None,
         pdf_url: Some("https://newpaper.example.cn/dhb/images/2024-03/05/A01/A01.pdf".into()),
         prev_issue_url: Some("https://newpaper.example.cn/dhb/html/2024-03/04/node_1.htm".into()),
         next_issue_url: Some("https://newpaper.example.cn/dhb/html/2024-03/06/node_1.htm".into()),
@@ -288,6 +290,7 @@ fn ednav_page_gives_its_list_articles_and_the_pdf_beside_its_own_link() {
         ),
         image_url: Some("http://paper.example.cn/qjwb/page/2024-03/05/A0002/A0002_b.jpg".into()),
         // Its own `dl`'s PDF, not the first 版's, which comes first in the document.
+        map_size: None,
         pdf_url: Some("http://paper.example.cn/qjwb/page/2024-03/05/A0002/A0002.pdf".into()),
         prev_issue_url: Some("http://paper.example.cn/qjwb/html/2024-03/04/node_79.htm".into()),
         next_issue_url: None,

@@ -2,7 +2,9 @@
 //! of a page and an article. The fixtures copy the real pages' markup (NOTES 1C, ground truth 3)
 //! with made-up text.
 use chrono::NaiveDate;
-use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRecord, PageRef};
+use epaper_common::messages::{
+    ArticleRecord, ArticleRef, DocKind, Image, MapSize, PageRecord, PageRef,
+};
 use epaper_parser::families::founder_new::{matches_url, parse_article, parse_page};
 use epaper_parser::label::split_page_label;
 use url::Url;
@@ -136,6 +138,46 @@ fn the_page_label_without_di_splits_too() {
     assert_eq!(split_page_label("01版: 头版"), (some("01"), some("头版")));
 }
 
+/// The map's space is the `width` and `height` of the scan's `img` when both are plain pixel
+/// numbers; a page that gives one of them, or a value that is no pixel count, gives no space,
+/// and its regions stay as they were written.
+#[test]
+fn the_map_size_is_the_scans_plain_pixel_width_and_height_or_none() {
+    const SIZED: &str = r#"<img width="400" height="575" src="#;
+    assert_eq!(RMRB_PAGE.matches(SIZED).count(), 1);
+    let page_url = url("https://paper.people.com.cn/rmrb/pc/layout/202506/18/node_02.html");
+    let with = |attrs: &str| {
+        parse_page(
+            &RMRB_PAGE.replace(SIZED, &format!("<img {attrs} src=")),
+            &page_url,
+        )
+    };
+    assert_eq!(
+        with(r#"width="400px" height="575px""#).map_size,
+        MapSize::new(400, 575)
+    );
+    let plain = parse_page(RMRB_PAGE, &page_url);
+    for attrs in [
+        "",
+        r#"width="400""#,
+        r#"width="100%" height="100%""#,
+        r#"width="0" height="575""#,
+        r#"width="-400" height="575""#,
+        r#"width="400.5" height="575""#,
+        r#"width="1e3" height="575""#,
+        r#"width="4294967296" height="575""#,
+        r#"width="60001" height="575""#,
+        r#"width="400" height="575;background:url(x)""#,
+        r#"width="&#52;00" height="5&#x37;5x""#,
+    ] {
+        let page = with(attrs);
+        assert_eq!(page.map_size, None, "{attrs}");
+        // Everything else is read as before, regions included.
+        assert_eq!(page.articles, plain.articles, "{attrs}");
+        assert_eq!(page.image_url, plain.image_url, "{attrs}");
+    }
+}
+
 #[test]
 fn rmrb_page_gives_every_contract_field() {
     let base = "https://paper.people.com.cn/rmrb/pc/";
@@ -197,6 +239,7 @@ fn rmrb_page_gives_every_contract_field() {
         image_url: Some(format!(
             "{base}pic/202506/18/0f3c2a1e-5b7d-4c11-9e0a-6d2b8f41c7aa.jpg.2"
         )),
+        map_size: MapSize::new(400, 575),
         pdf_url: Some(format!(
             "{base}attachement/202506/18/7a1e9c44-2d3b-4f6e-8c5a-1b0d9e2f3a47.pdf"
         )),
@@ -289,6 +332,7 @@ fn gmrb_page_gives_every_contract_field() {
             ],
         ),
         image_url: Some(format!("{base}pic/202506/18/gmrb20250618_01.jpg")),
+        map_size: None,
         pdf_url: Some(format!("{base}attachement/202506/18/gmrb20250618_01.pdf")),
         // `a#goPrePeriod href="#"` is JS only.
         prev_issue_url: None,

@@ -85,6 +85,7 @@ fn a_nav_list_page_gives_every_field_and_its_own_pdf() {
             "{base}pic/202506/18/5d1e7a20-8c3b-4f1a-9e62-0b7c4d2a9f11.jpg"
         )),
         // The `a.pdf` beside this page's `a.btn`, not the first in the list.
+        map_size: None,
         pdf_url: Some(format!("{base}attachement/202506/18/0a1b2c3d-02.pdf")),
         prev_issue_url: None,
         next_issue_url: None,
@@ -120,6 +121,7 @@ fn a_layoutlist_page_gives_every_field_and_the_pdf_written_as_text() {
         ),
         image_url: Some(format!("{base}pic/202506/18/xzrb20250618_02.jpg.2")),
         // `div.pull-right a` is a JS button; `p#pdfUrl` holds the address.
+        map_size: None,
         pdf_url: Some(format!("{base}attachement/202506/18/xzrb20250618_02.pdf")),
         prev_issue_url: None,
         next_issue_url: None,
@@ -156,6 +158,7 @@ fn a_chunkicon_page_gives_every_field_and_the_pdf_of_its_own_item() {
             "{base}pic/202506/18/6b0f2d9e-41c7-4e25-9a3d-8e1c7f5b2a04.jpg"
         )),
         // The second link of this 版's `p`, which has no text.
+        map_size: None,
         pdf_url: Some(format!("{base}attachement/202506/18/d2a1c0b9-A02.pdf")),
         // `div.newsnextleft a` / `div.newsnextright a` are the neighbouring 版, not issues.
         prev_issue_url: None,
@@ -194,6 +197,7 @@ fn a_therestlist_page_gives_every_field_with_its_issue_links() {
             ],
         ),
         image_url: Some(format!("{site}pic/202506/18/lnsb_003.jpg")),
+        map_size: None,
         pdf_url: Some(format!("{site}attachement/202506/18/lnsb_003.pdf")),
         prev_issue_url: Some(html_dir("17", "node_001.html")),
         next_issue_url: Some(html_dir("19", "node_001.html")),
@@ -246,6 +250,7 @@ fn a_webtree_page_gives_every_field_and_only_its_own_branch_of_the_issue() {
             ],
         ),
         image_url: Some(format!("{base}pic/202506/18/zqsb_A001.jpg")),
+        map_size: None,
         pdf_url: Some(format!("{base}attachement/202506/18/zqsb_A001.pdf")),
         prev_issue_url: None,
         next_issue_url: None,

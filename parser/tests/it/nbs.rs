@@ -6,7 +6,9 @@
 //! their text is made up.
 
 use chrono::NaiveDate;
-use epaper_common::messages::{ArticleRecord, ArticleRef, DocKind, Image, PageRecord, PageRef};
+use epaper_common::messages::{
+    ArticleRecord, ArticleRef, DocKind, Image, MapSize, PageRecord, PageRef,
+};
 use epaper_parser::families::nbs::{matches_url, parse_article, parse_page};
 use epaper_parser::label::split_page_label;
 use url::Url;
@@ -116,6 +118,7 @@ fn a_page_gives_its_issue_its_articles_with_full_titles_and_its_scans() {
                 ],
             ),
             image_url: Some(format!("{SCANS}02/rmrb2018030602_b.jpg")),
+            map_size: MapSize::new(400, 575),
             pdf_url: Some(format!("{SCANS}02/rmrb2018030602.pdf")),
             prev_issue_url: None,
             next_issue_url: None,

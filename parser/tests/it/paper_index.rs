@@ -116,6 +116,7 @@ fn list_page_served_as_gbk_gives_every_field() {
             ],
         ),
         image_url: Some("http://paper.example.cn/dzrb/images/20240305/01/01_b.jpg".into()),
+        map_size: None,
         pdf_url: Some("http://paper.example.cn/dzrb/images/20240305/01/01.pdf".into()),
         prev_issue_url: Some("http://paper.example.cn/dzrb/content/20240304/Page01TB.htm".into()),
         next_issue_url: Some("http://paper.example.cn/dzrb/content/20240306/Page01TB.htm".into()),
@@ -174,6 +175,7 @@ fn bandao_expected(url: &str, titles: [Option<&str>; 3]) -> PageRecord {
             ],
         ),
         image_url: Some("https://paper.example.cn/jpg/20240305/A01_b.jpg".into()),
+        map_size: None,
         pdf_url: Some("https://paper.example.cn/pdf/20240305/A01.pdf".into()),
         // 上一期 and 下一期 are scripts here: nothing to follow.
         prev_issue_url: None,
@@ -232,6 +234,7 @@ fn the_whole_issue_index_lists_every_page_and_every_article_in_order() {
         ],
         // The PDFs it links are the pages', and it has no scan of its own.
         image_url: None,
+        map_size: None,
         pdf_url: None,
         prev_issue_url: None,
         next_issue_url: None,

@@ -61,6 +61,7 @@ fn atitle_page_lists_every_page_its_own_pdf_and_its_articles_in_list_order() {
         ),
         image_url: Some(format!("{images}02/02_b.jpg")),
         // The PDF in this 版's row of the list, not the first of the list.
+        map_size: None,
         pdf_url: Some(format!("{images}02/02.pdf")),
         prev_issue_url: Some("http://paper.example.cn/fzrb/content/20230524/Page01TB.htm".into()),
         next_issue_url: Some("http://paper.example.cn/fzrb/content/20230526/Page01TB.htm".into()),

@@ -78,6 +78,7 @@ fn a_page_gives_every_contract_field() {
         ),
         image_url: some("http://epaper.example.cn/Images/2025-06-18/02_b.jpg"),
         // The PDF button, not the 上一版 button before it.
+        map_size: None,
         pdf_url: some("http://epaper.example.cn/Pdf/2025-06-18/02.pdf"),
         prev_issue_url: some("http://epaper.example.cn/Html/2025-06-17/Qpaper.html"),
         next_issue_url: some("http://epaper.example.cn/Html/2025-06-19/Qpaper.html"),

@@ -81,6 +81,7 @@ fn a_page_keeps_the_naming_query_of_every_link_in_one_order() {
                 ],
             ),
             image_url: Some(format!("{upload}a7c1e0b2_b.jpg")),
+            map_size: None,
             pdf_url: Some(format!("{upload}a7c1e0b2.pdf")),
             prev_issue_url: Some(format!("{ROOT}read.do?m=i&iid=6119&idate=2_2025-06-17")),
             next_issue_url: Some(format!("{ROOT}read.do?m=i&iid=6121&idate=2_2025-06-19")),
@@ -153,6 +154,7 @@ fn a_humor_list_page_gives_its_articles_with_their_titles() {
             // The scan is the image of a map (as the other read.do papers have it); this page
             // has none.
             image_url: None,
+            map_size: None,
             pdf_url: Some(format!("{upload}c4d2e9f1.pdf")),
             prev_issue_url: None,
             next_issue_url: None,

@@ -1,7 +1,7 @@
 //! The real pages in ../shared/real-pages, against the ground truth read off them by hand
 //! (the "Ground truth" half of their NOTES.md).
 
-use epaper_common::messages::{Image, PageRecord, Record};
+use epaper_common::messages::{Image, MapSize, PageRecord, Record};
 
 use crate::support::{date, page_ref};
 
@@ -108,6 +108,8 @@ fn real_kjrb_page_node_matches_its_ground_truth() {
         Some(format!("{images}KJRB2023021001_b.jpg"))
     );
     assert_eq!(page.pdf_url, Some(format!("{images}KJRB2023021001.pdf")));
+    // The scan's `img` gives no size: the map is taken to be in the scan's own pixels.
+    assert_eq!(page.map_size, None);
     assert_eq!((page.prev_issue_url, page.next_issue_url), (None, None));
 }
 
@@ -153,6 +155,8 @@ fn real_zgjjjcb_page_node_matches_its_ground_truth() {
         page.image_url.as_deref(),
         Some("http://jjjcb.ccdi.gov.cn/epaper/html/1/2017-07/22/1/201707221_brief.jpg")
     );
+    // `<img … width=350 height=550 USEMAP=#pagepicmap>`: the map's coordinates are in that space.
+    assert_eq!(page.map_size, MapSize::new(350, 550));
     assert_eq!(
         page.prev_issue_url.as_deref(),
         Some("http://jjjcb.ccdi.gov.cn/epaper/html/2017-07/21/node_2.htm")
@@ -199,6 +203,16 @@ fn real_rmrb_new_layout_page_matches_its_ground_truth() {
         assert_eq!(name(ad), Some("广告"), "版 {ad}");
     }
     assert!(page.image_url.is_some() && page.pdf_url.is_some());
+    // `<img width="400" height="575" src="…jpg.2" USEMAP=#PagePicMap>`, the areas' coordinates
+    // running up to about 400 × 572: the map is in the size the page shows the scan at.
+    assert_eq!(page.map_size, MapSize::new(400, 575));
+    let furthest = page
+        .articles
+        .iter()
+        .flat_map(|a| &a.regions)
+        .flat_map(|r| r.coords.chunks_exact(2))
+        .fold((0f32, 0f32), |(x, y), p| (x.max(p[0]), y.max(p[1])));
+    assert!(furthest.0 <= 400.0 && furthest.1 <= 575.0, "{furthest:?}");
     // 上一期/下一期 are JS only here.
     assert_eq!((page.prev_issue_url, page.next_issue_url), (None, None));
 }
@@ -245,6 +259,7 @@ fn real_rmrb_nbs_page_matches_its_ground_truth() {
     let scans = "http://paper.people.com.cn/rmrb/page/2017-10/16/01/";
     assert_eq!(page.image_url, Some(format!("{scans}rmrb2017101601_b.jpg")));
     assert_eq!(page.pdf_url, Some(format!("{scans}rmrb2017101601.pdf")));
+    assert_eq!(page.map_size, MapSize::new(400, 575));
     assert_eq!((page.prev_issue_url, page.next_issue_url), (None, None));
 }
 

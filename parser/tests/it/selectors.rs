@@ -112,6 +112,7 @@ fn a_page_reads_whole_by_its_selectors() {
                 &[&[&[0., 0., 300., 200.]], &[], &[&[0., 200., 300., 420.]]],
             ),
             image_url: Some(format!("{base}04/page-02.jpg")),
+            map_size: None,
             pdf_url: Some(format!("{base}04/page-02.pdf")),
             prev_issue_url: Some(format!("{base}03/page-01.html")),
             next_issue_url: Some(format!("{base}05/page-01.html")),

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use chrono::NaiveDate;
-use epaper_common::messages::{Region, Shape};
+use epaper_common::messages::{self, Region, Shape};
 use epaper_indexer::store::{ExportedImage, StoredMedium};
 use epaper_indexer::{ExportFilter, ExportedArticle};
 use serde::Serialize;
@@ -38,6 +38,9 @@ pub struct Article {
     pub page_pdf: Option<Medium>,
     /// Where the article sits on its 版's scan; `[]` where the page maps none.
     pub regions: Vec<ScanRegion>,
+    /// The space `regions` are in: the size the page that maps them displays its scan at;
+    /// null where it gave none (then they are in the scan's own pixels) or there are none.
+    pub regions_size: Option<MapSize>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -57,12 +60,30 @@ pub struct Medium {
     pub path: String,
 }
 
-/// A region of the page scan, in the scan's pixels (contract 1's `Region`).
+/// A region of the page scan (contract 1's `Region`), in the space of its page's `map_size`
+/// (an article's `regions_size`), or in the scan's own pixels where that is null: a point
+/// (x, y) is at (x / width, y / height) of the scan.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ScanRegion {
     pub shape: RegionShape,
     /// `rect`: x1,y1,x2,y2 (two opposite corners); `poly`: x1,y1,x2,y2,… (three points or more).
     pub coords: Vec<f32>,
+}
+
+/// The size, in CSS pixels, a page displays its scan at (contract 1's `PageRecord.map_size`):
+/// the space its image map's coordinates are in, whatever the scan's own size.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MapSize {
+    /// 1 to 60000.
+    pub width: u32,
+    /// 1 to 60000.
+    pub height: u32,
+}
+
+impl From<messages::MapSize> for MapSize {
+    fn from(messages::MapSize { width, height }: messages::MapSize) -> MapSize {
+        MapSize { width, height }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -137,6 +158,7 @@ impl From<ExportedArticle> for Article {
             page_scan,
             page_pdf,
             regions,
+            regions_size,
         } = article;
         Article {
             site,
@@ -153,6 +175,7 @@ impl From<ExportedArticle> for Article {
             page_scan: page_scan.map(Medium::from),
             page_pdf: page_pdf.map(Medium::from),
             regions: regions.into_iter().map(ScanRegion::from).collect(),
+            regions_size: regions_size.map(MapSize::from),
         }
     }
 }

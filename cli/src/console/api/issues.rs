@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use super::super::Shared;
 use super::super::checks::valid_date;
-use super::articles::{Article, ScanRegion, articles_of};
+use super::articles::{Article, MapSize, ScanRegion, articles_of};
 use super::error::{ApiError, ErrorBody};
 use super::params::{Params, known_site};
 
@@ -128,6 +128,9 @@ pub struct IssuePage {
     pub page_no: Option<String>,
     pub page_name: Option<String>,
     pub image_url: Option<String>,
+    /// The size the page displays its scan at, the space of its articles' `regions`; null
+    /// where it gave none (then they are in the scan's own pixels).
+    pub map_size: Option<MapSize>,
     pub pdf_url: Option<String>,
     /// The stored scan and PDF, where the media store holds them.
     pub scan: Option<StoredCopy>,
@@ -153,7 +156,7 @@ impl StoredCopy {
 }
 
 /// An article as its page lists it: the title (the article's own, once stored), the URL and
-/// the regions of the page scan it covers.
+/// the regions of the page scan it covers, in the page's `map_size`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleRef {
     pub title: Option<String>,
@@ -232,12 +235,14 @@ fn issue_page(page: StoredPage, articles: Vec<ArticleRef>) -> IssuePage {
         pdf_url,
         scan_sha256,
         pdf_sha256,
+        map_size,
     } = page;
     IssuePage {
         url,
         page_no,
         page_name,
         image_url,
+        map_size: map_size.map(MapSize::from),
         pdf_url,
         scan: StoredCopy::of(scan_sha256),
         pdf: StoredCopy::of(pdf_sha256),

@@ -14,7 +14,7 @@
 
 use std::fmt::Write;
 
-use super::{At, Extra, Fields, Layout, href};
+use super::{At, Extra, Fields, Layout, href, map_space};
 use crate::html::escape;
 use crate::sample::generate::{Article, Issue, Page};
 
@@ -283,6 +283,11 @@ impl Layout for Plist {
         "sample-bjrbdzb-plist"
     }
 
+    /// The plist page prints its scan's own size as the `img`'s `width` and `height`.
+    fn displayed_size(&self, page: &Page) -> Option<(u32, u32)> {
+        Some(map_space(page))
+    }
+
     fn page_path(&self, issue: &Issue, page: &Page) -> String {
         let ban = ban(issue, page);
         format!("{}{ban}/{ban}.html", Self::issue_dir(issue))
@@ -314,8 +319,8 @@ impl Layout for Plist {
     fn page_html(&self, at: &At<'_>) -> String {
         let (issue, page) = (at.issue(), at.page());
         let from = self.page_path(issue, page);
-        // The scan's own size: the map's coordinates are in its pixels.
-        let (width, height) = self.scan_size(page);
+        // The scan's own size, printed: the map's coordinates are in its pixels.
+        let (width, height) = map_space(page);
         let mut html = format!(
             "<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\" />\n\
              <title>样报</title>\n</head>\n<body>\n{}<div id=\"pagepic\">\n\

@@ -64,15 +64,22 @@ pub trait Layout: Send + Sync {
             page.page_no
         )
     }
-    /// The pixel size of a page's scan: the space its image map's coordinates are in (every
-    /// layout prints the scan at its natural size, so the map's coordinates are the scan's
-    /// pixels). Room for each article's box at the largest spacing a layout uses.
-    fn scan_size(&self, page: &Page) -> (u32, u32) {
-        let rows = u32::try_from(page.articles.len()).unwrap_or(u32::MAX);
-        (400, rows.saturating_mul(200).saturating_add(20).max(600))
+    /// The size, in CSS pixels, the page shows its scan at, printed as the scan `img`'s `width`
+    /// and `height`: the space its image map's coordinates are in ([`map_space`]), which the
+    /// parser records as the page's `map_size`. `None` where the page prints no size: the scan
+    /// is then shown at its own size, which must be that space.
+    fn displayed_size(&self, page: &Page) -> Option<(u32, u32)> {
+        let _ = page;
+        None
     }
-    /// The regions the page's image map gives its `k`-th article, in the scan's pixels; none
-    /// where the system's sample prints no map with coordinates.
+    /// The pixel size of a page's scan: the map's space ([`map_space`]) where the page shows
+    /// the scan at its own size; a layout that shows it scaled ([`Layout::displayed_size`])
+    /// makes it another size.
+    fn scan_size(&self, page: &Page) -> (u32, u32) {
+        map_space(page)
+    }
+    /// The regions the page's image map gives its `k`-th article, in the map's space
+    /// ([`map_space`]); none where the system's sample prints no map with coordinates.
     fn article_regions(&self, k: usize) -> Vec<Region> {
         let _ = k;
         Vec::new()
@@ -124,6 +131,13 @@ impl Fields {
         captions: true,
         page_name: true,
     };
+}
+
+/// The space a page's image map is drawn in, in CSS pixels: room for each article's box at the
+/// largest spacing a layout uses.
+pub fn map_space(page: &Page) -> (u32, u32) {
+    let rows = u32::try_from(page.articles.len()).unwrap_or(u32::MAX);
+    (400, rows.saturating_mul(200).saturating_add(20).max(600))
 }
 
 /// Every layout, the default (classic Founder, what `sample` crawls) first.

@@ -1,7 +1,7 @@
 //! Every layout's documents parse back to the generator's data: what the end-to-end crawl of
 //! each layout relies on, checked here document by document without a network.
 
-use epaper_common::messages::{ArticleRecord, PageRecord, Record};
+use epaper_common::messages::{ArticleRecord, MapSize, PageRecord, Record};
 
 use super::{At, LAYOUTS, Layout};
 use crate::sample::generate::{Article, paper};
@@ -67,6 +67,19 @@ fn check_page(at: &At<'_>, record: &PageRecord) {
         if !regions.is_empty() {
             assert_eq!(listed.regions, regions, "{layout}: regions of article {k}");
         }
+    }
+    // The map's space is the size the page prints on its scan, where it prints one.
+    let displayed = at.layout.displayed_size(page);
+    let map_size = displayed.and_then(|(width, height)| MapSize::new(width, height));
+    assert_eq!(record.map_size, map_size, "{layout}: map size");
+    if displayed.is_none() {
+        let (width, height) = at.layout.scan_size(page);
+        let space = super::map_space(page);
+        assert_eq!(
+            (width, height),
+            space,
+            "{layout}: a scan shown at its own size"
+        );
     }
     let scan = url(at.layout.scan_path(issue, page));
     assert_eq!(

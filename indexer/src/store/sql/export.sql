@@ -1,8 +1,10 @@
 -- Every stored article matching the filter, with the media of the article (its images) and of
 -- its 版 (scan, PDF) as `kind url sha256 size` lines; URLs hold no spaces or line breaks.
 -- With them, the `article_regions` objects of the issue's pages that may name the article, one a
--- line (LIKE only narrows: the reader keeps the regions of the article's exact URL).
--- {agg} is the one part that differs by backend: the string aggregate (see reads.rs).
+-- line after the page's map size, in page URL order (LIKE only narrows: the reader keeps the
+-- regions of the article's exact URL, in the space of the first page that maps it).
+-- {agg} and {regions_agg} are the parts that differ by backend: the string aggregates (see
+-- reads.rs).
 SELECT a.site, a.issue_date, a.page_no, a.page_name, a.url, a.pretitle, a.title,
     a.subtitle, a.author, a.paragraphs, a.images,
     (SELECT {agg} FROM media m WHERE m.owner_url = a.url) AS own_media,

@@ -13,12 +13,12 @@ use url::Url;
 
 use super::{URL_DATE, date_of, is_pdf, without_query};
 use crate::html::{
-    Links, MAX_ARTICLES_PER_PAGE, MAX_PAGES_PER_ISSUE, absolute, first_href, first_src,
-    issue_article, issue_link, own_url, page_refs, push_article, target,
+    Links, MAX_ARTICLES_PER_PAGE, MAX_PAGES_PER_ISSUE, absolute, first_href, issue_article,
+    issue_link, own_url, page_refs, push_article, target,
 };
 use crate::label::{self, Label, split_page_label};
 use crate::properties::Properties;
-use crate::regions::push_mapped;
+use crate::regions::{Scan, push_mapped, scan_of};
 use crate::text::{clean, element_text, non_empty};
 
 selector!(ANCHORS, "a[href]");
@@ -226,14 +226,20 @@ pub fn parse(html: &str, url: &Url) -> PageRecord {
     let own_url = own_url(url);
     let own_item = own_item(&doc, skin, url, &own_url);
     let (page_no, page_name) = label::of_page(&pages, &own_url, || printed_label(&doc));
+    // The scan is `../../../pic/YYYYMM/DD/<uuid>.jpg.2`; the suffix is the site's, kept as is.
+    // 人民日报 shows it at `width="400" height="575"`, the space its map's coordinates are in.
+    let Scan {
+        url: image_url,
+        map_size,
+    } = scan_of(doc.select(&MAP_IMAGE).chain(doc.select(&PAPER_IMAGE)), url);
     PageRecord {
         date: date_of(url, &doc, &props),
         page_no,
         page_name,
         pages,
         articles: page_articles(&doc, url, skin, own_item),
-        // The scan is `../../../pic/YYYYMM/DD/<uuid>.jpg.2`; the suffix is the site's, kept as is.
-        image_url: first_src(doc.select(&MAP_IMAGE).chain(doc.select(&PAPER_IMAGE)), url),
+        image_url,
+        map_size,
         pdf_url: pdf_of(&doc, url, skin, own_item),
         prev_issue_url: issue_link(&doc, url, "上一期"),
         next_issue_url: issue_link(&doc, url, "下一期"),
