@@ -181,13 +181,19 @@ export_rows() {
 compare() {
   python3 - "$WORK/manifest.json" "$WORK/export.jsonl" <<'EOF'
 import json, sys
+from urllib.parse import urlsplit
 manifest, export = sys.argv[1:]
+# The manifest names the site by the address it listens on (0.0.0.0:8080), the archive by the
+# one the scheduler crawled (sample-site:8080): articles are compared by path.
+def path(url):
+    parts = urlsplit(url)
+    return parts.path + ("?" + parts.query if parts.query else "")
 rows = [json.loads(line) for line in open(export) if line.strip()]
 bad = 0
 for issue in json.load(open(manifest))["issues"]:
     date = issue["date"]
-    expected = {u for page in issue["pages"] for u in page["articles"]}
-    stored = {r["url"] for r in rows if r["date"] == date and r["site"] == "sample"}
+    expected = {path(u) for page in issue["pages"] for u in page["articles"]}
+    stored = {path(r["url"]) for r in rows if r["date"] == date and r["site"] == "sample"}
     empty = [r["url"] for r in rows if r["date"] == date and (not r.get("title") or not r.get("paragraphs"))]
     ok = stored == expected and not empty
     bad += not ok
