@@ -70,29 +70,9 @@ fi
 deploy/base-image.sh "$BASE_IMAGE" || fail "no base image $BASE_IMAGE"
 
 # ---- 2. binaries and runtime images ------------------------------------------------------
-log "cargo build --release (target dir $TARGET_DIR)"
-CARGO_TARGET_DIR="$TARGET_DIR" cargo build --release --locked --quiet \
-  -p epaper-crawler -p epaper-parser -p epaper-indexer -p epaper
-ctx="$WORK/context"
-mkdir -p "$ctx"
-declare -A PORT_OF=([epaper-crawler]=9101 [epaper-parser]=9102 [epaper-indexer]=9103 [epaper]=9101)
-for bin in epaper-crawler epaper-parser epaper-indexer epaper; do
-  cp "$TARGET_DIR/release/$bin" "$ctx/"
-  strip "$ctx/$bin"  # line tables and symbols off: smaller images
-done
-for bin in epaper-crawler epaper-parser epaper-indexer epaper; do
-  log "image localhost/$bin:smoke"
-  previous=$(podman image inspect --format '{{.Id}}' "localhost/$bin:smoke" 2>/dev/null || true)
-  podman build --quiet --isolation=chroot -f deploy/Dockerfile.runtime \
-    --build-arg BASE="$BASE_IMAGE" --build-arg BIN="$bin" --build-arg PORT="${PORT_OF[$bin]}" \
-    -t "localhost/$bin:smoke" "$ctx" >/dev/null
-  # The image this run replaced, so that runs do not pile up untagged images.
-  current=$(podman image inspect --format '{{.Id}}' "localhost/$bin:smoke")
-  if [ -n "$previous" ] && [ "$previous" != "$current" ]; then
-    podman rmi "$previous" >/dev/null 2>&1 || true
-  fi
-done
-rm -rf "$ctx"
+log "release binaries and runtime images (deploy/runtime-images.sh, target dir $TARGET_DIR)"
+EPAPER_SMOKE_TARGET_DIR="$TARGET_DIR" EPAPER_SMOKE_BASE_IMAGE="$BASE_IMAGE" deploy/runtime-images.sh smoke \
+  || fail "no runtime images"
 
 # ---- 3. fresh database and queue prefix ---------------------------------------------------------
 psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $DB" >/dev/null
