@@ -616,7 +616,10 @@ async fn a_batch_send_arrives_whole_and_in_order_or_fails() {
     let first: chrono::NaiveDate = "2024-03-01".parse().unwrap();
     let dates: Vec<chrono::NaiveDate> =
         (0..100).map(|day| first + chrono::Days::new(day)).collect();
-    let batch = dates.iter().map(|&date| crawl_issue_on(date)).collect();
+    let batch = dates
+        .iter()
+        .map(|&date| crawl_issue_on(&date.to_string()))
+        .collect();
     publisher.send_all(batch).await.unwrap();
     assert_eq!(
         wait_for(&broker, &crawl_queue, 100, Duration::from_secs(10)).await,
@@ -649,12 +652,12 @@ async fn a_batch_send_arrives_whole_and_in_order_or_fails() {
         .await
         .unwrap();
     let batch = vec![
-        crawl_issue_on(first),
+        crawl_issue_on(&first.to_string()),
         Message::CrawlStarted(epaper_common::messages::IssueRef {
             site: "sample".into(),
             date: first,
         }),
-        crawl_issue_on(first + chrono::Days::new(1)),
+        crawl_issue_on(&(first + chrono::Days::new(1)).to_string()),
     ];
     let error = publisher.send_all(batch).await.unwrap_err();
     assert!(error.is_retryable(), "{error}");
@@ -663,14 +666,4 @@ async fn a_batch_send_arrives_whole_and_in_order_or_fails() {
     connection.close(200, "done".into()).await.unwrap();
     broker.delete_topology().await.unwrap();
     broker.close().await;
-}
-
-fn crawl_issue_on(date: chrono::NaiveDate) -> Message {
-    Message::CrawlIssue(CrawlIssue {
-        site: "sample".into(),
-        base_url: None,
-        date,
-        known: Vec::new(),
-        follow: None,
-    })
 }
