@@ -21,6 +21,23 @@ pub trait Outbox: Send + Sync {
     /// Hands a message to the next stage. `Ok` means it is durable in the transport's sense:
     /// confirmed by the broker, or queued in process.
     fn send(&self, message: Message) -> impl Future<Output = Result<(), StageError>> + Send;
+
+    /// Hands several messages to the next stage, in order. `Ok` means every one is durable, as
+    /// for [`Outbox::send`]; on an error any of them may be lost, so the caller must fail as it
+    /// would for a failed `send` (the message it handles is then retried whole). Over RabbitMQ
+    /// all are published before the confirms are awaited, so a batch costs about one round
+    /// trip instead of one each; in process they are queued one by one.
+    fn send_all(
+        &self,
+        messages: Vec<Message>,
+    ) -> impl Future<Output = Result<(), StageError>> + Send {
+        async move {
+            for message in messages {
+                self.send(message).await?;
+            }
+            Ok(())
+        }
+    }
 }
 
 pub trait Handler: Send + Sync {

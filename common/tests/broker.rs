@@ -599,3 +599,71 @@ impl Handler for StuckEach {
         self.0.handle(message, out).await
     }
 }
+
+/// A batch sent with `send_all` (the crawler sends an issue's pages and articles so) arrives
+/// whole and in order, and is `Ok` only when the broker confirmed and routed every message: a
+/// batch with one message that cannot be routed fails as a whole, so the crawl is retried
+/// instead of that message being lost.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_send_arrives_whole_and_in_order_or_fails() {
+    let prefix = prefix();
+    let settings = settings(&prefix);
+    let broker = Broker::connect(&settings.amqp).await.unwrap();
+    broker.declare_topology().await.unwrap();
+    let publisher = broker.publisher().await.unwrap();
+    let crawl_queue = broker.topology.work_queue(Stage::Crawl);
+
+    let first: chrono::NaiveDate = "2024-03-01".parse().unwrap();
+    let dates: Vec<chrono::NaiveDate> =
+        (0..100).map(|day| first + chrono::Days::new(day)).collect();
+    let batch = dates
+        .iter()
+        .map(|&date| crawl_issue_on(&date.to_string()))
+        .collect();
+    publisher.send_all(batch).await.unwrap();
+    assert_eq!(
+        wait_for(&broker, &crawl_queue, 100, Duration::from_secs(10)).await,
+        100
+    );
+    let mut received = Vec::new();
+    for _ in 0..100 {
+        let (body, _) = take(&settings, &crawl_queue).await;
+        match Message::decode(&body).unwrap() {
+            Message::CrawlIssue(issue) => received.push(issue.date),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(received, dates);
+
+    // Without the index stage's work queue, the middle message of a batch has nowhere to go.
+    let connection = lapin::Connection::connect(
+        secrecy::ExposeSecret::expose_secret(&settings.amqp.url),
+        lapin::ConnectionProperties::default(),
+    )
+    .await
+    .unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    let index_queue = broker.topology.work_queue(Stage::Index);
+    channel
+        .queue_delete(
+            index_queue.as_str().into(),
+            lapin::options::QueueDeleteOptions::default(),
+        )
+        .await
+        .unwrap();
+    let batch = vec![
+        crawl_issue_on(&first.to_string()),
+        Message::CrawlStarted(epaper_common::messages::IssueRef {
+            site: "sample".into(),
+            date: first,
+        }),
+        crawl_issue_on(&(first + chrono::Days::new(1)).to_string()),
+    ];
+    let error = publisher.send_all(batch).await.unwrap_err();
+    assert!(error.is_retryable(), "{error}");
+    assert!(error.to_string().contains(&index_queue), "{error}");
+
+    connection.close(200, "done".into()).await.unwrap();
+    broker.delete_topology().await.unwrap();
+    broker.close().await;
+}

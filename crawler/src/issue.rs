@@ -5,7 +5,9 @@
 //! What must stay true: the order of what is sent. The crawl-started notice goes first, before
 //! any fetch result, so that the issue shows as `crawling` while it is read; then the pages as
 //! fetched, in issue order; the articles; the media; the manifest; and the next issue of a
-//! chain last (see [`IssueCrawl::send_manifest`]). Each step names what failed in the manifest
+//! chain last (see [`IssueCrawl::send_manifest`]). Pages and articles go out in batches of
+//! [`SEND_BATCH`] whose confirms are awaited together; a step ends only when all it found is
+//! sent, so the order between steps holds. Each step names what failed in the manifest
 //! and goes on; only the entry page, or a send, fails the crawl as a whole.
 
 use std::collections::{HashMap, HashSet};
@@ -28,6 +30,10 @@ use crate::media::verify_media;
 
 /// The most meta refreshes an entry page is followed through (see [`IssueCrawl::fetch_entry`]).
 pub const MAX_REFRESH_HOPS: usize = 3;
+
+/// Pages or articles sent together: their broker confirms are awaited once for all, not one
+/// round trip each. Small enough that the documents held meanwhile stay a few hundred KB.
+const SEND_BATCH: usize = 32;
 
 /// One issue being crawled: the request, where it is fetched from, and what it has found.
 pub(crate) struct IssueCrawl<'a, O> {
@@ -271,6 +277,7 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
         };
         let mut entry_links = Some(links);
         let pages = self.fetch_pages(page_urls, &entry).await;
+        let mut outgoing = Vec::with_capacity(SEND_BATCH);
         for (url, result) in pages {
             self.found.manifest.pages.push(url.clone());
             let doc = match result {
@@ -289,9 +296,12 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
                 self.note_links(links, &doc.url);
             }
             let page = self.document(DocKind::Page, &doc);
-            self.out.send(Message::Fetched(page)).await?;
+            outgoing.push(Message::Fetched(page));
+            if outgoing.len() == SEND_BATCH {
+                self.out.send_all(std::mem::take(&mut outgoing)).await?;
+            }
         }
-        Ok(())
+        self.out.send_all(outgoing).await
     }
 
     /// The pages, fetched concurrently but in the order asked for.
@@ -360,6 +370,7 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
                 }
             })
             .buffer_unordered(self.concurrency());
+        let mut outgoing = Vec::with_capacity(SEND_BATCH);
         while let Some((url, result)) = articles.next().await {
             let doc = match result {
                 Ok(Conditional::Modified(doc)) => Arc::new(doc),
@@ -383,9 +394,12 @@ impl<'a, O: Outbox> IssueCrawl<'a, O> {
                 }
             }
             let article = self.document(DocKind::Article, &doc);
-            self.out.send(Message::Fetched(article)).await?;
+            outgoing.push(Message::Fetched(article));
+            if outgoing.len() == SEND_BATCH {
+                self.out.send_all(std::mem::take(&mut outgoing)).await?;
+            }
         }
-        Ok(())
+        self.out.send_all(outgoing).await
     }
 
     /// Media last, with the same politeness, retries and host rules as pages.
