@@ -70,16 +70,9 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- tools -------------------------------------------------------------------------------
-need=()
-for tool in podman:podman podman-compose:podman-compose buildah:buildah debootstrap:debootstrap \
-            runc:runc fuse-overlayfs:fuse-overlayfs slirp4netns:slirp4netns newuidmap:uidmap; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool#*:}")
-done
-if [ ${#need[@]} -gt 0 ]; then
-  log "installing ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+. deploy/need-tools.sh
+need_tools podman:podman podman-compose:podman-compose buildah:buildah debootstrap:debootstrap \
+  runc:runc fuse-overlayfs:fuse-overlayfs slirp4netns:slirp4netns newuidmap:uidmap
 
 # ---- 1. images ---------------------------------------------------------------------------
 t=$(date +%s)

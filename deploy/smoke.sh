@@ -55,16 +55,9 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- tools -------------------------------------------------------------------------------
-need=()
-for tool in podman:podman buildah:buildah debootstrap:debootstrap runc:runc \
-            fuse-overlayfs:fuse-overlayfs slirp4netns:slirp4netns newuidmap:uidmap; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool#*:}")
-done
-if [ ${#need[@]} -gt 0 ]; then
-  log "installing ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+. deploy/need-tools.sh
+need_tools podman:podman buildah:buildah debootstrap:debootstrap runc:runc \
+  fuse-overlayfs:fuse-overlayfs slirp4netns:slirp4netns newuidmap:uidmap
 
 # ---- 1. base image -----------------------------------------------------------------------
 deploy/base-image.sh "$BASE_IMAGE" || fail "no base image $BASE_IMAGE"
