@@ -335,6 +335,7 @@ pub(crate) async fn a_stack_left_alone_archives_each_new_issue() {
     }
     store.close().await;
     db.drop_it().await;
+    delete_queues(&prefix).await;
 }
 
 /// `schedule --once` for cron: one pass, a summary line and JSON, exit 3 when it reports an
@@ -414,6 +415,7 @@ pub(crate) async fn once_reports_a_failed_issue_with_exit_3_and_a_json_summary()
     );
     store.close().await;
     db.drop_it().await;
+    delete_queues(&prefix).await;
 }
 
 /// `enqueue` and `replay --state` tell "could not run" (1) from "some requests not sent" (3):
@@ -491,4 +493,5 @@ pub(crate) async fn enqueue_and_replay_exit_3_naming_what_was_not_sent() {
     assert_eq!(enqueue(&env).status.code(), Some(1));
     store.close().await;
     db.drop_it().await;
+    delete_queues(&prefix).await;
 }

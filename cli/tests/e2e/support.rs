@@ -31,6 +31,25 @@ pub(crate) fn amqp_url() -> String {
         .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
 }
 
+/// Deletes the queues of the deployment a test ran under `prefix` (`epaper migrate` declared
+/// them). Each test's fresh queues are quorum queues, and a few hundred left behind made this
+/// machine's RabbitMQ stop answering new connections.
+pub(crate) async fn delete_queues(prefix: &str) {
+    let settings = epaper_common::config::Settings::load_with_env(
+        None,
+        [
+            ("EPAPER__AMQP__URL".to_string(), amqp_url()),
+            ("EPAPER__AMQP__QUEUE_PREFIX".to_string(), prefix.to_string()),
+        ],
+    )
+    .unwrap();
+    let broker = epaper_common::broker::Broker::connect(&settings.amqp)
+        .await
+        .unwrap();
+    broker.delete_topology().await.unwrap();
+    broker.close().await;
+}
+
 /// `epaper sample-site` as a child process; killed on drop.
 pub(crate) struct SampleSite {
     pub(crate) child: Child,
