@@ -518,25 +518,14 @@ impl Importer<'_> {
                 ledger
                     .listed_articles
                     .extend(page.articles.iter().map(|listed| listed.url.clone()));
-                for (url, kind) in [
-                    (&page.image_url, DocKind::Scan),
-                    (&page.pdf_url, DocKind::Pdf),
-                ] {
-                    if let Some(url) = url {
-                        ledger.listed_media.entry(url.clone()).or_insert(kind);
-                    }
-                }
             }
             Parsed::Article(article) => {
                 ledger.stored.insert(article.url.clone());
                 ledger.listed_articles.insert(article.url.clone());
-                for image in &article.images {
-                    ledger
-                        .listed_media
-                        .entry(image.url.clone())
-                        .or_insert(DocKind::Image);
-                }
             }
+        }
+        for (url, kind) in media_named(record) {
+            ledger.listed_media.entry(url.to_string()).or_insert(kind);
         }
     }
 
@@ -564,27 +553,14 @@ impl Importer<'_> {
     /// Remembers which page or article owns each medium a record names, for media records of
     /// other crawlers, which carry no owner.
     fn note_media(&mut self, fetched: &FetchedDocument, record: &Parsed) {
-        let mut note = |url: &Option<String>, kind: DocKind| {
-            if let Some(url) = url {
-                let owner = (
-                    fetched.url.clone(),
-                    kind,
-                    fetched.site.clone(),
-                    fetched.issue_date,
-                );
-                self.owners.entry(url.clone()).or_insert(owner);
-            }
-        };
-        match record {
-            Parsed::Page(page) => {
-                note(&page.image_url, DocKind::Scan);
-                note(&page.pdf_url, DocKind::Pdf);
-            }
-            Parsed::Article(article) => {
-                for image in &article.images {
-                    note(&Some(image.url.clone()), DocKind::Image);
-                }
-            }
+        for (url, kind) in media_named(record) {
+            let owner = (
+                fetched.url.clone(),
+                kind,
+                fetched.site.clone(),
+                fetched.issue_date,
+            );
+            self.owners.entry(url.to_string()).or_insert(owner);
         }
     }
 
@@ -617,6 +593,25 @@ impl Importer<'_> {
         self.store.store_media(&fetched, &owner, &stored).await?;
         self.ledger(&fetched).stored.insert(fetched.url.clone());
         Ok(Outcome::Medium)
+    }
+}
+
+/// The media a parsed page or article names, with their kind: a page's scan and PDF, an
+/// article's images.
+fn media_named(record: &Parsed) -> Vec<(&str, DocKind)> {
+    match record {
+        Parsed::Page(page) => [
+            (page.image_url.as_deref(), DocKind::Scan),
+            (page.pdf_url.as_deref(), DocKind::Pdf),
+        ]
+        .into_iter()
+        .filter_map(|(url, kind)| Some((url?, kind)))
+        .collect(),
+        Parsed::Article(article) => article
+            .images
+            .iter()
+            .map(|image| (image.url.as_str(), DocKind::Image))
+            .collect(),
     }
 }
 

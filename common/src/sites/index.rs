@@ -4,10 +4,11 @@
 //!
 //! A profile writes `issue_index = { kind = "read-do", newspaper_id = 2 }` (at the top level or
 //! in an `[[eras]]` entry), with `month_param = "yyyymm"` where the system asks for the month as
-//! `yyyymm=YYYYMM` (海口日报) instead of `date=YYYY-MM-DD` (the default; 安庆, 颍州, 社科报). Its entry template then names the issue's URL with `{iid}` for the
-//! index's issue id, `{base}/epaper/read.do?m=i&iid={iid}&idate=2_{yyyy}-{mm}-{dd}`: no crawl
-//! asks for that template (the index's own URL is used), but it says where the issues are, its
-//! `read.do` is where the index is asked, and it dates the 上一期 / 下一期 links of a chain.
+//! `yyyymm=YYYYMM` (海口日报) instead of `date=YYYY-MM-DD` (the default; 安庆, 颍州, 社科报).
+//! Its entry template then names the issue's URL with `{iid}` for the index's issue id,
+//! `{base}/epaper/read.do?m=i&iid={iid}&idate=2_{yyyy}-{mm}-{dd}`: no crawl asks for that
+//! template (the index's own URL is used), but it says where the issues are, its `read.do` is
+//! where the index is asked, and it dates the 上一期 / 下一期 links of a chain.
 //!
 //! What must stay true: a request built here carries only the profile's root, the template's
 //! path, the profile's newspaper id and the date, never anything from a message or a page.
