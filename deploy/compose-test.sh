@@ -43,6 +43,17 @@ compose() {
 }
 container_of() { echo "${PROJECT}_$1_1"; }
 
+# The end of podman-compose's log, which echoes the commands it ran, environment included: the
+# run's throwaway passwords are masked all the same.
+compose_log_tail() {
+  local tail secret
+  tail=$(tail -40 "$WORK/compose.log" 2>/dev/null || true)
+  for secret in "${PG_PASSWORD:-}" "${MQ_PASSWORD:-}"; do
+    if [ -n "$secret" ]; then tail=${tail//"$secret"/***}; fi
+  done
+  printf '%s\n' "$tail"
+}
+
 cleanup() {
   local status=$?
   set +e
@@ -62,7 +73,7 @@ cleanup() {
     for volume in $(podman volume ls -q --filter "label=io.podman.compose.project=$PROJECT"); do
       podman volume rm -f "$volume" >/dev/null 2>&1
     done
-    [ $status -ne 0 ] && tail -40 "$WORK/compose.log"
+    [ $status -ne 0 ] && compose_log_tail
   fi
   rm -rf "$WORK"
   exit $status
@@ -88,9 +99,10 @@ cp -r deploy/compose.yaml deploy/compose.local.yaml deploy/rabbitmq deploy/sites
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # Throwaway passwords of this run; the stack's .env, as an operator would write it.
 PG_PASSWORD=$(tr -dc 'a-zA-Z0-9' </dev/urandom | head -c 24 || true)
+MQ_PASSWORD=$(tr -dc 'a-zA-Z0-9' </dev/urandom | head -c 24 || true)
 cat >"$WORK/deploy/.env" <<EOF
 EPAPER_PG_PASSWORD=$PG_PASSWORD
-EPAPER_MQ_PASSWORD=$(tr -dc 'a-zA-Z0-9' </dev/urandom | head -c 24 || true)
+EPAPER_MQ_PASSWORD=$MQ_PASSWORD
 EPAPER_MQ_UI_PORT=$(free_port)
 EPAPER_SCHEDULE_SITES=sample
 EPAPER_SCHEDULE_TIMES=*:*
@@ -103,7 +115,7 @@ log "podman-compose up (project $PROJECT): ${SERVICES[*]}"
 t_up=$(date +%s)
 # podman-compose 1.0.3 knows no profiles: the services are named, which leaves out `monitoring`.
 compose up -d --no-build "${SERVICES[@]}" >"$WORK/compose.log" 2>&1 \
-  || { tail -40 "$WORK/compose.log"; fail "podman-compose up failed"; }
+  || { compose_log_tail; fail "podman-compose up failed"; }
 log "containers created ($(($(date +%s) - t_up)) s)"
 deadline=$((t_up + TIMEOUT_SECS))
 
