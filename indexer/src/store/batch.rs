@@ -213,27 +213,64 @@ fn article_row<'a>(article: &'a ArticleRecord, site: &'a str, date: NaiveDate) -
 /// build it.
 pub(super) type Segmented = (String, Option<crate::tsvector::TsVector>);
 
-/// Segments the articles' search text on a blocking thread: jieba is CPU work, and the caller
-/// has database round trips to overlap it with. `tsvectors` builds PostgreSQL's tsvector of
-/// each too (SQLite's FTS5 indexes the text itself).
-pub(super) fn segment_articles(
-    articles: &mut [ArticleRow<'_>],
-    tsvectors: bool,
-) -> tokio::task::JoinHandle<Vec<Segmented>> {
-    let texts: Vec<String> = articles
-        .iter_mut()
-        .map(|row| std::mem::take(&mut row.searchable))
-        .collect();
-    tokio::task::spawn_blocking(move || {
-        texts
-            .iter()
-            .map(|text| {
-                let segmented = crate::search::segment(text);
-                let search = tsvectors
-                    .then(|| crate::tsvector::build(&segmented))
-                    .flatten();
-                (segmented, search)
-            })
-            .collect()
-    })
+/// Articles segmented per hand-over: the writer upserts one chunk while the next is segmented,
+/// so the client's CPU (jieba and the tsvector, about 0.09 ms an article) overlaps the
+/// database's (about 0.17 ms) instead of adding to it. Small enough that the first chunk is
+/// ready while the raw documents are written, large enough that a statement's round trip is
+/// small beside its rows (BENCHMARKS.md, "Segmentation beside the writes").
+pub(super) const SEGMENT_CHUNK: usize = 32;
+
+/// The articles' search text, segmented on a blocking thread and handed over in order, in
+/// chunks of [`SEGMENT_CHUNK`]: jieba is CPU work, and the caller has database round trips to
+/// overlap it with. `tsvectors` builds PostgreSQL's tsvector of each too (SQLite's FTS5
+/// indexes the text itself).
+pub(super) struct Segmenter {
+    chunks: tokio::sync::mpsc::UnboundedReceiver<Vec<Segmented>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Segmenter {
+    pub fn start(articles: &mut [ArticleRow<'_>], tsvectors: bool) -> Segmenter {
+        let texts: Vec<String> = articles
+            .iter_mut()
+            .map(|row| std::mem::take(&mut row.searchable))
+            .collect();
+        let (send, chunks) = tokio::sync::mpsc::unbounded_channel();
+        let task = tokio::task::spawn_blocking(move || {
+            for chunk in texts.chunks(SEGMENT_CHUNK) {
+                let segmented = chunk
+                    .iter()
+                    .map(|text| {
+                        let segmented = crate::search::segment(text);
+                        let search = tsvectors
+                            .then(|| crate::tsvector::build(&segmented))
+                            .flatten();
+                        (segmented, search)
+                    })
+                    .collect();
+                if send.send(segmented).is_err() {
+                    return; // the write failed and went away: nobody wants the rest
+                }
+            }
+        });
+        Segmenter {
+            chunks,
+            task: Some(task),
+        }
+    }
+
+    /// The next chunk, in the articles' order; `None` once every article was handed over.
+    pub async fn next(&mut self) -> Option<Vec<Segmented>> {
+        if let Some(chunk) = self.chunks.recv().await {
+            return Some(chunk);
+        }
+        // The sender is gone: the task ended, normally or by a panic, which is passed on (a
+        // blocking task runs to completion once spawned, so a panic is its only error).
+        if let Some(task) = self.task.take()
+            && let Err(error) = task.await
+        {
+            std::panic::resume_unwind(error.into_panic());
+        }
+        None
+    }
 }

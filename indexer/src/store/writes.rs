@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use epaper_common::messages::{DocKind, FetchedDocument, IssueManifest, Record};
 
-use super::batch::{ArticleRow, Item, PageRow, Rows, segment_articles};
+use super::batch::{ArticleRow, Item, PageRow, Rows, Segmenter};
 use super::{IssueState, Store, StoreError, Tx};
 
 /// Rows per multi-row statement: well under both backends' bind-parameter limits.
@@ -72,18 +72,25 @@ impl Store {
         rows.articles
             .retain(|row| stored.get(&row.article.url) != Some(&row.content_hash));
         let tsvectors = matches!(self, Store::Postgres(_));
-        let segmenting = segment_articles(&mut rows.articles, tsvectors);
+        let mut segmenter = Segmenter::start(&mut rows.articles, tsvectors);
         upsert_raw_documents(&mut tx, &rows.raw).await?;
         upsert_pages(&mut tx, &rows.pages, now).await?;
-        // A blocking task runs to completion once spawned, so the only error is its panic.
-        let search_texts = segmenting
-            .await
-            .unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic()));
-        for (row, (search_text, search)) in rows.articles.iter_mut().zip(search_texts) {
-            row.search_text = search_text;
-            row.search = search;
+        // Each chunk is written as soon as it is segmented, while the next one is.
+        let mut written = 0;
+        while let Some(chunk) = segmenter.next().await {
+            let segmented = &mut rows.articles[written..written + chunk.len()];
+            for (row, (search_text, search)) in segmented.iter_mut().zip(chunk) {
+                row.search_text = search_text;
+                row.search = search;
+            }
+            upsert_articles(&mut tx, segmented, now).await?;
+            written += segmented.len();
         }
-        upsert_articles(&mut tx, &rows.articles, now).await?;
+        assert_eq!(
+            written,
+            rows.articles.len(),
+            "every article is segmented and written"
+        );
         for (site, date) in &rows.issues {
             recompute_state(&mut tx, site, *date, now).await?;
         }

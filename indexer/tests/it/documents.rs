@@ -2,6 +2,7 @@
 
 use epaper_common::messages::{ArticleRecord, CompressedBytes, DocKind, FetchedDocument, Record};
 use epaper_indexer::media::MediaStore;
+use epaper_indexer::search::{searchable_text, segment};
 use epaper_indexer::store::StoredMedium;
 use epaper_indexer::testing::random_suffix;
 use epaper_indexer::{ExportFilter, Store};
@@ -46,6 +47,23 @@ pub(crate) async fn a_batch_commits_many_documents_at_once(store: Store) {
     let first = rows.iter().find(|r| r.url == changed.url).unwrap();
     assert_eq!(first.paragraphs[1], "最后一份为准。");
     assert_eq!(state(&store).await, Some("complete"));
+    // The search text is segmented chunk by chunk beside the writes: every article must hold
+    // its own, not a neighbour's from another chunk.
+    let mut expected: std::collections::HashMap<String, String> = articles
+        .iter()
+        .map(|a| (a.url.clone(), segment(&searchable_text(a))))
+        .collect();
+    // The changed copy of the first article came last: its text is the one kept.
+    expected.insert(changed.url.clone(), segment(&searchable_text(&changed)));
+    let sql = "SELECT url, search_text FROM articles";
+    let stored: Vec<(String, String)> = match &store {
+        Store::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
+        Store::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
+    };
+    assert_eq!(stored.len(), n);
+    for (url, search_text) in &stored {
+        assert_eq!(Some(search_text), expected.get(url), "search text of {url}");
+    }
     // The same batch again changes nothing.
     store.apply(&items).await.unwrap();
     assert_eq!(exported(&store).await, rows);
