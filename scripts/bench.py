@@ -195,6 +195,60 @@ def cores_busy(before, after):
     return round(os.cpu_count() * busy / total, 2) if total else None
 
 
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_stat(pid):
+    """(command name, own CPU seconds, reaped children's CPU seconds) of a live process."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            text = f.read()
+    except OSError:
+        return None
+    comm = text[text.index("(") + 1:text.rindex(")")]
+    fields = text[text.rindex(")") + 2:].split()
+    # fields[11..14] are utime, stime, cutime, cstime (stat fields 14-17)
+    own = (int(fields[11]) + int(fields[12])) / CLK_TCK
+    children = (int(fields[13]) + int(fields[14])) / CLK_TCK
+    return comm, own, children
+
+
+def cpu_by_owner(stage_pids):
+    """CPU seconds so far of the stages, PostgreSQL, RabbitMQ and the sample site.
+
+    PostgreSQL's live processes (the services' pooled backends, the server's own workers) and
+    its exited backends (the postmaster's reaped children: here mostly the harness's psql
+    polls) are kept apart; RabbitMQ is its Erlang VM and the VM's helpers."""
+    owners = {name: 0.0 for name in stage_pids}
+    owners.update({"postgres": 0.0, "postgres_exited": 0.0, "rabbitmq": 0.0})
+    by_pid = {pid: name for name, pid in stage_pids.items()}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        pid = int(entry)
+        stat = proc_stat(pid)
+        if stat is None:
+            continue
+        comm, own, children = stat
+        if pid in by_pid:
+            owners[by_pid[pid]] += own
+        elif comm == "postgres":
+            owners["postgres"] += own
+            owners["postgres_exited"] += children  # only the postmaster has children
+        elif comm in ("beam.smp", "erl_child_setup", "inet_gethost", "epmd"):
+            owners["rabbitmq"] += own
+    return owners
+
+
+def cpu_ms_per_article(before, after, machine_before, machine_after, articles):
+    """Milliseconds of CPU per stored article by owner, and what the rest of the machine took."""
+    out = {name: round(1000 * (after[name] - before[name]) / articles, 3) for name in after}
+    busy_s = (machine_after[0] - machine_before[0]) / CLK_TCK
+    out["machine"] = round(1000 * busy_s / articles, 3)
+    out["rest"] = round(out["machine"] - sum(v for k, v in out.items() if k != "machine"), 3)
+    return out
+
+
 def metrics(port):
     _, body = http_get(f"http://127.0.0.1:{port}/metrics")
     return body.decode()
@@ -318,6 +372,7 @@ class Bench:
         proc = self.start("sample-site", [
             os.path.join(BIN, "epaper"), "sample-site", "--issues", str(a.issues),
             "--pages", str(a.pages), "--articles", str(a.articles)])
+        self.site_pid = proc.pid
         base_url = proc.popen.stdout.readline().decode().strip()
         if not base_url.startswith("http"):
             raise BenchError(f"sample-site printed {base_url!r}; see {proc.log_path}")
@@ -394,7 +449,9 @@ class Bench:
                      os.path.join(OUT, "perf-services.data")],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 time.sleep(1)
-            t0, cpu0 = time.time(), cpu_busy()
+            stage_pids = {p.name: p.pid for p in procs}
+            stage_pids["sample-site"] = self.site_pid
+            t0, cpu0, owners0 = time.time(), cpu_busy(), cpu_by_owner(stage_pids)
             self.run_cli(["enqueue", *self.range_args()], env)
             t_enqueued = time.time()
             next_queue_poll, peak_derived = 0.0, {}
@@ -419,7 +476,7 @@ class Bench:
                     raise BenchError(f"services: stuck at {n} of {self.site['articles']} "
                                      f"articles for {self.args.stall_secs} s")
                 time.sleep(0.25)  # a psql process a poll: a few % of one core
-            t1, cpu1 = time.time(), cpu_busy()
+            t1, cpu1, owners1 = time.time(), cpu_busy(), cpu_by_owner(stage_pids)
             if perf:
                 perf.send_signal(signal.SIGINT)
                 perf.wait()
@@ -456,6 +513,13 @@ class Bench:
                                 "(HTTP 200, robots.txt included) - parsed; index = parsed + 2 "
                                 "per crawled issue (manifest, crawl started) - indexed",
                 "machine_cores_busy": cores_busy(cpu0, cpu1),
+                "cpu_ms_per_article": cpu_ms_per_article(owners0, owners1, cpu0, cpu1,
+                                                         self.site["articles"]),
+                "cpu_note": "CPU of each owner between enqueue and the last article stored, "
+                            "from /proc: the stages, PostgreSQL's live processes, its exited "
+                            "backends (the harness's psql polls), RabbitMQ, the sample site; "
+                            "rest = the machine's busy time minus these (the harness, other "
+                            "work on the machine)",
                 "processes": {p.name: {**p.result, "last_rss_mb": round(
                     (p.rss_samples or [0])[-1] / 1024, 1)} for p in procs},
                 "config": {"indexer_prefetch": INDEXER_PREFETCH, "indexers": self.args.indexers,
@@ -486,14 +550,25 @@ class Bench:
         log("embedded: epaper run into SQLite")
         path = os.path.join(OUT, f"embedded-{rand_tag()}.db")
         try:
-            t0 = time.time()
+            t0, cpu0 = time.time(), cpu_busy()
+            site0 = proc_stat(self.site_pid)[1]
             proc = self.start("embedded", [os.path.join(BIN, "epaper"), "run", *self.range_args(),
                                            "--db", f"sqlite://{path}"])
+            perf = None
+            if self.args.perf:
+                # The one process, by thread, until it exits.
+                perf = subprocess.Popen(
+                    ["perf", "record", "-g", "-F", "499", "-p", str(proc.pid), "-o",
+                     os.path.join(OUT, "perf-embedded.data")],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             while proc.alive():
                 proc.sample()
                 time.sleep(0.2)
             result = proc.wait()
-            t1 = time.time()
+            t1, cpu1 = time.time(), cpu_busy()
+            site1 = proc_stat(self.site_pid)[1]
+            if perf:
+                perf.wait(timeout=60)
             if result["exit"] != 0:
                 raise BenchError(f"epaper run exited {result['exit']}; see {proc.log_path}")
             with sqlite3.connect(path) as conn:
@@ -506,6 +581,11 @@ class Bench:
                 "seconds": round(seconds, 2),
                 "articles_per_s": round(self.site["articles"] / seconds, 1),
                 "processes": {"embedded": result},
+                "machine_cores_busy": cores_busy(cpu0, cpu1),
+                "cpu_ms_per_article": {
+                    "epaper run": round(1000 * result["cpu_s"] / self.site["articles"], 3),
+                    "sample-site": round(1000 * (site1 - site0) / self.site["articles"], 3),
+                },
                 "note": "wall time of the whole `epaper run` process, migration included",
             }
         finally:
@@ -684,6 +764,9 @@ def table(report):
                 rss = ", ".join(f"{k} {v['peak_rss_mb']}" for k, v in r["processes"].items())
                 lines.append(f"| {name} | {r['articles']} | {r['seconds']} | "
                              f"{r['articles_per_s']} | {rss} |")
+    if e:
+        lines.append("\nembedded, CPU ms per article: " + ", ".join(
+            f"{k} {v}" for k, v in e["cpu_ms_per_article"].items()))
     if s:
         lines += ["", "| stage | calls | mean ms | p50 ms | p99 ms | handler s | "
                   "peak backlog (counters) | peak backlog (management API) |",
@@ -696,6 +779,8 @@ def table(report):
                              f"{l['p99_ms']} | {l['total_s']} | "
                              f"{s['peak_backlog_derived'].get(stage)} | {peak} |")
         lines.append(f"\nmachine cores busy during the services run: {s['machine_cores_busy']}")
+        lines.append("CPU ms per article: " + ", ".join(
+            f"{k} {v}" for k, v in s["cpu_ms_per_article"].items()))
     m = report.get("memory")
     if m:
         lines += ["", "| service | backlog | RSS after hold MB | peak RSS MB | handled |",
@@ -734,7 +819,8 @@ def main():
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--perf", action="store_true",
                         help="perf record -a during the services run (target/bench/"
-                             "perf-services.data); its numbers are then not the reference ones")
+                             "perf-services.data) and of the embedded process "
+                             "(perf-embedded.data); their numbers are then not the reference ones")
     parser.add_argument("--keep", action="store_true", help="keep databases and SQLite files")
     parser.add_argument("--out", help="JSON file (default target/bench/bench-<time>.json)")
     args = parser.parse_args()
