@@ -21,7 +21,7 @@ use epaper_common::config::TestSites;
 use epaper_common::sites::Profile;
 
 /// Where one profile's fetches may connect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AddressPolicy {
     /// Public unicast addresses only: every real profile.
     PublicOnly,

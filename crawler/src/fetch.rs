@@ -123,6 +123,16 @@ impl Fetcher {
     /// profile and a real one), so the policy is fixed into the client rather than looked up
     /// by host. A fetcher serves one issue, so this costs nothing a shared client would save.
     pub fn new(settings: &CrawlerSettings, reach: Reach) -> reqwest::Result<Self> {
+        let client = Fetcher::client(settings, &reach)?;
+        Ok(Fetcher::with_client(client, settings, reach))
+    }
+
+    /// The HTTP client of a fetcher with `reach`: redirects and connections held to its
+    /// origins and addresses. Everything it holds besides `settings` comes from `reach`, so
+    /// fetchers with the same origins and policy (and lookup) may share one (`CrawlStage`
+    /// keeps one per site): building one reads the system's root certificates, about 3 ms of
+    /// CPU (BENCHMARKS.md).
+    pub fn client(settings: &CrawlerSettings, reach: &Reach) -> reqwest::Result<reqwest::Client> {
         let (origins, policy) = (reach.origins.clone(), reach.policy);
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
             // A name is checked again by the resolver when the hop connects; a literal is not
@@ -143,7 +153,7 @@ impl Fetcher {
             policy: reach.policy,
             lookup: reach.lookup.clone(),
         };
-        let client = reqwest::Client::builder()
+        reqwest::Client::builder()
             .user_agent(settings.user_agent.clone())
             .timeout(Duration::from_secs(settings.timeout_secs))
             .connect_timeout(Duration::from_secs(settings.timeout_secs.min(10)))
@@ -151,15 +161,20 @@ impl Fetcher {
             .dns_resolver(Arc::new(resolver))
             // A proxy resolves and connects on its own, out of the resolver's sight.
             .no_proxy()
-            .build()?;
-        Ok(Fetcher {
+            .build()
+    }
+
+    /// A fetcher with `client`, which must be [`Fetcher::client`] of the same `settings` and
+    /// `reach`.
+    pub fn with_client(client: reqwest::Client, settings: &CrawlerSettings, reach: Reach) -> Self {
+        Fetcher {
             client,
             limits: SizeLimits::from(settings),
             max_attempts: settings.max_attempts.max(1),
             base_backoff: Duration::from_millis(200),
             reach,
             politeness: None,
-        })
+        }
     }
 
     /// Applies the site's politeness: per-host rate limit and connection cap (shared through

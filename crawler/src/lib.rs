@@ -26,7 +26,8 @@ pub use media::verify_media;
 pub mod politeness;
 mod reach;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use epaper_common::config::{CrawlerSettings, Settings};
 use epaper_common::error::StageError;
@@ -48,7 +49,13 @@ pub struct CrawlStage {
     sites: sites::Sites,
     extra_profiles: Vec<sites::Profile>,
     calendars: Arc<calendar::Calendars>,
+    /// One HTTP client per site reach, shared by its issues (and their connection pool):
+    /// building one costs more CPU than fetching a small issue's documents.
+    clients: Mutex<HashMap<(Origins, AddressPolicy), reqwest::Client>>,
 }
+
+/// Clients kept at most; past it the cache starts again (a crawler serves a handful of sites).
+const MAX_CLIENTS: usize = 256;
 
 impl CrawlStage {
     pub fn new(settings: CrawlerSettings) -> Self {
@@ -60,6 +67,7 @@ impl CrawlStage {
             sites: sites::Sites::bundled(),
             extra_profiles: Vec::new(),
             calendars: Arc::default(),
+            clients: Mutex::default(),
         }
     }
 
@@ -74,7 +82,29 @@ impl CrawlStage {
     /// whose answer changes between the admission check and the connection).
     pub fn with_lookup(mut self, lookup: Arc<dyn Lookup>) -> Self {
         self.lookup = lookup;
+        // A client resolves through the lookup it was built with.
+        self.clients = Mutex::default();
         self
+    }
+
+    /// How many HTTP clients the stage holds (one per site reach it has crawled).
+    pub fn clients_held(&self) -> usize {
+        self.clients.lock().expect("client cache lock").len()
+    }
+
+    /// The client for `reach`, built once per origins and policy.
+    fn client(&self, reach: &Reach) -> reqwest::Result<reqwest::Client> {
+        let key = (reach.origins.clone(), reach.policy);
+        let mut clients = self.clients.lock().expect("client cache lock");
+        if let Some(client) = clients.get(&key) {
+            return Ok(client.clone());
+        }
+        let client = Fetcher::client(&self.settings, reach)?;
+        if clients.len() >= MAX_CLIENTS {
+            clients.clear();
+        }
+        clients.insert(key, client.clone());
+        Ok(client)
     }
 
     /// Knows `profile` besides the bundled ones, ahead of them (tests: a real profile's rules
@@ -125,8 +155,8 @@ impl CrawlStage {
             lookup: self.lookup.clone(),
             ..Reach::new(origins, policy)
         };
-        let fetcher = Fetcher::new(&self.settings, reach)
-            .map_err(StageError::permanent)?
+        let client = self.client(&reach).map_err(StageError::permanent)?;
+        let fetcher = Fetcher::with_client(client, &self.settings, reach)
             .with_politeness(self.hosts.clone(), profile.clone());
         Ok(match self.base_backoff {
             Some(backoff) => fetcher.with_base_backoff(backoff),

@@ -9,7 +9,7 @@ use crate::address::{AddressPolicy, Lookup, Purpose, SystemLookup};
 /// The origins (host and port) a site serves from: its entry URL's, and its extra hosts'. A
 /// default port stands for both (80 and 443), so a site may move between http and https; any
 /// other port must be the one named.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Origins(Vec<(String, u16)>);
 
 impl Origins {

@@ -334,3 +334,35 @@ async fn media_are_held_to_the_size_limit_of_their_kind() {
         jpeg(200)
     );
 }
+
+/// Issues of one site share one HTTP client (building one reads the system's root
+/// certificates); another origin gets its own, whose redirects and connections are held to it.
+#[tokio::test]
+async fn issues_of_one_site_share_a_client_and_another_origin_gets_its_own() {
+    let first = Server::start("127.0.0.1", issue()).await;
+    let second = Server::start("127.0.0.1", issue()).await;
+    let settings = settings(&[]);
+    let stage = stage(&settings);
+    assert_eq!(stage.clients_held(), 0);
+    for _ in 0..2 {
+        let (fetched, manifest) = split(crawl(&stage, &first).await);
+        assert_eq!(fetched.len(), 9);
+        assert_no_failures(&manifest);
+    }
+    assert_eq!(
+        stage.clients_held(),
+        1,
+        "two issues of one site, one client"
+    );
+    let (fetched, manifest) = split(crawl(&stage, &second).await);
+    assert_eq!(fetched.len(), 9);
+    assert_no_failures(&manifest);
+    assert!(
+        fetched
+            .iter()
+            .all(|doc| doc.url.starts_with(&second.url("")))
+    );
+    assert_eq!(stage.clients_held(), 2, "another origin, another client");
+    assert_eq!(first.hits(&path("content_1.htm")), 2);
+    assert_eq!(second.hits(&path("content_1.htm")), 1);
+}
