@@ -480,6 +480,8 @@ class Bench:
             if perf:
                 perf.send_signal(signal.SIGINT)
                 perf.wait()
+                log("perf-services.data: split a process with scripts/perf_split.py " + " ".join(
+                    f"--pid {name}={pid}" for name, pid in stage_pids.items()))
             texts = [metrics(p.port) for p in procs]
             urls = set(psql(db, "SELECT url FROM articles").split("\n"))
             states = dict(
@@ -552,23 +554,21 @@ class Bench:
         try:
             t0, cpu0 = time.time(), cpu_busy()
             site0 = proc_stat(self.site_pid)[1]
-            proc = self.start("embedded", [os.path.join(BIN, "epaper"), "run", *self.range_args(),
-                                           "--db", f"sqlite://{path}"])
-            perf = None
+            command = [os.path.join(BIN, "epaper"), "run", *self.range_args(),
+                       "--db", f"sqlite://{path}"]
             if self.args.perf:
-                # The one process, by thread, until it exits.
-                perf = subprocess.Popen(
-                    ["perf", "record", "-g", "-F", "499", "-p", str(proc.pid), "-o",
-                     os.path.join(OUT, "perf-embedded.data")],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                # Under perf from the start, so that every thread it makes is in the profile;
+                # DWARF call graphs, since release Rust keeps no frame pointers and the split
+                # by stage (scripts/perf_split.py --by-stage) needs each sample's callers.
+                command = ["perf", "record", "--call-graph", "dwarf,32768", "-F", "999", "-o",
+                           os.path.join(OUT, "perf-embedded.data"), "--", *command]
+            proc = self.start("embedded", command)
             while proc.alive():
                 proc.sample()
-                time.sleep(0.2)
+                time.sleep(0.01)  # the run takes 2-3 s: the poll is its clock's resolution
             result = proc.wait()
             t1, cpu1 = time.time(), cpu_busy()
             site1 = proc_stat(self.site_pid)[1]
-            if perf:
-                perf.wait(timeout=60)
             if result["exit"] != 0:
                 raise BenchError(f"epaper run exited {result['exit']}; see {proc.log_path}")
             with sqlite3.connect(path) as conn:
